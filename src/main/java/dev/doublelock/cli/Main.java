@@ -1,0 +1,30 @@
+package dev.doublelock.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code doublelock <command>}. */
+@Command(name = "doublelock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Does this mail travel over TLS that deserves the name?%n"
+                + "lab: receiving SMTP endpoints broken on purpose; check: does a domain meet the TLS policy; "
+                + "relay: deliver only over TLS that meets it.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI without exiting the JVM (tests use this). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"doublelock " + (v == null ? "dev" : v)};
+        }
+    }
+}

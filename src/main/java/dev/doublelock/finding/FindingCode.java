@@ -1,0 +1,43 @@
+package dev.doublelock.finding;
+
+import java.util.Optional;
+
+/**
+ * Stable finding codes. These are public API (JSON output, scripts, the lab's expectations):
+ * never rename one, only add. Certificate codes reuse the names browsers show; {@link #tlsRptResult()}
+ * is the RFC 8460 result type a TLS report would use for it.
+ */
+public enum FindingCode {
+    UNKNOWN_ISSUER("certificate-not-trusted"),
+    EXPIRED_CERTIFICATE("certificate-expired"),
+    NOT_YET_VALID_CERTIFICATE("certificate-not-trusted"),
+    BAD_CERT_DOMAIN("certificate-host-mismatch"),
+    WEAK_SIGNATURE_ALGORITHM("validation-failure"),
+    WEAK_KEY("validation-failure"),
+    NO_STARTTLS("starttls-not-supported"),
+    STARTTLS_FAILED("validation-failure"),
+    PROTOCOL_NOT_RECOMMENDED("validation-failure"),
+    NO_RECOMMENDED_PROTOCOL("validation-failure"),
+    CIPHER_NOT_RECOMMENDED("validation-failure"),
+    WEAK_KEY_EXCHANGE("validation-failure"),
+    NO_SECURE_RENEGOTIATION("validation-failure"),
+    DANE_TLSA_MISMATCH("tlsa-invalid"),
+    DNSSEC_BOGUS("dnssec-invalid"),
+    MTA_STS_INVALID("sts-policy-invalid"),
+    MX_NOT_IN_STS_POLICY("sts-webpki-invalid"),
+    NO_DANE(null),
+    NO_MTA_STS(null),
+    NO_TLSRPT(null),
+    UNREACHABLE(null);
+
+    private final String tlsRptResult;
+
+    FindingCode(String tlsRptResult) {
+        this.tlsRptResult = tlsRptResult;
+    }
+
+    /** The RFC 8460 result-type for this code, if TLS reporting defines one. */
+    public Optional<String> tlsRptResult() {
+        return Optional.ofNullable(tlsRptResult);
+    }
+}

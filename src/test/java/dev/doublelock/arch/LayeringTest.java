@@ -1,0 +1,96 @@
+package dev.doublelock.arch;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * DESIGN.md's layering: a package imports only packages on lower levels (a sub-package may import
+ * its parent); nothing imports cli, web or config. Packages not listed belong to their nearest listed
+ * parent ("module").
+ */
+class LayeringTest {
+    private static final String ROOT = "dev.doublelock.";
+    static final Map<String, Integer> LEVELS = new LinkedHashMap<>();
+
+    static {
+        for (String p : List.of("finding", "smtp", "tls", "tls.pki", "dns", "io")) LEVELS.put(p, 0);
+        for (String p : List.of("smtp.client", "smtp.server", "tls.probe", "policy", "policy.dane", "policy.mtasts")) LEVELS.put(p, 1);
+        for (String p : List.of("check", "queue", "lab")) LEVELS.put(p, 2);
+        LEVELS.put("relay", 3);
+        for (String p : List.of("config", "cli", "web")) LEVELS.put(p, 4);
+    }
+
+    private static JavaClasses projectClasses;
+
+    @BeforeAll
+    static void importClasses() {
+        projectClasses = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.doublelock");
+    }
+
+    @Test
+    void everyClassLivesInALevelledPackage() {
+        classes().should(new ArchCondition<JavaClass>("live in a package DESIGN.md gives a level") {
+            @Override
+            public void check(JavaClass item, ConditionEvents events) {
+                if (moduleOf(item.getPackageName()) == null) {
+                    events.add(SimpleConditionEvent.violated(item, item.getName() + " is in a package without a level"));
+                }
+            }
+        }).allowEmptyShould(true).check(projectClasses);
+    }
+
+    @Test
+    void packagesImportOnlyLowerLevelsOrTheirParent() {
+        classes().should(new ArchCondition<JavaClass>("depend only on lower levels, their own package or a parent") {
+            @Override
+            public void check(JavaClass item, ConditionEvents events) {
+                String from = moduleOf(item.getPackageName());
+                if (from == null) return;
+                for (Dependency d : item.getDirectDependenciesFromSelf()) {
+                    String to = moduleOf(d.getTargetClass().getPackageName());
+                    if (to == null || to.isEmpty() || to.equals(from) || from.startsWith(to + ".")) continue;
+                    if (LEVELS.get(to) >= LEVELS.get(from) || List.of("cli", "web", "config").contains(to)) {
+                        events.add(SimpleConditionEvent.violated(d, from + " (level " + LEVELS.get(from) + ") must not use "
+                                + to + " (level " + LEVELS.get(to) + "): " + d.getDescription()));
+                    }
+                }
+            }
+        }).allowEmptyShould(true).check(projectClasses);
+    }
+
+    @Test
+    void theRuleItselfKnowsItsLevels() {
+        assertThat(moduleOf("dev.doublelock.tls.probe.internal")).isEqualTo("tls.probe");
+        assertThat(moduleOf("dev.doublelock.tls")).isEqualTo("tls");
+        assertThat(moduleOf("dev.doublelock.nowhere")).isNull();
+        assertThat(moduleOf("java.util")).isEqualTo("");
+    }
+
+    /** The listed package a package belongs to; "" for non-project packages; null if unlisted. */
+    static String moduleOf(String packageName) {
+        if (!packageName.startsWith(ROOT)) return packageName.startsWith("dev.doublelock") ? null : "";
+        String p = packageName.substring(ROOT.length());
+        while (true) {
+            if (LEVELS.containsKey(p)) return p;
+            int dot = p.lastIndexOf('.');
+            if (dot < 0) return null;
+            p = p.substring(0, dot);
+        }
+    }
+}
