@@ -1,0 +1,59 @@
+package dev.doublelock.tls;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+
+/**
+ * Facts about what one TLS server (one address:port) accepts, as a prober saw them. No judgement:
+ * the policy engine reads this. Used by the checker ("configuration mode").
+ *
+ * @param referenceName    the name the certificate should match (MX host name or --name)
+ * @param endpoint         "address:port" probed
+ * @param startTls         what STARTTLS did
+ * @param acceptedSuites   per accepted protocol version, the IANA names of every cipher suite the server
+ *                         accepted, in the server's preference order if it enforces one. A version absent
+ *                         from the map was refused (or not tested; see {@code untested})
+ * @param serverOrderEnforced per version: true if the server picks by its own order
+ * @param acceptedGroups   IANA names of the key-exchange groups the server accepted ("secp256r1", "x25519",
+ *                         "ffdhe3072", "X25519MLKEM768")
+ * @param minDhBits        smallest finite-field DHE group size seen (TLS 1.2 DHE suites), if any
+ * @param chain            the certificate chain as the server sent it, leaf first (may be empty)
+ * @param secureRenegotiation RFC 5746 renegotiation_info seen on TLS ≤ 1.2; empty if not observed
+ * @param extendedMasterSecret RFC 7627 on TLS 1.2; empty if not observed
+ * @param encryptThenMac   RFC 7366 on a CBC suite; empty if not observed
+ * @param compression      TLS compression accepted; empty if not observed
+ * @param heartbeat        RFC 6520 heartbeat extension echoed; empty if not observed
+ * @param untested         what could not be determined, in words (makes a report incomplete)
+ */
+public record ServerObservation(
+        String referenceName,
+        String endpoint,
+        StartTlsOutcome startTls,
+        SortedMap<TlsVersion, List<String>> acceptedSuites,
+        Map<TlsVersion, Boolean> serverOrderEnforced,
+        Set<String> acceptedGroups,
+        Optional<Integer> minDhBits,
+        List<X509Certificate> chain,
+        Optional<Boolean> secureRenegotiation,
+        Optional<Boolean> extendedMasterSecret,
+        Optional<Boolean> encryptThenMac,
+        Optional<Boolean> compression,
+        Optional<Boolean> heartbeat,
+        List<String> untested) {
+
+    public ServerObservation {
+        acceptedSuites = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(acceptedSuites));
+        serverOrderEnforced = Map.copyOf(serverOrderEnforced);
+        acceptedGroups = Set.copyOf(acceptedGroups);
+        chain = List.copyOf(chain);
+        untested = List.copyOf(untested);
+    }
+
+    public Set<TlsVersion> acceptedVersions() {
+        return acceptedSuites.keySet();
+    }
+}
