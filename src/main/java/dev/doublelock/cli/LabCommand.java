@@ -1,0 +1,86 @@
+package dev.doublelock.cli;
+
+import dev.doublelock.lab.Lab;
+import dev.doublelock.lab.LabConfigFile;
+import dev.doublelock.lab.LabOptions;
+import dev.doublelock.lab.LabProfile;
+import dev.doublelock.lab.LegacyTls;
+import dev.doublelock.web.LabWebServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code doublelock lab}: starts every profile's endpoint and runs until stopped. */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = {"Starts SMTP endpoints that are broken on purpose, one defect each (plus 'shame', broken in "
+                + "every way), on consecutive ports from the base port, prints PORT PROFILE DEFECTS and records "
+                + "what every sending system does. Runs until stopped (Ctrl-C).",
+                "A sending system that delivers to any profile but 'good' has failed that test."},
+        subcommands = {LabProfilesCommand.class, LabCertsCommand.class, LabResultsCommand.class, LabZoneCommand.class})
+public final class LabCommand implements Callable<Integer> {
+    @Option(names = "--bind", description = "Address every profile listens on (default: ${DEFAULT-VALUE}). "
+            + "Publishing on the internet: see the README.", defaultValue = "127.0.0.1")
+    String bind;
+
+    @Option(names = "--base-port", description = "First port; profiles take consecutive ports (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + LabOptions.DEFAULT_BASE_PORT)
+    int basePort;
+
+    @Option(names = "--web-port", description = "Port of the results page on the bind address; -1 disables it "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "8025")
+    int webPort;
+
+    @Option(names = "--data", description = "Data directory: lab PKI and records (default: ${DEFAULT-VALUE}).",
+            defaultValue = "doublelock-data/lab")
+    Path data;
+
+    @Option(names = "--host", description = "Host name the certificates are issued for (default: ${DEFAULT-VALUE}).",
+            defaultValue = "localhost")
+    String host;
+
+    @Option(names = "--db", description = "JDBC URL for the records (default: SQLite file DATA/lab.db).")
+    String db;
+
+    @Option(names = "--config", description = "Properties file binding profiles to address:port and host name "
+            + "(profile.<name>.bind=ADDR:PORT, profile.<name>.host=NAME).")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        LabOptions options = LabOptions.defaults().withBindAddress(InetAddress.getByName(bind)).withBasePort(basePort)
+                .withHostName(host).withDataDir(data).withJdbcUrl(db);
+        if (config != null) {
+            options = options.withOverrides(LabConfigFile.read(config, options));
+        }
+        System.err.println(LegacyTls.relaxForThisProcess());
+        System.err.println("lab: creating or loading the lab PKI under " + data.resolve("pki")
+                + " (the first start generates RSA-3072 keys and takes a few seconds)");
+        Lab lab = Lab.start(options);
+        LabWebServer web = webPort < 0 ? null : LabWebServer.start(lab, new java.net.InetSocketAddress(options.bindAddress(), webPort));
+        out.printf("%-6s %-21s %s%n", "PORT", "PROFILE", "DEFECTS");
+        for (Lab.Running r : lab.endpoints()) {
+            out.printf("%-6d %-21s %s%n", r.port(), r.profile().profileName(), r.profile().defects());
+        }
+        out.println();
+        out.println("lab CA: export it with 'doublelock lab certs --data " + data + " --out DIR' and trust it to test "
+                + "strict senders; check an endpoint with 'doublelock check localhost:" + lab.endpoint(LabProfile.GOOD).port()
+                + " --trust DIR/ca.pem'.");
+        if (web != null) out.println("results: " + web.url() + "  (also: doublelock lab results --data " + data + ")");
+        out.println("recording sessions; stop with Ctrl-C");
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (web != null) web.close();
+            lab.close();
+            stopped.countDown();
+        }, "lab-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.doublelock.cli;
+
+import dev.doublelock.finding.FindingCode;
+import dev.doublelock.lab.LabOptions;
+import dev.doublelock.lab.LabProfile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code doublelock lab profiles}: the profile table, as text or JSON. */
+@Command(name = "profiles", mixinStandardHelpOptions = true,
+        description = "Lists the lab's profiles: port, name, defects and the findings a checker must report.")
+final class LabProfilesCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "Print [{name, port, defects, expected_findings}].")
+    boolean json;
+
+    @Option(names = "--base-port", defaultValue = "" + LabOptions.DEFAULT_BASE_PORT,
+            description = "Base port the ports are computed from (default: ${DEFAULT-VALUE}).")
+    int basePort;
+
+    @Override
+    public Integer call() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (LabProfile p : LabProfile.values()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", p.profileName());
+            row.put("port", basePort + p.ordinal());
+            row.put("defects", p.defects());
+            row.put("expected_findings", p.expectedFindings().stream().map(FindingCode::name).toList());
+            rows.add(row);
+        }
+        if (json) {
+            System.out.println(Json.write(rows));
+        } else {
+            System.out.printf("%-6s %-21s %-60s %s%n", "PORT", "PROFILE", "DEFECTS", "CHECKER MUST REPORT");
+            for (Map<String, Object> r : rows) {
+                System.out.printf("%-6s %-21s %-60s %s%n", r.get("port"), r.get("name"), r.get("defects"),
+                        String.join(", ", castList(r.get("expected_findings"))));
+            }
+        }
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> castList(Object o) {
+        List<String> l = (List<String>) o;
+        return l.isEmpty() ? List.of("(nothing: compliant)") : l;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.doublelock.cli;
+
+import dev.doublelock.lab.LabProfile;
+import dev.doublelock.lab.RecordStore;
+import dev.doublelock.lab.ResultsMatrix;
+import dev.doublelock.lab.SessionRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code doublelock lab results}: one row per recorded SMTP session, and the sender × profile matrix. */
+@Command(name = "results", mixinStandardHelpOptions = true,
+        description = "Prints one row per SMTP session the lab recorded (time, profile, client, EHLO, MAIL FROM, "
+                + "RCPT TO, TLS or the alert the client sent, verdict), then each sender's verdict per profile.")
+final class LabResultsCommand implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = "doublelock-data/lab", description = "Lab data directory (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--db", description = "JDBC URL of the records (default: SQLite file DATA/lab.db).")
+    String db;
+
+    @Option(names = "--json", description = "Print the session rows as a JSON array.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (db == null && !Files.exists(data.resolve("lab.db"))) {
+            System.err.println("no lab records under " + data + ": start the lab with 'doublelock lab --data " + data
+                    + "' and send mail to it first");
+            return 2;
+        }
+        try (RecordStore store = db != null ? RecordStore.open(db) : RecordStore.openDefault(data)) {
+            List<SessionRecord> records = store.all(0);
+            if (json) {
+                System.out.println(Json.write(records));
+                return 0;
+            }
+            System.out.printf("%-20s %-20s %-16s %-22s %-26s %-26s %-40s %s%n", "TIME", "PROFILE", "CLIENT", "EHLO",
+                    "MAIL FROM", "RCPT TO", "TLS", "VERDICT");
+            for (SessionRecord r : records) {
+                String tls = switch (r.startTls()) {
+                    case "established" -> r.tlsProtocol() + " " + r.tlsCipher();
+                    case "failed" -> "handshake failed: " + r.alert();
+                    case "refused-454" -> "STARTTLS answered 454";
+                    default -> "no STARTTLS";
+                };
+                System.out.printf("%-20s %-20s %-16s %-22s %-26s %-26s %-40s %s%n",
+                        r.startedAt().toString().replace('T', ' ').substring(0, 19), r.profile(), r.clientAddress(),
+                        cut(r.ehloName(), 22), cut(nz(r.mailFrom()), 26), cut(String.join(",", r.rcptTo()), 26),
+                        cut(tls, 40), r.verdict());
+            }
+            System.out.println();
+            for (ResultsMatrix.Row row : ResultsMatrix.of(records).rows()) {
+                System.out.println((row.mailFromDomain().isEmpty() ? "" : row.mailFromDomain() + "  ") + row.sender());
+                for (LabProfile p : LabProfile.values()) {
+                    var v = row.verdicts().get(p);
+                    if (v != null) System.out.printf("    %-21s %-24s %s%n", p.profileName(), v, v.words());
+                }
+                List<LabProfile> failed = row.failed();
+                System.out.println(failed.isEmpty() ? "    => no insecure delivery seen"
+                        : "    => FAILED: delivered to " + failed.size() + " insecure endpoint(s): " + failed);
+            }
+            return 0;
+        }
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s.isEmpty() ? "<>" : s;
+    }
+
+    private static String cut(String s, int n) {
+        if (s == null) return "";
+        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+    }
+}

@@ -1,0 +1,143 @@
+package dev.doublelock.lab;
+
+import dev.doublelock.smtp.Replies;
+import dev.doublelock.smtp.server.SmtpLimits;
+import dev.doublelock.smtp.server.SmtpServer;
+import dev.doublelock.smtp.server.StartTlsSupport;
+import dev.doublelock.tls.pki.LabPki;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The running lab: one SMTP endpoint per profile, each with its own SSLContext, all recording into one
+ * {@link RecordStore}. Start with {@link #start(LabOptions)}; close to stop every listener.
+ */
+public final class Lab implements AutoCloseable {
+    /** A profile's listener once it is bound. */
+    public record Running(LabProfile profile, InetSocketAddress address, String hostName) {
+        public int port() {
+            return address.getPort();
+        }
+    }
+
+    private final LabOptions options;
+    private final RecordStore store;
+    private final Map<String, LabPki> pkis;
+    private final List<SmtpServer> servers = new ArrayList<>();
+    private final List<Running> running = new ArrayList<>();
+    private final List<Consumer<SessionRecord>> listeners = new CopyOnWriteArrayList<>();
+
+    private Lab(LabOptions options, RecordStore store, Map<String, LabPki> pkis) {
+        this.options = options;
+        this.store = store;
+        this.pkis = pkis;
+    }
+
+    /**
+     * Relaxes the JDK's legacy-algorithm limits for this process (see {@link LegacyTls}), creates or loads the
+     * lab PKI and starts every profile's endpoint.
+     */
+    public static Lab start(LabOptions options) throws IOException {
+        LegacyTls.relaxForThisProcess();
+        RecordStore store = options.jdbcUrl().map(RecordStore::open)
+                .orElseGet(() -> RecordStore.openDefault(options.dataDir()));
+        Lab lab = new Lab(options, store, new HashMap<>());
+        try {
+            for (LabEndpoint endpoint : options.endpoints()) {
+                lab.startEndpoint(endpoint);
+            }
+        } catch (IOException | RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+        return lab;
+    }
+
+    /** The PKI serving a host name; the default host name's PKI lives in {@code DATA/pki}. */
+    public synchronized LabPki pki(String hostName) {
+        return pkis.computeIfAbsent(hostName, h -> LabPki.loadOrCreate(pkiDirectory(options, h), h));
+    }
+
+    static java.nio.file.Path pkiDirectory(LabOptions options, String hostName) {
+        java.nio.file.Path base = options.dataDir().resolve("pki");
+        return hostName.equals(options.hostName()) ? base : base.resolve("hosts").resolve(hostName);
+    }
+
+    private void startEndpoint(LabEndpoint endpoint) throws IOException {
+        LabProfile profile = endpoint.profile();
+        LabPki pki = pki(endpoint.hostName());
+        StartTlsSupport startTls = switch (profile.startTls()) {
+            case OFFERED -> new StartTlsSupport.Offered(new ProfileTls(profile, pki.certificate(profile.certificate())));
+            case NOT_ADVERTISED -> new StartTlsSupport.NotAdvertised();
+            case REFUSED_454 -> new StartTlsSupport.AdvertisedButRefused(Replies.TLS_NOT_AVAILABLE);
+        };
+        SmtpServer server = SmtpServer.builder()
+                .bind(endpoint.bind())
+                .hostName(endpoint.hostName())
+                .limits(SmtpLimits.defaults().withIdleTimeout(options.idleTimeout()))
+                .startTls(startTls)
+                .handlerFactory(info -> new SessionRecorder(profile, info, store, Clock.systemUTC(), this::publish))
+                .build();
+        try {
+            server.start();
+        } catch (java.net.BindException e) {
+            server.close();
+            throw new IOException("cannot listen on " + endpoint.bind() + " for lab profile " + profile
+                    + ": the port is in use; choose another --base-port (or stop what uses it)", e);
+        }
+        servers.add(server);
+        running.add(new Running(profile, server.address(), endpoint.hostName()));
+    }
+
+    private void publish(SessionRecord record) {
+        for (Consumer<SessionRecord> l : listeners) {
+            try {
+                l.accept(record);
+            } catch (RuntimeException ignored) {
+                // a broken listener must not break recording
+            }
+        }
+    }
+
+    /** Called for every stored session record (the web page's live updates use this). */
+    public void addListener(Consumer<SessionRecord> listener) {
+        listeners.add(listener);
+    }
+
+    public List<Running> endpoints() {
+        return List.copyOf(running);
+    }
+
+    public Running endpoint(LabProfile profile) {
+        return running.stream().filter(r -> r.profile() == profile).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("profile not running: " + profile));
+    }
+
+    public RecordStore records() {
+        return store;
+    }
+
+    public LabOptions options() {
+        return options;
+    }
+
+    @Override
+    public void close() {
+        for (SmtpServer s : servers) {
+            try {
+                s.close();
+            } catch (RuntimeException ignored) {
+                // keep closing the others
+            }
+        }
+        store.close();
+    }
+}

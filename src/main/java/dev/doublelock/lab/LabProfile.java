@@ -1,0 +1,150 @@
+package dev.doublelock.lab;
+
+import dev.doublelock.finding.FindingCode;
+import dev.doublelock.tls.TlsVersion;
+import dev.doublelock.tls.pki.LabCertificate;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.doublelock.finding.FindingCode.*;
+
+/**
+ * The lab's endpoints: each presents one defect (the names are part of the CLI contract, see
+ * DESIGN.md "Lab profiles"). A sending system that delivers to a defect profile has failed that test.
+ */
+public enum LabProfile {
+    GOOD("good", LabCertificate.GOOD, Tls.MODERN, StartTls.OFFERED,
+            "none: lab-CA-signed ECDSA P-256 leaf, SHA-256, TLS 1.2+1.3, BSI-listed suites and groups only", List.of()),
+    SELF_SIGNED("self-signed", LabCertificate.SELF_SIGNED, Tls.MODERN, StartTls.OFFERED,
+            "self-signed leaf certificate", List.of(UNKNOWN_ISSUER)),
+    UNTRUSTED_ROOT("untrusted-root", LabCertificate.UNTRUSTED_ROOT, Tls.MODERN, StartTls.OFFERED,
+            "leaf issued by a second CA nobody trusts", List.of(UNKNOWN_ISSUER)),
+    MISSING_INTERMEDIATE("missing-intermediate", LabCertificate.MISSING_INTERMEDIATE, Tls.MODERN, StartTls.OFFERED,
+            "leaf signed by an intermediate the server does not send", List.of(UNKNOWN_ISSUER)),
+    EXPIRED("expired", LabCertificate.EXPIRED, Tls.MODERN, StartTls.OFFERED,
+            "leaf certificate expired (notAfter in the past)", List.of(EXPIRED_CERTIFICATE)),
+    NOT_YET_VALID("not-yet-valid", LabCertificate.NOT_YET_VALID, Tls.MODERN, StartTls.OFFERED,
+            "leaf certificate valid only from the future", List.of(NOT_YET_VALID_CERTIFICATE)),
+    WRONG_HOST("wrong-host", LabCertificate.WRONG_HOST, Tls.MODERN, StartTls.OFFERED,
+            "leaf certificate issued for abc.xy", List.of(BAD_CERT_DOMAIN)),
+    SHA1_SIGNATURE("sha1-signature", LabCertificate.SHA1_SIGNATURE, Tls.MODERN, StartTls.OFFERED,
+            "leaf certificate signed SHA1withRSA by the lab CA", List.of(WEAK_SIGNATURE_ALGORITHM)),
+    RSA_1024("rsa-1024", LabCertificate.RSA_1024, Tls.MODERN, StartTls.OFFERED,
+            "leaf certificate with a 1024-bit RSA key", List.of(WEAK_KEY)),
+    TLS_1_0_ONLY("tls-1.0-only", LabCertificate.GOOD, Tls.TLS10, StartTls.OFFERED,
+            "good certificate, but only TLS 1.0", List.of(PROTOCOL_NOT_RECOMMENDED, NO_RECOMMENDED_PROTOCOL)),
+    TLS_1_1_ONLY("tls-1.1-only", LabCertificate.GOOD, Tls.TLS11, StartTls.OFFERED,
+            "good certificate, but only TLS 1.1", List.of(PROTOCOL_NOT_RECOMMENDED, NO_RECOMMENDED_PROTOCOL)),
+    NO_PFS("no-pfs", LabCertificate.GOOD_RSA, Tls.STATIC_RSA, StartTls.OFFERED,
+            "TLS 1.2 with static-RSA key exchange suites only (no forward secrecy)", List.of(CIPHER_NOT_RECOMMENDED)),
+    NO_STARTTLS("no-starttls", LabCertificate.GOOD, Tls.MODERN, StartTls.NOT_ADVERTISED,
+            "never advertises STARTTLS", List.of(NO_STARTTLS)),
+    STARTTLS_BROKEN("starttls-broken", LabCertificate.GOOD, Tls.MODERN, StartTls.REFUSED_454,
+            "advertises STARTTLS, then answers 454", List.of(STARTTLS_FAILED)),
+    SHAME("shame", LabCertificate.SHAME, Tls.SHAME, StartTls.OFFERED,
+            "the certificate of shame: self-signed, expired 1970-01-02, CN abc.xy, RSA 1024, SHA-1, TLS 1.0 only",
+            List.of(UNKNOWN_ISSUER, EXPIRED_CERTIFICATE, BAD_CERT_DOMAIN, WEAK_SIGNATURE_ALGORITHM, WEAK_KEY,
+                    PROTOCOL_NOT_RECOMMENDED, NO_RECOMMENDED_PROTOCOL));
+
+    /** How STARTTLS is offered. */
+    public enum StartTls { OFFERED, NOT_ADVERTISED, REFUSED_454 }
+
+    /** The protocol versions and cipher suites an endpoint serves (JSSE names). */
+    public enum Tls {
+        MODERN(List.of(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2), List.of(
+                "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")),
+        TLS10(List.of(TlsVersion.TLS_1_0), List.of(
+                "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA")),
+        TLS11(List.of(TlsVersion.TLS_1_1), List.of(
+                "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA")),
+        STATIC_RSA(List.of(TlsVersion.TLS_1_2), List.of(
+                "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384")),
+        SHAME(List.of(TlsVersion.TLS_1_0), List.of(
+                "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+                "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA"));
+
+        private final List<TlsVersion> versions;
+        private final List<String> suites;
+
+        Tls(List<TlsVersion> versions, List<String> suites) {
+            this.versions = versions;
+            this.suites = suites;
+        }
+
+        public List<TlsVersion> versions() {
+            return versions;
+        }
+
+        public List<String> suites() {
+            return suites;
+        }
+    }
+
+    /** Key-exchange groups every endpoint offers: only BSI-listed ones. */
+    public static final List<String> NAMED_GROUPS = List.of("secp256r1", "secp384r1");
+
+    private final String profileName;
+    private final LabCertificate certificate;
+    private final Tls tls;
+    private final StartTls startTls;
+    private final String defects;
+    private final List<FindingCode> expectedFindings;
+
+    LabProfile(String profileName, LabCertificate certificate, Tls tls, StartTls startTls, String defects,
+               List<FindingCode> expectedFindings) {
+        this.profileName = profileName;
+        this.certificate = certificate;
+        this.tls = tls;
+        this.startTls = startTls;
+        this.defects = defects;
+        this.expectedFindings = expectedFindings;
+    }
+
+    /** The CLI/contract name, e.g. "tls-1.0-only". */
+    public String profileName() {
+        return profileName;
+    }
+
+    public LabCertificate certificate() {
+        return certificate;
+    }
+
+    public Tls tls() {
+        return tls;
+    }
+
+    public StartTls startTls() {
+        return startTls;
+    }
+
+    public String defects() {
+        return defects;
+    }
+
+    /** Finding codes the checker must report for this endpoint (empty: compliant). */
+    public List<FindingCode> expectedFindings() {
+        return expectedFindings;
+    }
+
+    /** Codes the checker may report in addition (TLS 1.0/1.1 have only legacy suites). */
+    public List<FindingCode> toleratedFindings() {
+        return tls == Tls.TLS10 || tls == Tls.TLS11 || tls == Tls.SHAME ? List.of(CIPHER_NOT_RECOMMENDED) : List.of();
+    }
+
+    public boolean isGood() {
+        return this == GOOD;
+    }
+
+    public static Optional<LabProfile> byName(String name) {
+        return Arrays.stream(values()).filter(p -> p.profileName.equalsIgnoreCase(name)).findFirst();
+    }
+
+    @Override
+    public String toString() {
+        return profileName;
+    }
+}

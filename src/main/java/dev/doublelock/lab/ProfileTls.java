@@ -1,0 +1,54 @@
+package dev.doublelock.lab;
+
+import dev.doublelock.smtp.server.TlsUpgrader;
+import dev.doublelock.tls.TlsVersion;
+import dev.doublelock.tls.pki.CertifiedKey;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+
+/** The server-side TLS of one lab profile: its own SSLContext, protocols, suites and groups. */
+final class ProfileTls implements TlsUpgrader {
+    private final LabProfile profile;
+    private final SSLContext context;
+
+    ProfileTls(LabProfile profile, CertifiedKey key) {
+        this.profile = profile;
+        try {
+            this.context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[] {key.keyManager()}, null, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build the TLS context of lab profile " + profile + ": " + e, e);
+        }
+    }
+
+    @Override
+    public SSLSocket upgrade(java.net.Socket plain) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(
+                plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+        socket.setUseClientMode(false);
+        socket.setSSLParameters(parameters(socket.getSupportedCipherSuites()));
+        return socket;
+    }
+
+    SSLParameters parameters(String[] supported) {
+        SSLParameters p = new SSLParameters();
+        p.setProtocols(profile.tls().versions().stream().map(TlsVersion::javaName).toArray(String[]::new));
+        String[] suites = profile.tls().suites().stream()
+                .filter(s -> Arrays.asList(supported).contains(s)).toArray(String[]::new);
+        if (suites.length == 0) {
+            throw new IllegalStateException("this JDK supports none of the suites of lab profile " + profile
+                    + ": " + profile.tls().suites());
+        }
+        p.setCipherSuites(suites);
+        p.setNamedGroups(LabProfile.NAMED_GROUPS.toArray(String[]::new));
+        p.setUseCipherSuitesOrder(true);
+        p.setNeedClientAuth(false);
+        return p;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.doublelock.lab;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Sender × profile → verdict. A sender is a client address plus EHLO name; rows are grouped by the
+ * MAIL FROM domain the sender used. The verdict of a cell is the worst of that sender's sessions.
+ */
+public final class ResultsMatrix {
+    /** One sender's row. */
+    public record Row(String mailFromDomain, String sender, Map<LabProfile, Verdict> verdicts, int sessions) {
+        /** Profiles this sender failed (delivered to a defect endpoint or without TLS). */
+        public List<LabProfile> failed() {
+            return verdicts.entrySet().stream()
+                    .filter(e -> e.getValue().failsTest() && !(e.getKey().isGood() && e.getValue() == Verdict.DELIVERED))
+                    .map(Map.Entry::getKey).toList();
+        }
+    }
+
+    private final List<Row> rows;
+
+    private ResultsMatrix(List<Row> rows) {
+        this.rows = rows;
+    }
+
+    public static ResultsMatrix of(List<SessionRecord> records) {
+        Map<String, Map<LabProfile, Verdict>> cells = new TreeMap<>();
+        Map<String, String> domainOf = new TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
+        for (SessionRecord r : records) {
+            LabProfile profile = LabProfile.byName(r.profile()).orElse(null);
+            if (profile == null) continue;
+            String sender = r.sender();
+            cells.computeIfAbsent(sender, s -> new EnumMap<>(LabProfile.class)).merge(profile, r.verdict(), Verdict::worst);
+            counts.merge(sender, 1, Integer::sum);
+            if (!r.mailFromDomain().isEmpty()) domainOf.put(sender, r.mailFromDomain());
+        }
+        List<Row> rows = new ArrayList<>();
+        cells.forEach((sender, verdicts) -> rows.add(new Row(domainOf.getOrDefault(sender, ""), sender,
+                java.util.Collections.unmodifiableMap(verdicts), counts.get(sender))));
+        rows.sort(Comparator.comparing(Row::mailFromDomain).thenComparing(Row::sender));
+        return new ResultsMatrix(List.copyOf(rows));
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+}

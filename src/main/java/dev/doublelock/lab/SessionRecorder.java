@@ -1,0 +1,150 @@
+package dev.doublelock.lab;
+
+import dev.doublelock.smtp.MailPath;
+import dev.doublelock.smtp.Replies;
+import dev.doublelock.smtp.Reply;
+import dev.doublelock.smtp.server.CloseReason;
+import dev.doublelock.smtp.server.ConnectionInfo;
+import dev.doublelock.smtp.server.ReceivedMessage;
+import dev.doublelock.smtp.server.SessionHandler;
+import dev.doublelock.tls.TlsHandshakeResult;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Watches one SMTP session on a lab endpoint and, when it ends, turns what the sender did into a
+ * {@link SessionRecord} with a {@link Verdict}. Accepts any recipient at the lab; keeps no body.
+ */
+final class SessionRecorder implements SessionHandler {
+    private final LabProfile profile;
+    private final ConnectionInfo connection;
+    private final RecordStore store;
+    private final Clock clock;
+    private final Consumer<SessionRecord> listener;
+
+    private String ehloName = "";
+    private String startTls = "not-tried";
+    private String tlsProtocol;
+    private String tlsCipher;
+    private String sni;
+    private String alert;
+    private boolean tlsEstablished;
+    private String mailFrom;
+    private final List<String> rcptTo = new ArrayList<>();
+    private final List<String> transactionRcpts = new ArrayList<>();
+    private String transactionFrom;
+    private long size;
+    private String messageId;
+    private String subject;
+    private int messages;
+    private int injectedBytes;
+    private boolean deliveredWithoutTls;
+    private boolean deliveredOverTls;
+
+    SessionRecorder(LabProfile profile, ConnectionInfo connection, RecordStore store, Clock clock,
+                    Consumer<SessionRecord> listener) {
+        this.profile = profile;
+        this.connection = connection;
+        this.store = store;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    @Override
+    public void onHelo(String verb, String name) {
+        ehloName = name == null ? "" : name;
+    }
+
+    @Override
+    public void onStartTls(TlsHandshakeResult result) {
+        switch (result) {
+            case TlsHandshakeResult.Established e -> {
+                startTls = "established";
+                tlsEstablished = true;
+                tlsProtocol = e.protocol().javaName();
+                tlsCipher = e.cipherSuite();
+                sni = e.sni().orElse(null);
+            }
+            case TlsHandshakeResult.Failed f -> {
+                startTls = "failed";
+                alert = f.alert();
+            }
+        }
+    }
+
+    /** Called when the endpoint answered STARTTLS with 454 (starttls-broken profile). */
+    void onStartTlsRefused() {
+        startTls = "refused-454";
+    }
+
+    @Override
+    public void onStartTlsInjection(int discardedBytes) {
+        injectedBytes += discardedBytes;
+    }
+
+    @Override
+    public Reply onMail(MailPath from, Map<String, String> params) {
+        transactionFrom = from.address();
+        transactionRcpts.clear();
+        return Replies.OK;
+    }
+
+    @Override
+    public Reply onRcpt(MailPath to, Map<String, String> params) {
+        transactionRcpts.add(to.address());
+        return Replies.OK;
+    }
+
+    @Override
+    public Reply onMessage(ReceivedMessage message) {
+        messages++;
+        mailFrom = transactionFrom;
+        rcptTo.addAll(transactionRcpts);
+        size += message.size();
+        MessageHeaders headers = MessageHeaders.of(message.content());
+        messageId = headers.first("Message-ID").orElse(messageId);
+        subject = headers.first("Subject").orElse(subject);
+        if (tlsEstablished) deliveredOverTls = true;
+        else deliveredWithoutTls = true;
+        return Replies.okQueued("lab-" + connection.sessionId() + "-" + messages);
+    }
+
+    @Override
+    public void onReset() {
+        transactionRcpts.clear();
+        transactionFrom = null;
+    }
+
+    @Override
+    public void onClose(CloseReason reason) {
+        Instant now = clock.instant();
+        Verdict verdict = verdict(now);
+        SessionRecord record = new SessionRecord(-1, connection.sessionId(), connection.connectedAt(), now,
+                profile.profileName(), connection.local().getPort(),
+                connection.remote().getAddress().getHostAddress(), ehloName, startTls, tlsProtocol, tlsCipher, sni, alert,
+                tlsEstablished && messages == 0, mailFrom, rcptTo, size, messageId, subject, messages, injectedBytes,
+                reason.name(), verdict);
+        SessionRecord stored = store.insert(record);
+        listener.accept(stored);
+    }
+
+    private Verdict verdict(Instant now) {
+        if (deliveredOverTls) {
+            return profile.isGood() ? Verdict.DELIVERED : Verdict.DELIVERED_INSECURELY;
+        }
+        if (deliveredWithoutTls) {
+            boolean refusedBefore = !startTls.equals("not-tried")
+                    || store.hadRefusedTls(profile.profileName(), connection.remote().getAddress().getHostAddress(),
+                    ehloName, now);
+            return refusedBefore ? Verdict.PLAINTEXT_FALLBACK : Verdict.NO_TLS_DELIVERED;
+        }
+        if (startTls.equals("failed")) return Verdict.REFUSED_AT_HANDSHAKE;
+        if (tlsEstablished) return Verdict.REFUSED_AFTER_HANDSHAKE;
+        return Verdict.ABANDONED;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.doublelock.lab;
+
+/**
+ * What a sending system did in one session with a lab endpoint (DESIGN.md CLI contract). The order is
+ * from worst to most harmless, so a sender's verdict for a profile is the smallest ordinal of its sessions.
+ */
+public enum Verdict {
+    /** It completed a TLS handshake with a defective endpoint and delivered the message. */
+    DELIVERED_INSECURELY("delivered over defective TLS", true),
+    /** A failed or refused handshake, then the same sender delivered without TLS. */
+    PLAINTEXT_FALLBACK("refused TLS, then delivered in plaintext", true),
+    /** It delivered without even trying STARTTLS. */
+    NO_TLS_DELIVERED("delivered without TLS", true),
+    /** Handshake completed, but the sender quit before delivering: it judged the session after the handshake. */
+    REFUSED_AFTER_HANDSHAKE("refused after the handshake", false),
+    /** The sender aborted the TLS handshake (usually with an alert). */
+    REFUSED_AT_HANDSHAKE("refused at the handshake", false),
+    /** Delivered over TLS to the good endpoint: the expected behaviour there. */
+    DELIVERED("delivered over good TLS", false),
+    /** Connected, delivered nothing, tried no TLS. */
+    ABANDONED("connected, sent nothing", false);
+
+    private final String words;
+    private final boolean deliveredInsecurely;
+
+    Verdict(String words, boolean deliveredInsecurely) {
+        this.words = words;
+        this.deliveredInsecurely = deliveredInsecurely;
+    }
+
+    public String words() {
+        return words;
+    }
+
+    /** True if mail reached a defective endpoint (or went out without TLS): the sender failed the test. */
+    public boolean failsTest() {
+        return deliveredInsecurely;
+    }
+
+    public static Verdict worst(Verdict a, Verdict b) {
+        if (a == null) return b;
+        if (b == null) return a;
+        return a.ordinal() <= b.ordinal() ? a : b;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.doublelock.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.doublelock.lab.Lab;
+import dev.doublelock.lab.LabProfile;
+import dev.doublelock.lab.ResultsMatrix;
+import dev.doublelock.lab.SessionRecord;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * The lab's small web page and JSON API: the profile table (what each endpoint presents, certificate details)
+ * and the results as a sender × profile matrix that updates live (the page polls the API).
+ * <ul>
+ *   <li>{@code GET /} the page</li>
+ *   <li>{@code GET /api/profiles} profiles with port, defects, expected findings and certificate details</li>
+ *   <li>{@code GET /api/sessions?after=ID} session records with an id above ID</li>
+ *   <li>{@code GET /api/matrix} sender × profile → verdict</li>
+ * </ul>
+ */
+public final class LabWebServer implements AutoCloseable {
+    private static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+
+    private final HttpServer server;
+    private final Lab lab;
+
+    private LabWebServer(HttpServer server, Lab lab) {
+        this.server = server;
+        this.lab = lab;
+    }
+
+    public static LabWebServer start(Lab lab, InetSocketAddress address) throws IOException {
+        HttpServer server;
+        try {
+            server = HttpServer.create(address, 64);
+        } catch (java.net.BindException e) {
+            throw new IOException("cannot serve the results page on " + address + ": port in use; pass another "
+                    + "--web-port, or -1 to disable the page", e);
+        }
+        LabWebServer web = new LabWebServer(server, lab);
+        server.createContext("/", web::handle);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        return web;
+    }
+
+    public String url() {
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
+                : a.getAddress().getHostAddress();
+        return "http://" + host + ":" + a.getPort() + "/";
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+                send(ex, 405, "text/plain", "only GET\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            String path = ex.getRequestURI().getPath();
+            switch (path) {
+                case "/" -> send(ex, 200, "text/html; charset=utf-8", page());
+                case "/api/profiles" -> sendJson(ex, profiles());
+                case "/api/sessions" -> sendJson(ex, lab.records().all(after(ex.getRequestURI().getQuery())));
+                case "/api/matrix" -> sendJson(ex, matrix());
+                default -> send(ex, 404, "text/plain", ("no such page: " + path + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (RuntimeException e) {
+            send(ex, 500, "text/plain", ("error: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static long after(String query) {
+        if (query == null) return 0;
+        for (String kv : query.split("&")) {
+            if (kv.startsWith("after=")) {
+                try {
+                    return Long.parseLong(kv.substring(6));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    List<Map<String, Object>> profiles() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Lab.Running r : lab.endpoints()) {
+            LabProfile p = r.profile();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", p.profileName());
+            row.put("port", r.port());
+            row.put("host", r.hostName());
+            row.put("defects", p.defects());
+            row.put("expected_findings", p.expectedFindings().stream().map(Enum::name).toList());
+            row.put("starttls", p.startTls().name());
+            row.put("protocols", p.tls().versions().stream().map(v -> v.displayName()).toList());
+            row.put("cipher_suites", p.tls().suites());
+            List<Map<String, Object>> chain = new ArrayList<>();
+            for (X509Certificate c : lab.pki(r.hostName()).certificate(p.certificate()).chain()) {
+                chain.add(describe(c));
+            }
+            row.put("chain", chain);
+            out.add(row);
+        }
+        return out;
+    }
+
+    static Map<String, Object> describe(X509Certificate c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("subject", c.getSubjectX500Principal().getName());
+        m.put("issuer", c.getIssuerX500Principal().getName());
+        m.put("not_before", c.getNotBefore().toInstant().toString());
+        m.put("not_after", c.getNotAfter().toInstant().toString());
+        String key = c.getPublicKey().getAlgorithm();
+        if (c.getPublicKey() instanceof RSAKey rsa) key += " " + rsa.getModulus().bitLength() + " bit";
+        if (c.getPublicKey() instanceof ECKey ec) key += " " + ec.getParams().getCurve().getField().getFieldSize() + " bit";
+        m.put("key", key);
+        m.put("signature", c.getSigAlgName());
+        return m;
+    }
+
+    private Map<String, Object> matrix() {
+        List<SessionRecord> all = lab.records().all(0);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ResultsMatrix.Row row : ResultsMatrix.of(all).rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("mail_from_domain", row.mailFromDomain());
+            m.put("sender", row.sender());
+            m.put("sessions", row.sessions());
+            Map<String, String> v = new LinkedHashMap<>();
+            row.verdicts().forEach((p, verdict) -> v.put(p.profileName(), verdict.name()));
+            m.put("verdicts", v);
+            m.put("failed", row.failed().stream().map(LabProfile::profileName).toList());
+            rows.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("profiles", java.util.Arrays.stream(LabProfile.values()).map(LabProfile::profileName).toList());
+        out.put("rows", rows);
+        return out;
+    }
+
+    private static byte[] page() throws IOException {
+        try (InputStream in = LabWebServer.class.getResourceAsStream("/dev/doublelock/web/lab.html")) {
+            if (in == null) throw new IOException("lab.html missing from the jar");
+            return in.readAllBytes();
+        }
+    }
+
+    private static void sendJson(HttpExchange ex, Object value) throws IOException {
+        send(ex, 200, "application/json", JSON.writeValueAsBytes(value));
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'");
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

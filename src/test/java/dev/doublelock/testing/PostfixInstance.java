@@ -1,0 +1,179 @@
+package dev.doublelock.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A private Postfix instance (Debian package) on loopback, configured as a sender or receiver, with its own
+ * config and queue directory and its log in a file (see shared/notes/interop.md). Needs root and
+ * /usr/sbin/postfix; tests check {@link #available()} with an assumption.
+ */
+public final class PostfixInstance implements AutoCloseable {
+    private static final Pattern STATUS = Pattern.compile(
+            "to=<([^>]*)>, relay=([^,]*), .*?status=(sent|deferred|bounced) \\((.*)\\)$");
+
+    private final Path dir;
+    private boolean started;
+
+    private PostfixInstance(Path dir) {
+        this.dir = dir;
+    }
+
+    public static boolean available() {
+        return Files.isExecutable(Path.of("/usr/sbin/postfix")) && Files.isExecutable(Path.of("/usr/sbin/sendmail"))
+                && "root".equals(System.getProperty("user.name"));
+    }
+
+    /** A builder of main.cf lines; the instance adds directories, logging and fast retry timers itself. */
+    public static PostfixInstance create(Map<String, String> mainCf, List<String> extraMasterCf) throws IOException {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "doublelock-postfix-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.createDirectories(dir.resolve("queue"));
+        run(List.of("chown", "postfix", data.toString()));
+        Map<String, String> cf = new LinkedHashMap<>();
+        cf.put("compatibility_level", "3.6");
+        cf.put("queue_directory", dir.resolve("queue").toString());
+        cf.put("data_directory", data.toString());
+        cf.put("mail_owner", "postfix");
+        cf.put("setgid_group", "postdrop");
+        cf.put("inet_interfaces", "127.0.0.1");
+        cf.put("inet_protocols", "ipv4");
+        cf.put("myhostname", "postfix.doublelock.test");
+        cf.put("mydomain", "doublelock.test");
+        cf.put("myorigin", "$mydomain");
+        cf.put("mydestination", "");
+        cf.put("mynetworks", "127.0.0.0/8");
+        cf.put("alias_maps", "");
+        cf.put("alias_database", "");
+        cf.put("maillog_file", dir.resolve("maillog").toString());
+        cf.put("maillog_file_prefixes", "/var, /dev/stdout, /tmp");
+        cf.put("queue_run_delay", "1s");
+        cf.put("minimal_backoff_time", "1s");
+        cf.put("maximal_backoff_time", "2s");
+        cf.put("smtp_connect_timeout", "5s");
+        cf.put("smtp_tls_loglevel", "1");
+        cf.put("smtpd_tls_loglevel", "1");
+        cf.put("smtputf8_enable", "no");
+        cf.putAll(mainCf);
+        StringBuilder main = new StringBuilder();
+        cf.forEach((k, v) -> main.append(k).append(" = ").append(v).append('\n'));
+        Files.writeString(dir.resolve("main.cf"), main);
+        List<String> master = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/etc/postfix/master.cf"))) {
+            master.add(line.startsWith("smtp      inet") ? "#" + line : line);
+        }
+        master.addAll(extraMasterCf);
+        Files.write(dir.resolve("master.cf"), master);
+        return new PostfixInstance(dir);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    public PostfixInstance start() throws IOException {
+        run(List.of("/usr/sbin/postfix", "-c", dir.toString(), "start"));
+        started = true;
+        return this;
+    }
+
+    /** Injects a message with sendmail. */
+    public void send(String from, String to, String subject, String messageId, String body) throws IOException {
+        String msg = "From: <" + from + ">\r\nTo: <" + to + ">\r\nSubject: " + subject + "\r\nMessage-ID: <" + messageId
+                + ">\r\n\r\n" + body + "\r\n";
+        Process p = new ProcessBuilder("/usr/sbin/sendmail", "-C", dir.toString(), "-f", from, to)
+                .redirectErrorStream(true).start();
+        try (OutputStream out = p.getOutputStream()) {
+            out.write(msg.getBytes(StandardCharsets.UTF_8));
+        }
+        waitFor(p, "sendmail");
+    }
+
+    public String maillog() {
+        try {
+            Path log = dir.resolve("maillog");
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** A delivery status line for a recipient, as Postfix logged it. */
+    public record Status(String recipient, String relay, String status, String detail) {
+    }
+
+    /** Every status line for a recipient, in log order. */
+    public List<Status> statuses(String recipient) {
+        List<Status> out = new ArrayList<>();
+        for (String line : maillog().split("\n")) {
+            Matcher m = STATUS.matcher(line);
+            if (m.find() && m.group(1).equalsIgnoreCase(recipient)) {
+                out.add(new Status(m.group(1), m.group(2), m.group(3), m.group(4)));
+            }
+        }
+        return out;
+    }
+
+    /** Waits until a recipient has a status matching {@code wanted} ("sent", "deferred", "bounced"). */
+    public Optional<Status> awaitStatus(String recipient, Duration timeout, String... wanted) throws InterruptedException {
+        Instant end = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(end)) {
+            for (Status s : statuses(recipient)) {
+                for (String w : wanted) {
+                    if (s.status().equals(w)) return Optional.of(s);
+                }
+            }
+            Thread.sleep(200);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        if (started) {
+            try {
+                run(List.of("/usr/sbin/postfix", "-c", dir.toString(), "stop"));
+            } catch (IOException ignored) {
+                // best effort: the instance may already be gone
+            }
+        }
+    }
+
+    static void run(List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        waitFor(p, String.join(" ", command));
+    }
+
+    private static void waitFor(Process p, String what) throws IOException {
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(what + " did not finish in 60 s");
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) throw new IOException(what + " failed (" + p.exitValue() + "): " + out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for " + what, e);
+        }
+    }
+}
