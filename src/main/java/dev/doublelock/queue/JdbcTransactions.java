@@ -21,6 +21,18 @@ abstract class JdbcTransactions implements Transactions {
     /** True for errors after which the same transaction may succeed if simply run again. */
     protected abstract boolean isTransient(SQLException e);
 
+    /** Starts a transaction; by default nothing, as connections run with auto-commit off. */
+    protected void begin(Connection connection) throws SQLException {
+    }
+
+    protected void commit(Connection connection) throws SQLException {
+        connection.commit();
+    }
+
+    protected void rollback(Connection connection) throws SQLException {
+        connection.rollback();
+    }
+
     @Override
     public final <T> T inTransaction(String what, SqlWork<T> work) {
         SQLException last = null;
@@ -34,8 +46,9 @@ abstract class JdbcTransactions implements Transactions {
             }
             boolean broken = false;
             try {
+                begin(connection);
                 T result = work.run(connection);
-                connection.commit();
+                commit(connection);
                 return result;
             } catch (SQLException e) {
                 rollbackQuietly(connection);
@@ -57,9 +70,9 @@ abstract class JdbcTransactions implements Transactions {
                 + " tries, the database stayed busy or unreachable: " + last.getMessage(), last);
     }
 
-    private static void rollbackQuietly(Connection connection) {
+    private void rollbackQuietly(Connection connection) {
         try {
-            connection.rollback();
+            rollback(connection);
         } catch (SQLException ignored) {
             // the connection is probably gone; isBroken() will tell
         }

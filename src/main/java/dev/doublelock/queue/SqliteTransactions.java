@@ -13,6 +13,10 @@ import org.sqlite.SQLiteConfig;
  * {@code BEGIN IMMEDIATE}: it takes the file's write lock up front, so store instances in other
  * threads or processes wait (up to the busy timeout) instead of failing half-way. The journal is
  * WAL with {@code synchronous=FULL}: a commit is on disk when it returns.
+ *
+ * <p>The connection stays in JDBC auto-commit mode and transactions are begun and ended with SQL:
+ * the driver's own transaction handling would begin the next transaction right after each commit and
+ * so hold the file's write lock while idle, locking every other instance out.
  */
 final class SqliteTransactions extends JdbcTransactions {
 
@@ -39,7 +43,6 @@ final class SqliteTransactions extends JdbcTransactions {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.enforceForeignKeys(true);
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         Connection c = DriverManager.getConnection(url, config.toProperties());
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
             String mode = rs.next() ? rs.getString(1) : "?";
@@ -48,7 +51,6 @@ final class SqliteTransactions extends JdbcTransactions {
                 throw new SQLException("journal_mode is " + mode + ", not wal; put the queue on a local file system");
             }
         }
-        c.setAutoCommit(false);
         return c;
     }
 
@@ -78,6 +80,27 @@ final class SqliteTransactions extends JdbcTransactions {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    @Override
+    protected void begin(Connection c) throws SQLException {
+        run(c, "BEGIN IMMEDIATE");
+    }
+
+    @Override
+    protected void commit(Connection c) throws SQLException {
+        run(c, "COMMIT");
+    }
+
+    @Override
+    protected void rollback(Connection c) throws SQLException {
+        run(c, "ROLLBACK");
+    }
+
+    private static void run(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
         }
     }
 
