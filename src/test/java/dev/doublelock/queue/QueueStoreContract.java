@@ -42,6 +42,7 @@ abstract class QueueStoreContract {
     @AfterEach
     void closeStores() {
         opened.forEach(QueueStore::close);
+        opened.clear();
     }
 
     static Envelope envelope(String... recipients) {
