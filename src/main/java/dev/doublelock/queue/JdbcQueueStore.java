@@ -57,47 +57,7 @@ final class JdbcQueueStore implements QueueStore {
         Objects.requireNonNull(messageBytes, "messageBytes");
         String messageId = MessageIdHeader.find(messageBytes);
         long now = clock.millis();
-        return tx.inTransaction("enqueue", c -> {
-            long id;
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO message (message_id, mail_from, size, body, "
-                    + "queued_at, state, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'QUEUED', 0, ?)",
-                    new String[] {"id"})) {
-                p.setString(1, messageId);
-                p.setString(2, envelope.mailFrom());
-                p.setLong(3, messageBytes.length);
-                p.setBytes(4, messageBytes);
-                p.setLong(5, now);
-                p.setLong(6, now);
-                p.executeUpdate();
-                try (ResultSet keys = p.getGeneratedKeys()) {
-                    if (!keys.next()) {
-                        throw new SQLException("the database returned no id for the new message");
-                    }
-                    id = keys.getLong(1);
-                }
-            }
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO recipient (msg, idx, address, status) VALUES (?, ?, ?, 'PENDING')")) {
-                for (int i = 0; i < envelope.recipients().size(); i++) {
-                    p.setLong(1, id);
-                    p.setInt(2, i);
-                    p.setString(3, envelope.recipients().get(i));
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO envelope_param (msg, name, value) VALUES (?, ?, ?)")) {
-                for (Map.Entry<String, String> e : envelope.params().entrySet()) {
-                    p.setLong(1, id);
-                    p.setString(2, e.getKey());
-                    p.setString(3, e.getValue());
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
-            return id;
-        });
+        return tx.inTransaction("enqueue", c -> NewMessage.insert(c, envelope, messageBytes, messageId, now));
     }
 
     @Override
@@ -181,7 +141,7 @@ final class JdbcQueueStore implements QueueStore {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO attempt (msg, at, mx_host, ip, tls_protocol, "
                     + "tls_cipher, policy_verdict, finding_codes, findings_text, reply_code, enhanced, reply_text, "
                     + "duration_ms, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bind(p, id, a.at().toEpochMilli(), a.mxHost(), a.ip(), a.tlsProtocol(), a.tlsCipher(),
+                Sql.bind(p, id, a.at().toEpochMilli(), a.mxHost(), a.ip(), a.tlsProtocol(), a.tlsCipher(),
                         a.policyVerdict(), String.join(",", a.findingCodes()), a.findingsText(), a.replyCode(),
                         a.enhanced(), a.replyText(), a.duration().toMillis(), a.outcome());
                 p.executeUpdate();
@@ -207,7 +167,7 @@ final class JdbcQueueStore implements QueueStore {
             }
             try (PreparedStatement p = c.prepareStatement("UPDATE recipient SET status = ? WHERE msg = ? AND address = ?")) {
                 for (Map.Entry<String, RecipientState> e : given.entrySet()) {
-                    bind(p, e.getValue().name(), id, e.getKey());
+                    Sql.bind(p, e.getValue().name(), id, e.getKey());
                     p.addBatch();
                 }
                 p.executeBatch();
@@ -218,7 +178,7 @@ final class JdbcQueueStore implements QueueStore {
                 return state;
             }
             State done = now.containsValue(RecipientState.DELIVERED) ? State.DELIVERED : State.BOUNCED;
-            execute(c, "UPDATE message SET state = ?, claimed_by = NULL, lease_until = NULL WHERE id = ?",
+            Sql.execute(c, "UPDATE message SET state = ?, claimed_by = NULL, lease_until = NULL WHERE id = ?",
                     done.name(), id);
             return done;
         });
@@ -237,8 +197,8 @@ final class JdbcQueueStore implements QueueStore {
             if (lockState(c, id).isFinal()) {
                 return false;
             }
-            execute(c, "UPDATE recipient SET status = 'FAILED' WHERE msg = ? AND status = 'PENDING'", id);
-            execute(c, "UPDATE message SET state = 'BOUNCED', reason = ?, claimed_by = NULL, lease_until = NULL "
+            Sql.execute(c, "UPDATE recipient SET status = 'FAILED' WHERE msg = ? AND status = 'PENDING'", id);
+            Sql.execute(c, "UPDATE message SET state = 'BOUNCED', reason = ?, claimed_by = NULL, lease_until = NULL "
                     + "WHERE id = ?", reason, id);
             return true;
         });
@@ -264,7 +224,7 @@ final class JdbcQueueStore implements QueueStore {
 
     @Override
     public int recoverExpiredLeases(Instant now) {
-        return tx.inTransaction("recover expired leases", c -> execute(c, "UPDATE message SET state = 'QUEUED', "
+        return tx.inTransaction("recover expired leases", c -> Sql.execute(c, "UPDATE message SET state = 'QUEUED', "
                 + "claimed_by = NULL, lease_until = NULL WHERE state = 'DELIVERING' AND lease_until <= ?",
                 now.toEpochMilli()));
     }
@@ -346,28 +306,8 @@ final class JdbcQueueStore implements QueueStore {
     private int update(String what, long id, String sql, Object... args) {
         return tx.inTransaction(what, c -> {
             lockState(c, id);
-            return execute(c, sql, args);
+            return Sql.execute(c, sql, args);
         });
-    }
-
-    private static int execute(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(sql)) {
-            bind(p, args);
-            return p.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement p, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            switch (a) {
-                case null -> p.setNull(i + 1, java.sql.Types.VARCHAR);
-                case Long l -> p.setLong(i + 1, l);
-                case Integer n -> p.setInt(i + 1, n);
-                case String s -> p.setString(i + 1, s);
-                default -> throw new IllegalArgumentException("cannot bind " + a.getClass());
-            }
-        }
     }
 
     private static QueueException unknown(long id) {

@@ -6,7 +6,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The commit/rollback/retry loop shared by both backends. Subclasses say how to get and give back a
- * connection and which errors are worth another try.
+ * connection, how to begin and end a transaction, and which errors are worth another try.
+ *
+ * <p>A retry after a connection lost during COMMIT may repeat work that did commit: an enqueue may
+ * then store the message twice. That is the safe side of "never lost" (at-least-once).
  */
 abstract class JdbcTransactions implements Transactions {
 
