@@ -1,0 +1,105 @@
+package dev.doublelock.queue;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The relay's durable queue. Every method is one database transaction and is safe to call from
+ * several threads, and from several store instances (processes, relay nodes) sharing one database.
+ * Storage failures surface as {@link QueueException}; an unknown id as {@link QueueException} too,
+ * except for {@link #find}, which answers empty.
+ *
+ * <p>State-changing methods answer {@code false} when the message was not in a state they apply to
+ * (for example {@link #defer} on a message the operator deleted meanwhile) and leave it unchanged.
+ */
+public interface QueueStore extends AutoCloseable {
+
+    /**
+     * Stores a message and its envelope as {@link State#QUEUED}, due now. Returns only after the
+     * transaction is committed and synced to stable storage: the caller may answer 250 next.
+     *
+     * @return the new message's id
+     */
+    long enqueue(Envelope envelope, byte[] messageBytes);
+
+    /** The message bytes exactly as enqueued. Fails for unknown or {@link State#DELETED} messages. */
+    byte[] messageBytes(long id);
+
+    /** {@link #messageBytes} as a stream. */
+    InputStream openMessage(long id);
+
+    /**
+     * Atomically claims up to {@code max} messages that are due — QUEUED or DEFERRED with
+     * {@code nextAttemptAt <= now}, or DELIVERING with an expired lease (a dead node's work) — marks them
+     * DELIVERING, held by {@code nodeId} until {@code now + lease}, and counts one attempt each. No
+     * message is claimed by two callers at once while its lease runs. Oldest due first.
+     */
+    List<QueuedMessage> claimDue(String nodeId, Instant now, int max, Duration lease);
+
+    /**
+     * Extends the lease of a message this node holds to now + {@code lease}.
+     *
+     * @return false if the node no longer holds it (lease expired and taken over, or state changed):
+     *         the caller should stop working on it
+     */
+    boolean renewLease(long id, String nodeId, Duration lease);
+
+    /** Appends one delivery attempt to the message's history (never rewritten). */
+    void recordAttempt(long id, Attempt attempt);
+
+    /**
+     * Records per-recipient outcomes of a delivery run (recipients not named keep their status), and
+     * finishes the message if none is left PENDING: {@link State#DELIVERED} if any recipient was
+     * delivered, else {@link State#BOUNCED}. If some remain PENDING the message keeps its state; call
+     * {@link #defer} next.
+     *
+     * @return the message's state afterwards
+     * @throws QueueException if a named recipient is not in the envelope
+     */
+    State markDelivered(long id, Map<String, RecipientState> outcomes);
+
+    /** DELIVERING/QUEUED/DEFERRED → DEFERRED, due at {@code next}; releases the lease. */
+    boolean defer(long id, Instant next, String reason);
+
+    /** {@link #defer} without a reason. */
+    default boolean defer(long id, Instant next) {
+        return defer(id, next, null);
+    }
+
+    /** Gives up: every PENDING recipient becomes FAILED and the message {@link State#BOUNCED}. */
+    boolean bounce(long id, String reason);
+
+    /** Operator removal: the message becomes {@link State#DELETED} and its bytes are discarded. */
+    boolean delete(long id);
+
+    /** Operator "try again now": a QUEUED or DEFERRED message becomes QUEUED, due now. */
+    boolean retryNow(long id);
+
+    /** Records that the delayed-delivery DSN for this message was sent, so it is sent only once. */
+    boolean markDelayNoticeSent(long id, Instant at);
+
+    /** Turns every DELIVERING message whose lease ended at or before {@code now} back into QUEUED. */
+    int recoverExpiredLeases(Instant now);
+
+    Optional<QueuedMessage> find(long id);
+
+    /** The message's attempts, oldest first. */
+    List<Attempt> attempts(long id);
+
+    /** Messages in any of {@code states} (all states if empty), lowest id first, at most {@code limit}. */
+    List<QueuedMessage> list(Set<State> states, int limit);
+
+    /** Number of messages per state; every state is present, with 0 if none. */
+    Map<State, Long> counts();
+
+    /** A short description for logs, e.g. {@code sqlite:/var/lib/doublelock/queue.db}. */
+    String describe();
+
+    @Override
+    void close();
+}

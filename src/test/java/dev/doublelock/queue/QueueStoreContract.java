@@ -1,0 +1,340 @@
+package dev.doublelock.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link QueueStore} backend must do. Subclasses supply a fresh, empty database URL per
+ * test; each test opens stores on it with a {@link MutableClock}.
+ */
+abstract class QueueStoreContract {
+
+    static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+    static final Duration LEASE = Duration.ofMinutes(5);
+
+    final MutableClock clock = new MutableClock(T0);
+    private final List<QueueStore> opened = new ArrayList<>();
+
+    /** A JDBC URL of an empty database (or schema) reserved for the current test. */
+    abstract String url();
+
+    QueueStore open() {
+        QueueStore store = QueueStores.open(url(), clock);
+        opened.add(store);
+        return store;
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(QueueStore::close);
+        opened.clear();
+    }
+
+    static Envelope envelope(String... recipients) {
+        return new Envelope("alice@example.org", List.of(recipients), Map.of("BODY", "8BITMIME", "ENVID", "e-1"));
+    }
+
+    static byte[] message(String id, String body) {
+        return ("Message-ID: " + id + "\r\nSubject: test\r\n\r\n" + body + "\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anEnqueuedMessageSurvivesReopeningByteForByte() {
+        byte[] bytes = new byte[300_000];
+        new Random(7).nextBytes(bytes);
+        byte[] withHeader = concat(message("<a@x>", ""), bytes);
+        long id;
+        try (QueueStore first = QueueStores.open(url(), clock)) {
+            id = first.enqueue(envelope("bob@example.net", "carol@example.com"), withHeader);
+        }
+        QueueStore second = open();
+        assertThat(second.messageBytes(id)).isEqualTo(withHeader);
+        QueuedMessage m = second.find(id).orElseThrow();
+        assertThat(m.envelope()).isEqualTo(envelope("bob@example.net", "carol@example.com"));
+        assertThat(m.messageId()).isEqualTo("<a@x>");
+        assertThat(m.size()).isEqualTo(withHeader.length);
+        assertThat(m.state()).isEqualTo(State.QUEUED);
+        assertThat(m.queuedAt()).isEqualTo(T0);
+        assertThat(m.nextAttemptAt()).isEqualTo(T0);
+        assertThat(m.attempts()).isZero();
+        assertThat(m.recipients()).containsExactly(Map.entry("bob@example.net", RecipientState.PENDING),
+                Map.entry("carol@example.com", RecipientState.PENDING));
+    }
+
+    @Test
+    void theNullSenderAndAnEmptyMessageRoundTrip() throws Exception {
+        QueueStore store = open();
+        long id = store.enqueue(new Envelope("", List.of("postmaster@example.net")), new byte[0]);
+        assertThat(store.find(id).orElseThrow().envelope().nullSender()).isTrue();
+        assertThat(store.openMessage(id).readAllBytes()).isEmpty();
+        assertThat(store.find(id).orElseThrow().messageId()).isEmpty();
+    }
+
+    @Test
+    void claimingMarksDeliveringUnderALeaseAndCountsTheAttempt() {
+        QueueStore store = open();
+        long a = store.enqueue(envelope("b@x"), message("<1@x>", "one"));
+        long b = store.enqueue(envelope("c@x"), message("<2@x>", "two"));
+        List<QueuedMessage> claimed = store.claimDue("node-a", T0, 10, LEASE);
+        assertThat(claimed).extracting(QueuedMessage::id).containsExactly(a, b);
+        assertThat(claimed).allSatisfy(m -> {
+            assertThat(m.state()).isEqualTo(State.DELIVERING);
+            assertThat(m.claimedBy()).isEqualTo("node-a");
+            assertThat(m.leaseUntil()).isEqualTo(T0.plus(LEASE));
+            assertThat(m.attempts()).isEqualTo(1);
+        });
+        assertThat(store.claimDue("node-b", T0.plus(LEASE).minusMillis(1), 10, LEASE)).isEmpty();
+    }
+
+    @Test
+    void claimRespectsMaxAndDueTimeOldestFirst() {
+        QueueStore store = open();
+        long early = store.enqueue(envelope("b@x"), message("<1@x>", "1"));
+        clock.advance(Duration.ofSeconds(1));
+        long later = store.enqueue(envelope("b@x"), message("<2@x>", "2"));
+        long future = store.enqueue(envelope("b@x"), message("<3@x>", "3"));
+        store.defer(future, T0.plus(Duration.ofHours(1)));
+        Duration longLease = Duration.ofHours(2);
+        assertThat(store.claimDue("n", T0.plus(Duration.ofMinutes(1)), 1, longLease)).extracting(QueuedMessage::id)
+                .containsExactly(early);
+        assertThat(store.claimDue("n", T0.plus(Duration.ofMinutes(1)), 5, longLease)).extracting(QueuedMessage::id)
+                .containsExactly(later);
+        assertThat(store.claimDue("n", T0.plus(Duration.ofHours(1)), 5, longLease)).extracting(QueuedMessage::id)
+                .containsExactly(future);
+    }
+
+    @Test
+    void anExpiredLeaseIsTakenOverByAnotherNode() {
+        QueueStore store = open();
+        long id = store.enqueue(envelope("b@x"), message("<1@x>", "1"));
+        store.claimDue("dead-node", T0, 10, LEASE);
+        List<QueuedMessage> taken = store.claimDue("live-node", T0.plus(LEASE), 10, LEASE);
+        assertThat(taken).extracting(QueuedMessage::id).containsExactly(id);
+        assertThat(taken.getFirst().claimedBy()).isEqualTo("live-node");
+        assertThat(taken.getFirst().attempts()).isEqualTo(2);
+        clock.advance(LEASE);
+        assertThat(store.renewLease(id, "dead-node", LEASE)).as("the old holder lost it").isFalse();
+        assertThat(store.renewLease(id, "live-node", LEASE)).isTrue();
+    }
+
+    @Test
+    void renewingALeaseKeepsOthersAway() {
+        QueueStore store = open();
+        long id = store.enqueue(envelope("b@x"), message("<1@x>", "1"));
+        store.claimDue("a", T0, 10, LEASE);
+        clock.advance(Duration.ofMinutes(4));
+        assertThat(store.renewLease(id, "a", LEASE)).isTrue();
+        assertThat(store.find(id).orElseThrow().leaseUntil()).isEqualTo(clock.instant().plus(LEASE));
+        assertThat(store.claimDue("b", T0.plus(Duration.ofMinutes(6)), 10, LEASE)).isEmpty();
+        assertThat(store.renewLease(id, "b", LEASE)).isFalse();
+    }
+
+    @Test
+    void recoveryRequeuesOnlyExpiredLeases() {
+        QueueStore store = open();
+        long old = store.enqueue(envelope("b@x"), message("<1@x>", "1"));
+        store.claimDue("crashed", T0, 1, Duration.ofMinutes(1));
+        long fresh = store.enqueue(envelope("b@x"), message("<2@x>", "2"));
+        store.claimDue("alive", T0, 1, Duration.ofMinutes(10));
+        assertThat(store.recoverExpiredLeases(T0.plus(Duration.ofMinutes(2)))).isEqualTo(1);
+        QueuedMessage recovered = store.find(old).orElseThrow();
+        assertThat(recovered.state()).isEqualTo(State.QUEUED);
+        assertThat(recovered.claimedBy()).isNull();
+        assertThat(recovered.leaseUntil()).isNull();
+        assertThat(store.find(fresh).orElseThrow().state()).isEqualTo(State.DELIVERING);
+        assertThat(store.recoverExpiredLeases(T0.plus(Duration.ofMinutes(2)))).isZero();
+    }
+
+    @Test
+    void attemptsAreAppendedInOrderAndRoundTrip() {
+        QueueStore store = open();
+        long id = store.enqueue(envelope("b@x"), message("<1@x>", "1"));
+        Attempt refused = new Attempt(T0, "mx1.example.net", "192.0.2.1", "TLSv1", "TLS_RSA_WITH_AES_128_CBC_SHA",
+                "fail", List.of("PROTOCOL_NOT_RECOMMENDED", "CIPHER_NOT_RECOMMENDED"), "TLS 1.0 negotiated",
+                0, null, null, Duration.ofMillis(321), "refused");
+        Attempt deferred = new Attempt(T0.plusSeconds(1), "mx2.example.net", "2001:db8::2", "TLSv1.3",
+                "TLS_AES_128_GCM_SHA256", "pass", List.of(), null, 451, "4.3.0", "try later", Duration.ofSeconds(2),
+                "deferred");
+        store.recordAttempt(id, refused);
+        store.recordAttempt(id, deferred);
+        assertThat(store.attempts(id)).containsExactly(refused, deferred);
+        Attempt plain = new Attempt(T0.plusSeconds(2), null, null, null, null, null, null, null, 0, null, null,
+                Duration.ZERO, "bounced");
+        store.recordAttempt(id, plain);
+        assertThat(store.attempts(id)).containsExactly(refused, deferred, plain);
+    }
+
+    @Test
+    void partialDeliveryRetriesOnlyPendingRecipients() {
+        QueueStore store = open();
+        long id = store.enqueue(envelope("ok@x", "refused@x", "later@y"), message("<1@x>", "1"));
+        store.claimDue("n", T0, 1, LEASE);
+        State after = store.markDelivered(id, Map.of("ok@x", RecipientState.DELIVERED, "refused@x", RecipientState.FAILED));
+        assertThat(after).isEqualTo(State.DELIVERING);
+        assertThat(store.defer(id, T0.plus(Duration.ofMinutes(5)), "451 greylisted")).isTrue();
+        QueuedMessage m = store.find(id).orElseThrow();
+        assertThat(m.state()).isEqualTo(State.DEFERRED);
+        assertThat(m.reason()).isEqualTo("451 greylisted");
+        assertThat(m.pendingRecipients()).containsExactly("later@y");
+        assertThat(m.recipientsIn(RecipientState.FAILED)).containsExactly("refused@x");
+        store.claimDue("n", T0.plus(Duration.ofMinutes(5)), 1, LEASE);
+        assertThat(store.markDelivered(id, Map.of("later@y", RecipientState.DELIVERED))).isEqualTo(State.DELIVERED);
+        QueuedMessage done = store.find(id).orElseThrow();
+        assertThat(done.state()).isEqualTo(State.DELIVERED);
+        assertThat(done.claimedBy()).isNull();
+        assertThat(done.attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void allRecipientsFailedMeansBounced() {
+        QueueStore store = open();
+        long id = store.enqueue(envelope("a@x", "b@x"), message("<1@x>", "1"));
+        assertThat(store.markDelivered(id, Map.of("a@x", RecipientState.FAILED, "b@x", RecipientState.FAILED)))
+                .isEqualTo(State.BOUNCED);
+    }
+
+    @Test
+    void markingAnUnknownRecipientFailsAndChangesNothing() {
+        QueueStore store = open();
+        long id = store.enqueue(envelope("a@x", "b@x"), message("<1@x>", "1"));
+        assertThatThrownBy(() -> store.markDelivered(id, Map.of("a@x", RecipientState.DELIVERED,
+                "nobody@x", RecipientState.DELIVERED))).isInstanceOf(QueueException.class).hasMessageContaining("nobody@x");
+        assertThat(store.find(id).orElseThrow().pendingRecipients()).containsExactly("a@x", "b@x");
+    }
+
+    @Test
+    void bounceFailsPendingRecipientsAndIsFinal() {
+        QueueStore store = open();
+        long id = store.enqueue(envelope("a@x", "b@x"), message("<1@x>", "1"));
+        store.markDelivered(id, Map.of("a@x", RecipientState.DELIVERED));
+        assertThat(store.bounce(id, "gave up after 5 days")).isTrue();
+        QueuedMessage m = store.find(id).orElseThrow();
+        assertThat(m.state()).isEqualTo(State.BOUNCED);
+        assertThat(m.reason()).isEqualTo("gave up after 5 days");
+        assertThat(m.recipients()).containsExactly(Map.entry("a@x", RecipientState.DELIVERED),
+                Map.entry("b@x", RecipientState.FAILED));
+        assertThat(store.defer(id, T0)).isFalse();
+        assertThat(store.retryNow(id)).isFalse();
+        assertThat(store.bounce(id, "again")).isFalse();
+        assertThat(store.markDelivered(id, Map.of("b@x", RecipientState.DELIVERED))).isEqualTo(State.BOUNCED);
+        assertThat(store.claimDue("n", T0.plus(Duration.ofDays(9)), 10, LEASE)).isEmpty();
+    }
+
+    @Test
+    void deleteDiscardsTheBytesButKeepsTheRecord() {
+        QueueStore store = open();
+        long id = store.enqueue(envelope("a@x"), message("<1@x>", "secret"));
+        assertThat(store.delete(id)).isTrue();
+        assertThat(store.find(id).orElseThrow().state()).isEqualTo(State.DELETED);
+        assertThatThrownBy(() -> store.messageBytes(id)).isInstanceOf(QueueException.class)
+                .hasMessageContaining("DELETED");
+        assertThat(store.delete(id)).isFalse();
+        assertThat(store.claimDue("n", T0.plusSeconds(60), 10, LEASE)).isEmpty();
+    }
+
+    @Test
+    void retryNowMakesADeferredMessageDueImmediately() {
+        QueueStore store = open();
+        long id = store.enqueue(envelope("a@x"), message("<1@x>", "1"));
+        store.defer(id, T0.plus(Duration.ofHours(2)));
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(store.retryNow(id)).isTrue();
+        QueuedMessage m = store.find(id).orElseThrow();
+        assertThat(m.state()).isEqualTo(State.QUEUED);
+        assertThat(m.nextAttemptAt()).isEqualTo(clock.instant());
+        assertThat(store.claimDue("n", clock.instant(), 10, LEASE)).hasSize(1);
+    }
+
+    @Test
+    void theDelayNoticeIsMarkedOnce() {
+        QueueStore store = open();
+        long id = store.enqueue(envelope("a@x"), message("<1@x>", "1"));
+        Instant at = T0.plus(Duration.ofHours(4));
+        assertThat(store.markDelayNoticeSent(id, at)).isTrue();
+        assertThat(store.markDelayNoticeSent(id, at.plusSeconds(1))).isFalse();
+        assertThat(store.find(id).orElseThrow().delayNoticeSentAt()).isEqualTo(at);
+    }
+
+    @Test
+    void listAndCountsReflectStates() {
+        QueueStore store = open();
+        long queued = store.enqueue(envelope("a@x"), message("<1@x>", "1"));
+        long deferred = store.enqueue(envelope("a@x"), message("<2@x>", "2"));
+        long delivered = store.enqueue(envelope("a@x"), message("<3@x>", "3"));
+        long deleted = store.enqueue(envelope("a@x"), message("<4@x>", "4"));
+        store.defer(deferred, T0.plusSeconds(600));
+        store.markDelivered(delivered, Map.of("a@x", RecipientState.DELIVERED));
+        store.delete(deleted);
+        assertThat(store.counts()).containsExactlyInAnyOrderEntriesOf(Map.of(State.QUEUED, 1L, State.DEFERRED, 1L,
+                State.DELIVERED, 1L, State.DELETED, 1L, State.DELIVERING, 0L, State.BOUNCED, 0L));
+        assertThat(store.list(Set.of(State.QUEUED, State.DEFERRED), 10)).extracting(QueuedMessage::id)
+                .containsExactly(queued, deferred);
+        assertThat(store.list(Set.of(), 10)).extracting(QueuedMessage::id)
+                .containsExactly(queued, deferred, delivered, deleted);
+        assertThat(store.list(Set.of(), 2)).extracting(QueuedMessage::id).containsExactly(queued, deferred);
+    }
+
+    @Test
+    void unknownIdsAreReportedClearly() {
+        QueueStore store = open();
+        assertThat(store.find(999)).isEmpty();
+        assertThatThrownBy(() -> store.messageBytes(999)).isInstanceOf(QueueException.class).hasMessageContaining("999");
+        assertThatThrownBy(() -> store.defer(999, T0)).isInstanceOf(QueueException.class).hasMessageContaining("999");
+        assertThatThrownBy(() -> store.attempts(999)).isInstanceOf(QueueException.class);
+    }
+
+    @Test
+    void migrationsAreIdempotent() throws Exception {
+        long id;
+        try (QueueStore first = QueueStores.open(url(), clock)) {
+            id = first.enqueue(envelope("a@x"), message("<1@x>", "1"));
+        }
+        try (QueueStore second = QueueStores.open(url(), clock)) {
+            assertThat(second.find(id)).isPresent();
+        }
+        int scripts = Migrations.scripts(dialect()).size();
+        assertThat(scripts).isPositive();
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), COUNT(DISTINCT version), MAX(version) FROM schema_version")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(scripts);
+            assertThat(rs.getInt(2)).isEqualTo(scripts);
+            assertThat(rs.getInt(3)).isEqualTo(scripts);
+        }
+    }
+
+    @Test
+    void aDatabaseFromANewerVersionIsRefused() throws Exception {
+        open().close();
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            s.executeUpdate("INSERT INTO schema_version (version, description, applied_at) VALUES (999, 'future', 0)");
+        }
+        assertThatThrownBy(() -> QueueStores.open(url(), clock)).isInstanceOf(QueueException.class)
+                .hasMessageContaining("999");
+    }
+
+    abstract Dialect dialect();
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
