@@ -1,0 +1,168 @@
+package dev.doublelock.dns;
+
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.TLSARecord;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.dnssec.ValidatingResolver;
+
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@link MailResolver} on dnsjava. Queries go to one configured server ({@code --resolver HOST:PORT})
+ * or to the system's resolvers; every response passes through dnsjava's {@link ValidatingResolver},
+ * which checks DNSSEC signatures locally from the configured trust anchors (default: the IANA root
+ * KSK shipped as {@code root-anchors.txt}). Truncated UDP answers are retried over TCP.
+ *
+ * <p>Build one with {@link #builder()}; instances are thread-safe.
+ */
+public final class DnsjavaResolver implements MailResolver {
+    private final ValidatingResolver resolver;
+    private final Duration overallTimeout;
+    private final MxOrder mxOrder;
+
+    DnsjavaResolver(Resolver upstream, TrustAnchors anchors, Duration timeout, MxOrder mxOrder) {
+        upstream.setTimeout(timeout);
+        this.resolver = new ValidatingResolver(upstream);
+        anchors.loadInto(resolver);
+        // validation may need a few more round trips (DNSKEY, DS) and a TCP retry
+        this.overallTimeout = timeout.multipliedBy(8);
+        this.mxOrder = mxOrder;
+    }
+
+    public static DnsjavaResolverBuilder builder() {
+        return new DnsjavaResolverBuilder();
+    }
+
+    @Override
+    public Lookup<List<MxHost>> mx(String domain) {
+        Name name = parse(domain);
+        Lookup<List<MXRecord>> raw = query(name, Type.MX, MXRecord.class, r -> r);
+        return switch (raw) {
+            case Lookup.Found<List<MXRecord>>(List<MXRecord> records, boolean authentic) -> mxHosts(records, authentic);
+            // RFC 5321 §5.1: no MX records → the domain itself, preference 0
+            case Lookup.NoData<List<MXRecord>>(boolean authentic) ->
+                    new Lookup.Found<>(List.of(new MxHost(text(name), 0, true)), authentic);
+            case Lookup.NxDomain<List<MXRecord>>(boolean authentic) -> new Lookup.NxDomain<>(authentic);
+            case Lookup.NullMx<List<MXRecord>>(boolean authentic) -> new Lookup.NullMx<>(authentic);
+            case Lookup.ServFail<List<MXRecord>>(String reason) -> new Lookup.ServFail<>(reason);
+            case Lookup.Bogus<List<MXRecord>>(String reason) -> new Lookup.Bogus<>(reason);
+            case Lookup.Timeout<List<MXRecord>> t -> new Lookup.Timeout<>();
+        };
+    }
+
+    private Lookup<List<MxHost>> mxHosts(List<MXRecord> records, boolean authentic) {
+        List<MxHost> hosts = new ArrayList<>();
+        for (MXRecord r : records) {
+            if (!r.getTarget().equals(Name.root)) { // RFC 7505: "." is never a host; ignore it beside real ones
+                hosts.add(new MxHost(text(r.getTarget()), r.getPriority(), false));
+            }
+        }
+        if (hosts.isEmpty()) {
+            return new Lookup.NullMx<>(authentic);
+        }
+        return new Lookup.Found<>(mxOrder.order(hosts), authentic);
+    }
+
+    @Override
+    public Lookup<List<InetAddress>> addresses(String host) {
+        Name name = parse(host);
+        Lookup<List<InetAddress>> v4 = query(name, Type.A, ARecord.class, ARecord::getAddress);
+        Lookup<List<InetAddress>> v6 = query(name, Type.AAAA, AAAARecord.class, AAAARecord::getAddress);
+        return AddressMerge.merge(v4, v6);
+    }
+
+    @Override
+    public Lookup<List<String>> txt(String name) {
+        return query(parse(name), Type.TXT, TXTRecord.class, r -> String.join("", r.getStrings()));
+    }
+
+    @Override
+    public Lookup<List<TlsaRecord>> tlsa(String name) {
+        return query(parse(name), Type.TLSA, TLSARecord.class, r -> new TlsaRecord(r.getCertificateUsage(),
+                r.getSelector(), r.getMatchingType(), r.getCertificateAssociationData()));
+    }
+
+    private <R extends Record, T> Lookup<List<T>> query(Name name, int type, Class<R> recordClass,
+                                                       java.util.function.Function<R, T> convert) {
+        try {
+            Message response = send(name, type, false);
+            if (response.getRcode() == Rcode.SERVFAIL) {
+                return servFailOrBogus(name, type, response);
+            }
+            return AnswerReader.read(response, type, recordClass, convert);
+        } catch (TimeoutException e) {
+            return new Lookup.Timeout<>();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
+                return new Lookup.Timeout<>();
+            }
+            return new Lookup.ServFail<>("query " + text(name) + "/" + Type.string(type) + " failed: " + cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Lookup.ServFail<>("interrupted while resolving " + text(name));
+        }
+    }
+
+    /**
+     * The validator answers SERVFAIL both when the server failed and when validation failed. Asking
+     * again with checking disabled (CD) tells them apart: a server that then answers was lied about.
+     */
+    private <T> Lookup<T> servFailOrBogus(Name name, int type, Message validated)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Message unchecked = send(name, type, true);
+        if (unchecked.getRcode() == Rcode.SERVFAIL) {
+            return new Lookup.ServFail<>("server answered SERVFAIL for " + text(name) + "/" + Type.string(type));
+        }
+        return new Lookup.Bogus<>(AnswerReader.validationReason(validated));
+    }
+
+    private Message send(Name name, int type, boolean checkingDisabled)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+        if (checkingDisabled) {
+            query.getHeader().setFlag(Flags.CD);
+        }
+        return resolver.sendAsync(query).toCompletableFuture().get(overallTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Name parse(String name) {
+        try {
+            return Name.fromString(name, Name.root);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("not a valid DNS name: '" + name + "' (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Lower-case name without the trailing dot. */
+    private static String text(Name name) {
+        return name.toString(true).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Builds the upstream resolver for the builder: one server, or the system's list. */
+    static Resolver upstream(String hostPort) {
+        if (hostPort == null) {
+            return new ExtendedResolver();
+        }
+        return ResolverAddress.parse(hostPort).simpleResolver();
+    }
+}

@@ -1,0 +1,279 @@
+package dev.doublelock.dns;
+
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSECRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SetResponse;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Zone;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small authoritative DNS server for tests: UDP and TCP on 127.0.0.1 (same random port), answering
+ * from dnsjava {@link Zone}s. Signed zones get their RRSIGs and NSEC denial proofs when the query
+ * has the DO bit. Misbehaviour is configured per name: SERVFAIL, silence (timeout), or truncation
+ * over UDP (forcing the client to retry over TCP).
+ */
+public final class TestDnsServer implements AutoCloseable {
+    private final Map<Name, Zone> zones = new ConcurrentHashMap<>();
+    private final Set<Name> servFail = ConcurrentHashMap.newKeySet();
+    private final Set<Name> silent = ConcurrentHashMap.newKeySet();
+    private final Set<Name> truncateOverUdp = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger tcpQueries = new AtomicInteger();
+    private final DatagramSocket udp;
+    private final ServerSocket tcp;
+
+    public TestDnsServer() throws IOException {
+        DatagramSocket u = null;
+        ServerSocket t = null;
+        for (int attempt = 0; attempt < 20 && t == null; attempt++) {
+            u = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try {
+                t = new ServerSocket(u.getLocalPort(), 50, InetAddress.getLoopbackAddress());
+            } catch (IOException portTaken) {
+                u.close();
+            }
+        }
+        if (t == null) {
+            throw new IOException("could not bind UDP and TCP on one loopback port");
+        }
+        udp = u;
+        tcp = t;
+        Thread.ofVirtual().name("test-dns-udp").start(this::serveUdp);
+        Thread.ofVirtual().name("test-dns-tcp").start(this::serveTcp);
+    }
+
+    public TestDnsServer add(Zone zone) {
+        zones.put(zone.getOrigin(), zone);
+        return this;
+    }
+
+    public TestDnsServer servFail(String name) {
+        servFail.add(name(name));
+        return this;
+    }
+
+    public TestDnsServer silent(String name) {
+        silent.add(name(name));
+        return this;
+    }
+
+    public TestDnsServer truncateOverUdp(String name) {
+        truncateOverUdp.add(name(name));
+        return this;
+    }
+
+    /** "127.0.0.1:PORT", for {@link DnsjavaResolverBuilder#server(String)}. */
+    public String address() {
+        return "127.0.0.1:" + udp.getLocalPort();
+    }
+
+    public int tcpQueries() {
+        return tcpQueries.get();
+    }
+
+    private void serveUdp() {
+        byte[] buf = new byte[65535];
+        while (!udp.isClosed()) {
+            try {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                udp.receive(p);
+                byte[] query = java.util.Arrays.copyOf(p.getData(), p.getLength());
+                byte[] reply = answer(query, true);
+                if (reply != null) {
+                    udp.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
+                }
+            } catch (IOException e) {
+                // closed, or a malformed query: keep serving until closed
+            }
+        }
+    }
+
+    private void serveTcp() {
+        while (!tcp.isClosed()) {
+            try {
+                Socket s = tcp.accept();
+                Thread.ofVirtual().start(() -> serveTcpConnection(s));
+            } catch (IOException e) {
+                // closed
+            }
+        }
+    }
+
+    private void serveTcpConnection(Socket s) {
+        try (s; DataInputStream in = new DataInputStream(s.getInputStream());
+             DataOutputStream out = new DataOutputStream(s.getOutputStream())) {
+            s.setSoTimeout(5000);
+            while (true) {
+                byte[] query = new byte[in.readUnsignedShort()];
+                in.readFully(query);
+                tcpQueries.incrementAndGet();
+                byte[] reply = answer(query, false);
+                if (reply == null) {
+                    return;
+                }
+                out.writeShort(reply.length);
+                out.write(reply);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // client closed the connection
+        }
+    }
+
+    private byte[] answer(byte[] wire, boolean overUdp) throws IOException {
+        Message query = new Message(wire);
+        Record question = query.getQuestion();
+        Name qname = question.getName();
+        if (silent.contains(qname)) {
+            return null;
+        }
+        Message reply = new Message(query.getHeader().getID());
+        reply.getHeader().setFlag(Flags.QR);
+        if (query.getHeader().getFlag(Flags.RD)) {
+            reply.getHeader().setFlag(Flags.RD);
+        }
+        reply.addRecord(question, Section.QUESTION);
+        OPTRecord opt = query.getOPT();
+        boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
+        if (opt != null) {
+            reply.addRecord(new OPTRecord(4096, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
+        }
+        if (servFail.contains(qname)) {
+            reply.getHeader().setRcode(Rcode.SERVFAIL);
+        } else {
+            fill(reply, qname, question.getType(), dnssecOk);
+        }
+        byte[] out = reply.toWire();
+        if (overUdp && (truncateOverUdp.contains(qname) || out.length > 1232)) {
+            Message truncated = new Message(query.getHeader().getID());
+            truncated.getHeader().setFlag(Flags.QR);
+            truncated.getHeader().setFlag(Flags.TC);
+            truncated.addRecord(question, Section.QUESTION);
+            return truncated.toWire();
+        }
+        return out;
+    }
+
+    private void fill(Message reply, Name qname, int qtype, boolean dnssecOk) {
+        Zone zone = zoneFor(qname);
+        if (zone == null) {
+            reply.getHeader().setRcode(Rcode.REFUSED);
+            return;
+        }
+        reply.getHeader().setFlag(Flags.AA);
+        SetResponse sr = zone.findRecords(qname, qtype);
+        if (sr.isSuccessful()) {
+            for (RRset set : sr.answers()) {
+                add(reply, Section.ANSWER, set, dnssecOk);
+            }
+            return;
+        }
+        add(reply, Section.AUTHORITY, zone.findExactMatch(zone.getOrigin(), Type.SOA), dnssecOk);
+        if (sr.isNXDOMAIN()) {
+            reply.getHeader().setRcode(Rcode.NXDOMAIN);
+        }
+        if (dnssecOk) {
+            for (Name owner : denialOwners(zone, qname, sr.isNXDOMAIN())) {
+                add(reply, Section.AUTHORITY, zone.findExactMatch(owner, Type.NSEC), true);
+            }
+        }
+    }
+
+    /** NSEC owners proving NODATA (the name's own NSEC) or NXDOMAIN (covering the name and the wildcard). */
+    private static Set<Name> denialOwners(Zone zone, Name qname, boolean nxdomain) {
+        TreeMap<Name, NSECRecord> chain = new TreeMap<>();
+        for (RRset set : zone) {
+            if (set.getType() == Type.NSEC) {
+                chain.put(set.getName(), (NSECRecord) set.first());
+            }
+        }
+        Set<Name> owners = new LinkedHashSet<>();
+        if (chain.isEmpty()) {
+            return owners;
+        }
+        if (!nxdomain) {
+            if (chain.containsKey(qname)) {
+                owners.add(qname);
+            }
+            return owners;
+        }
+        List<Name> targets = new ArrayList<>(List.of(qname, wildcard(zone.getOrigin())));
+        for (Name target : targets) {
+            Map.Entry<Name, NSECRecord> e = chain.floorEntry(target);
+            owners.add(e == null ? chain.lastKey() : e.getKey());
+        }
+        return owners;
+    }
+
+    private static Name wildcard(Name origin) {
+        try {
+            return Name.concatenate(Name.fromConstantString("*"), origin);
+        } catch (org.xbill.DNS.NameTooLongException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void add(Message reply, int section, RRset set, boolean withSigs) {
+        if (set == null) {
+            return;
+        }
+        for (Record r : set.rrs(false)) {
+            reply.addRecord(r, section);
+        }
+        if (withSigs) {
+            for (Record sig : set.sigs()) {
+                reply.addRecord(sig, section);
+            }
+        }
+    }
+
+    private Zone zoneFor(Name qname) {
+        Zone best = null;
+        for (Zone z : zones.values()) {
+            if (qname.subdomain(z.getOrigin())
+                    && (best == null || z.getOrigin().labels() > best.getOrigin().labels())) {
+                best = z;
+            }
+        }
+        return best;
+    }
+
+    static Name name(String text) {
+        return Name.fromConstantString(text.endsWith(".") ? text : text + ".");
+    }
+
+    @Override
+    public void close() {
+        udp.close();
+        try {
+            tcp.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}
