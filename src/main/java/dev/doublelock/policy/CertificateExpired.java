@@ -7,7 +7,6 @@ import java.util.Set;
 import dev.doublelock.finding.Finding;
 import dev.doublelock.finding.FindingCode;
 import dev.doublelock.tls.CertificateFacts;
-import dev.doublelock.tls.ChainAssessment;
 
 /** EXPIRED_CERTIFICATE: a certificate on the path (not a server-sent anchor) is past its notAfter. */
 final class CertificateExpired implements Check {
@@ -28,9 +27,5 @@ final class CertificateExpired implements Check {
             }
         }));
         return out;
-    }
-
-    static boolean judged(ChainAssessment a, int position) {
-        return !a.isAnchor(position);
     }
 }

@@ -13,7 +13,9 @@ import dev.doublelock.tls.CertificateFacts;
 /**
  * WEAK_SIGNATURE_ALGORITHM: a non-anchor certificate on the path is signed with a hash in
  * {@code forbiddenHashes} (MD5, SHA1, SHA224, …) or a scheme in {@code forbiddenSchemes}
- * (RSA_PKCS1_V15, RSA_PSS, ECDSA, DSA, EDDSA). A self-signed leaf is not an anchor and is judged.
+ * (RSA_PKCS1_V15, RSA_PSS, ECDSA, DSA, EDDSA). Not judged: the anchor, and a self-signed root at the top of
+ * the path (its self-signature protects nothing; whether it is trusted is UNKNOWN_ISSUER's business). A
+ * self-signed leaf is judged: it is what the server presents.
  */
 final class WeakSignatureAlgorithm implements Check {
     public String type() { return "certificate-signature"; }
@@ -23,8 +25,8 @@ final class WeakSignatureAlgorithm implements Check {
         List<Finding> out = new ArrayList<>();
         e.chain().ifPresent(a -> {
             for (int i = 0; i < a.certificates().size(); i++) {
-                if (a.isAnchor(i)) continue;
                 CertificateFacts c = a.certificates().get(i);
+                if (a.isAnchor(i) || (i > 0 && c.selfSigned())) continue;
                 Evaluation.worst(rules, r -> reason(r, c.signatureAlgorithm()).isPresent()).ifPresent(rule -> out.add(
                         Evaluation.finding(FindingCode.WEAK_SIGNATURE_ALGORITHM, rule, e.certificateSubject(c),
                                 c.signatureAlgorithm(), "Have the certificate re-issued with "
