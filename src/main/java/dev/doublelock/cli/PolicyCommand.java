@@ -74,7 +74,7 @@ public final class PolicyCommand implements Runnable {
                 } else if (Policies.builtInNames().contains(name)) {
                     out.print(Policies.rawJson(name));
                 } else {
-                    Policies.load(Path.of(name)); // validate first: errors name the problem
+                    Policies.resolve(name); // validate first: errors name the problem or list the known names
                     out.print(Files.readString(Path.of(name)));
                 }
                 out.flush();

@@ -27,7 +27,8 @@ public final class Policies {
     }
 
     public static Policy builtIn(String name) {
-        return resolveExtends(PolicyReader.parse(rawJson(name), "built-in policy '" + name + "'"), 0);
+        String origin = "built-in policy '" + name + "'";
+        return resolveExtends(PolicyReader.parse(rawJson(name), origin), origin, 0);
     }
 
     /** The data file of a built-in policy, as shipped (for {@code policy show}). */
@@ -51,7 +52,8 @@ public final class Policies {
         } catch (IOException e) {
             throw new PolicyException("cannot read policy file " + file + ": " + e.getMessage(), e);
         }
-        return resolveExtends(PolicyReader.parse(text, "policy file " + file), 0);
+        String origin = "policy file " + file;
+        return resolveExtends(PolicyReader.parse(text, origin), origin, 0);
     }
 
     /** A built-in name, else a path to a policy file; the error lists the built-in names. */
@@ -63,15 +65,16 @@ public final class Policies {
                 + String.join(", ", BUILT_IN) + ") and no such file");
     }
 
-    private static Policy resolveExtends(Policy p, int depth) {
+    private static Policy resolveExtends(Policy p, String origin, int depth) {
         if (p.extendsPolicy().isEmpty()) return p;
         String baseName = p.extendsPolicy().get();
-        if (depth > 5) throw new PolicyException("policy '" + p.name() + "': 'extends' chain is too deep (a loop?)");
+        if (depth > 5) throw new PolicyException(origin + ": 'extends' chain is too deep (a loop?)");
         if (!BUILT_IN.contains(baseName)) {
-            throw new PolicyException("policy '" + p.name() + "' extends unknown policy '" + baseName
+            throw new PolicyException(origin + ": extends unknown policy '" + baseName
                     + "'; it can extend: " + String.join(", ", BUILT_IN));
         }
-        Policy base = resolveExtends(PolicyReader.parse(rawJson(baseName), "built-in policy '" + baseName + "'"), depth + 1);
+        String baseOrigin = "built-in policy '" + baseName + "'";
+        Policy base = resolveExtends(PolicyReader.parse(rawJson(baseName), baseOrigin), baseOrigin, depth + 1);
         Map<String, Rule> merged = new LinkedHashMap<>();
         base.rules().forEach(r -> merged.put(r.id(), r));
         p.rules().forEach(r -> merged.put(r.id(), r));

@@ -69,7 +69,7 @@ class LabExpectationsTest {
         p.put("tls-1.1-only", () -> Obs.server().suites(TlsVersion.TLS_1_1, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA")
                 .groups("secp256r1").chain(good.cert(), LAB.intermediate().cert()).build());
         p.put("no-pfs", () -> Obs.server().suites(TlsVersion.TLS_1_2, "TLS_RSA_WITH_AES_128_GCM_SHA256",
-                "TLS_RSA_WITH_AES_256_GCM_SHA384").chain(cert("CN=localhost").key(CertFixture.rsa(3072, "leaf"))
+                "TLS_RSA_WITH_AES_256_GCM_SHA384").chain(cert("CN=localhost").key(CertFixture.rsa(3072))
                 .issuedBy(LAB.intermediate()).dns("localhost").build().cert(), LAB.intermediate().cert()).build());
         p.put("no-starttls", () -> Obs.server().startTls(Status.NOT_OFFERED, "250-PIPELINING").build());
         p.put("starttls-broken", () -> Obs.server().startTls(Status.REFUSED, "454 4.7.0 TLS not available").build());

@@ -96,7 +96,7 @@ class PolicyEngineTest {
 
     @Test
     void anchorSentByServerIsNotJudgedForItsSignatureButAnUntrustedRootChainIs() {
-        Issued sha1Root = cert("CN=sha1 root").key(CertFixture.rsa(3072, "sha1root")).ca().signedWith("SHA1withRSA").build();
+        Issued sha1Root = cert("CN=sha1 root").key(CertFixture.rsa(3072)).ca().signedWith("SHA1withRSA").build();
         Issued leaf = cert("CN=localhost").key(CertFixture.ec("secp256r1", "leaf")).issuedBy(sha1Root)
                 .signedWith("SHA256withRSAandMGF1").dns("localhost").build();
         var obs = Obs.goodTls().chain(leaf.cert(), sha1Root.cert()).build();

@@ -132,7 +132,7 @@ public final class CertFixture {
     }
 
     public static Pki goodPki(String slot) {
-        Issued root = cert("CN=doublelock test root " + slot).key(rsa(3072, slot)).ca()
+        Issued root = cert("CN=doublelock test root " + slot).key(rsa(3072)).ca()
                 .validity(NOW.minus(Duration.ofDays(3650)), NOW.plus(Duration.ofDays(3650))).build();
         Issued inter = cert("CN=doublelock test intermediate " + slot).key(ec("secp384r1", slot)).ca()
                 .issuedBy(root).signedWith("SHA256withRSAandMGF1").build();
