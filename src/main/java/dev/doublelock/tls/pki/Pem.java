@@ -115,20 +115,24 @@ public final class Pem {
     }
 
     private static PrivateKey readPrivateKey(String pem, String source) {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        Object found = null;
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
-                if (object instanceof PrivateKeyInfo info) return converter.getPrivateKey(info);
-                if (object instanceof PEMKeyPair pair) return converter.getPrivateKey(pair.getPrivateKeyInfo());
-                if (object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
-                    throw new IllegalArgumentException("the private key in " + source + " is encrypted; "
-                            + "decrypt it first, e.g. openssl pkey -in KEY -out PLAIN");
+            for (Object object = parser.readObject(); object != null && found == null; object = parser.readObject()) {
+                if (object instanceof PrivateKeyInfo || object instanceof PEMKeyPair
+                        || object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
+                    found = object;
                 }
             }
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (found instanceof PrivateKeyInfo info) return converter.getPrivateKey(info);
+            if (found instanceof PEMKeyPair pair) return converter.getPrivateKey(pair.getPrivateKeyInfo());
         } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage().contains("is encrypted")) throw iae;
             throw new IllegalArgumentException("cannot read a private key from " + source + ": " + e.getMessage()
                     + "; expected an unencrypted -----BEGIN PRIVATE KEY----- block", e);
+        }
+        if (found != null) {
+            throw new IllegalArgumentException("the private key in " + source + " is encrypted; "
+                    + "decrypt it first, e.g. openssl pkey -in KEY -out PLAIN");
         }
         throw new IllegalArgumentException("no private key in " + source
                 + "; expected an unencrypted -----BEGIN PRIVATE KEY----- block");
