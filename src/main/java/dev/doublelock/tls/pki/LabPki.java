@@ -1,0 +1,179 @@
+package dev.doublelock.tls.pki;
+
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The lab's PKI, kept in a directory so that restarts serve the same CA and leaves.
+ *
+ * <p>Files: {@code ca.pem}/{@code ca.key.pem} (RSA 3072 lab CA, the certificate users trust),
+ * {@code intermediate.pem}/{@code intermediate.key.pem} (ECDSA P-256),
+ * {@code untrusted-ca.pem}/{@code untrusted-ca.key.pem} (the CA nobody trusts), per leaf
+ * {@code <stem>.chain.pem} (the chain as served, leaf first) and {@code <stem>.key.pem}, and
+ * {@value LabFiles#METADATA}. Key files are written 0600.
+ *
+ * <p>The CA and intermediate are loaded or made by {@link #loadOrCreate}; the untrusted root and
+ * the leaves on first use. A stored leaf is made anew when its files are missing or broken, when
+ * it was made for another host name, when its issuer changed, or when a leaf meant to be valid
+ * expires within {@link #RENEW_BEFORE} (a not-yet-valid one: becomes valid within it). An expiring
+ * CA is replaced too, after which users must trust the new {@code ca.pem}. A {@code ca.pem} without
+ * its key is an error, never silently replaced. All methods are thread-safe.
+ */
+public final class LabPki {
+    /** Certificates closer than this to the end of their intended state are made anew. */
+    public static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+    private static final String HOST_KEY = "hostName";
+
+    private final LabFiles files;
+    private final LabHost host;
+    private final Clock clock;
+    private final CertifiedKey ca;
+    private final CertifiedKey intermediate;
+    private CertifiedKey untrustedRoot;
+    private final Map<LabCertificate, CertifiedKey> leaves = new EnumMap<>(LabCertificate.class);
+
+    private LabPki(LabFiles files, LabHost host, Clock clock) {
+        this.files = files;
+        this.host = host;
+        this.clock = clock;
+        this.ca = loadOrCreateCa();
+        this.intermediate = loadOrCreateIntermediate();
+        files.setMetadata(HOST_KEY, host.name());
+    }
+
+    /** The PKI in {@code dir} (created if absent) for leaves naming {@code hostName}. */
+    public static LabPki loadOrCreate(Path dir, String hostName) {
+        return loadOrCreate(dir, hostName, Clock.systemUTC());
+    }
+
+    /** As {@link #loadOrCreate(Path, String)}, with "now" taken from {@code clock} (for tests). */
+    public static LabPki loadOrCreate(Path dir, String hostName, Clock clock) {
+        Objects.requireNonNull(dir, "dir");
+        return new LabPki(new LabFiles(dir), LabHost.of(hostName), Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** The lab CA certificate: what users trust ({@code --trust ca.pem}). */
+    public synchronized X509Certificate caCertificate() {
+        return ca.leaf();
+    }
+
+    /** The lab intermediate, signed by the CA; it issues the leaves. */
+    public synchronized X509Certificate intermediateCertificate() {
+        return intermediate.leaf();
+    }
+
+    /** The root of UNTRUSTED_ROOT's chain, which nobody is meant to trust. */
+    public synchronized X509Certificate untrustedRootCertificate() {
+        return untrustedRoot().leaf();
+    }
+
+    /** The normalised lab host name the leaves are made for. */
+    public String hostName() {
+        return host.name();
+    }
+
+    /** The directory the PKI lives in. */
+    public Path directory() {
+        return files.dir();
+    }
+
+    /** The key and the chain a server presents for {@code which}, made and stored on first use. */
+    public synchronized CertifiedKey certificate(LabCertificate which) {
+        CertifiedKey cached = leaves.get(which);
+        if (cached != null) return cached;
+        String stem = which.fileStem();
+        CertifiedKey issuer = issuerOf(which);
+        Optional<CertifiedKey> stored = files.load(stem + ".chain.pem", stem + ".key.pem")
+                .filter(k -> host.name().equals(files.metadata(stem + "." + HOST_KEY)) || !which.dependsOnHostName())
+                .filter(k -> issuedBy(k, which, issuer))
+                .filter(k -> fresh(k.leaf(), which));
+        CertifiedKey leaf = stored.orElseGet(() -> {
+            CertifiedKey made = LabRecipes.leaf(which, host, issuer, now());
+            files.save(made, stem + ".chain.pem", stem + ".key.pem");
+            files.setMetadata(stem + "." + HOST_KEY, host.name());
+            return made;
+        });
+        leaves.put(which, leaf);
+        return leaf;
+    }
+
+    private CertifiedKey issuerOf(LabCertificate which) {
+        return switch (which) {
+            case SELF_SIGNED, SHAME -> null;
+            case SHA1_SIGNATURE -> ca;
+            case UNTRUSTED_ROOT -> untrustedRoot();
+            default -> intermediate;
+        };
+    }
+
+    /** Signed by the expected issuer, and sending exactly the chain the recipe sends. */
+    private static boolean issuedBy(CertifiedKey stored, LabCertificate which, CertifiedKey issuer) {
+        List<X509Certificate> tail = switch (which) {
+            case GOOD, GOOD_RSA, EXPIRED, NOT_YET_VALID, WRONG_HOST, RSA_1024, UNTRUSTED_ROOT -> issuer.chain();
+            default -> List.of();
+        };
+        X509Certificate leaf = stored.leaf();
+        return stored.chain().subList(1, stored.chain().size()).equals(tail)
+                && verifies(leaf, issuer == null ? leaf : issuer.leaf());
+    }
+
+    private boolean fresh(X509Certificate certificate, LabCertificate which) {
+        Instant horizon = now().plus(RENEW_BEFORE);
+        if (which == LabCertificate.NOT_YET_VALID) return certificate.getNotBefore().toInstant().isAfter(horizon);
+        return !which.meantToBeValid() || certificate.getNotAfter().toInstant().isAfter(horizon);
+    }
+
+    private CertifiedKey loadOrCreateCa() {
+        Optional<CertifiedKey> stored = files.load("ca.pem", "ca.key.pem");
+        if (stored.isEmpty() && files.exists("ca.pem")) {
+            throw new IllegalStateException(files.dir().resolve("ca.pem") + " exists but ca.key.pem is missing, unreadable "
+                    + "or does not match it; restore the key, or delete ca.pem to make a new lab CA (clients must then trust the new one)");
+        }
+        return stored.filter(k -> k.leaf().getNotAfter().toInstant().isAfter(now().plus(RENEW_BEFORE)))
+                .orElseGet(() -> save(LabRecipes.ca(now()), "ca.pem", "ca.key.pem"));
+    }
+
+    private CertifiedKey loadOrCreateIntermediate() {
+        return files.load("intermediate.pem", "intermediate.key.pem")
+                .filter(k -> k.chain().size() == 1 && verifies(k.leaf(), ca.leaf()))
+                .filter(k -> k.leaf().getNotAfter().toInstant().isAfter(now().plus(RENEW_BEFORE)))
+                .orElseGet(() -> save(LabRecipes.intermediate(ca, now()), "intermediate.pem", "intermediate.key.pem"));
+    }
+
+    private CertifiedKey untrustedRoot() {
+        if (untrustedRoot == null) {
+            untrustedRoot = files.load("untrusted-ca.pem", "untrusted-ca.key.pem")
+                    .filter(k -> k.chain().size() == 1 && k.leaf().getNotAfter().toInstant().isAfter(now().plus(RENEW_BEFORE)))
+                    .orElseGet(() -> save(LabRecipes.untrustedRoot(now()), "untrusted-ca.pem", "untrusted-ca.key.pem"));
+        }
+        return untrustedRoot;
+    }
+
+    private CertifiedKey save(CertifiedKey key, String chainFile, String keyFile) {
+        files.save(key, chainFile, keyFile);
+        return key;
+    }
+
+    private static boolean verifies(X509Certificate certificate, X509Certificate issuer) {
+        try {
+            certificate.verify(issuer.getPublicKey());
+            return certificate.getIssuerX500Principal().equals(issuer.getSubjectX500Principal());
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+}
