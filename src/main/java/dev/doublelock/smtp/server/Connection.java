@@ -29,9 +29,8 @@ final class Connection {
     }
 
     private void use(Socket socket) throws IOException {
-        Socket s = socket;
         this.current = socket;
-        this.input = new DeadlineInputStream(socket.getInputStream(), s::setSoTimeout, clock);
+        this.input = new DeadlineInputStream(socket.getInputStream(), socket::setSoTimeout, clock);
         this.reader = new SmtpLineReader(input);
     }
 
@@ -80,14 +79,26 @@ final class Connection {
         use(ssl);
     }
 
+    /**
+     * Closes without waiting for the peer: over TLS a close_notify is sent (half-close), then the TCP
+     * socket is closed, because SSLSocket.close() alone may wait for the peer's close_notify.
+     */
     void closeQuietly() {
+        if (current != plain) {
+            try {
+                current.setSoTimeout(1);
+                current.shutdownOutput();
+            } catch (IOException | RuntimeException ignored) {
+                // best effort
+            }
+        }
         try {
-            current.close();
+            plain.close();
         } catch (IOException ignored) {
             // closing anyway
         }
         try {
-            plain.close();
+            current.close();
         } catch (IOException ignored) {
             // closing anyway
         }

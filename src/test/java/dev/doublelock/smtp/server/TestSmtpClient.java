@@ -135,6 +135,7 @@ final class TestSmtpClient implements AutoCloseable {
         SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(socket, "localhost", port, true);
         SSLParameters params = ssl.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
+        params.setServerNames(List.of(new javax.net.ssl.SNIHostName("localhost"))); // JDK omits SNI for dotless names
         if (protocols.length > 0) {
             params.setProtocols(protocols);
         }
