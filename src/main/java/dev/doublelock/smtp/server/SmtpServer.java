@@ -81,6 +81,7 @@ public final class SmtpServer implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                pauseAfterAcceptFailure(); // e.g. out of file descriptors: do not spin
                 continue;
             }
             if (!slots.tryAcquire()) {
@@ -94,6 +95,14 @@ public final class SmtpServer implements AutoCloseable {
                     slots.release();
                 }
             });
+        }
+    }
+
+    private static void pauseAfterAcceptFailure() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -162,7 +162,11 @@ final class SmtpSession implements Runnable {
             keywords.add("STARTTLS");
         }
         try {
-            keywords.addAll(handler.extraEhloKeywords());
+            for (String keyword : handler.extraEhloKeywords()) {
+                if (keyword != null && !keyword.isBlank() && keyword.chars().noneMatch(c -> c < 32)) {
+                    keywords.add(keyword);
+                }
+            }
         } catch (RuntimeException ignored) {
             // a broken handler does not break EHLO
         }

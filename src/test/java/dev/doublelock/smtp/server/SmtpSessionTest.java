@@ -130,4 +130,25 @@ class SmtpSessionTest {
             assertThat(c.command("NOOP").code()).isEqualTo(250);
         }
     }
+
+    @Test
+    void unknownCommandHookAndExtraKeywordsServeExtensionsLikeAuth() throws Exception {
+        try (SmtpServer server = SmtpServer.builder().handlerFactory(info -> new SessionHandler() {
+            @Override
+            public java.util.List<String> extraEhloKeywords() {
+                return java.util.List.of("AUTH PLAIN", "BROKEN\r\nINJECTED");
+            }
+
+            @Override
+            public java.util.Optional<Reply> onUnknownCommand(String verb, String args) {
+                return verb.equals("AUTH") ? java.util.Optional.of(Reply.of(235, "2.7.0", "Authentication successful"))
+                        : java.util.Optional.empty();
+            }
+        }).build().start(); TestSmtpClient c = TestSmtpClient.connectGreeted(server.port())) {
+            Reply ehlo = c.command("EHLO x.example");
+            assertThat(ehlo.lines()).contains("AUTH PLAIN").noneMatch(l -> l.contains("INJECTED"));
+            assertThat(c.command("AUTH PLAIN AGEAYg==").code()).isEqualTo(235);
+            assertThat(c.command("XYZZY").code()).isEqualTo(500);
+        }
+    }
 }
