@@ -1,0 +1,158 @@
+package dev.doublelock.smtp;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads SMTP lines from a stream with a size bound, treating only CRLF as a line ending (RFC 5321
+ * 2.3.8). A bare LF or bare CR does not end a line: it stays in the content and the {@link Line} says it
+ * was seen, so the caller can refuse it (this is what defeats SMTP smuggling). An overlong line is read
+ * to its CRLF without storing the excess. The reader owns its buffer, so the caller can ask what a
+ * client pipelined ({@link #hasCompleteLineBuffered()}) and drop it ({@link #discardBuffered()}, for
+ * STARTTLS). Timeouts are the underlying stream's job. Not thread-safe.
+ */
+public final class SmtpLineReader {
+    private final InputStream in;
+    private final byte[] buf;
+    private int pos;
+    private int limit;
+
+    /**
+     * One line without its CRLF.
+     *
+     * @param content   the first {@code maxLength} octets of the line (bare CR/LF and NUL included as sent)
+     * @param overlong  the line was longer than the limit; {@code content} is truncated
+     * @param bareLf    an LF not preceded by CR occurred
+     * @param bareCr    a CR not followed by LF occurred
+     * @param nul       a NUL octet occurred
+     * @param rawLength octets of the whole line as sent, excluding the final CRLF
+     */
+    public record Line(byte[] content, boolean overlong, boolean bareLf, boolean bareCr, boolean nul, long rawLength) {
+        /** The content decoded as UTF-8 (malformed sequences replaced). */
+        public String text() {
+            return new String(content, StandardCharsets.UTF_8);
+        }
+
+        public boolean hasBareLineEnding() {
+            return bareLf || bareCr;
+        }
+
+        /** No overlong, bare line ending or NUL problem. */
+        public boolean isClean() {
+            return !overlong && !bareLf && !bareCr && !nul;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Line l && Arrays.equals(content, l.content) && overlong == l.overlong
+                    && bareLf == l.bareLf && bareCr == l.bareCr && nul == l.nul && rawLength == l.rawLength;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(content) * 31 + Long.hashCode(rawLength);
+        }
+
+        @Override
+        public String toString() {
+            return "Line[" + text() + (overlong ? ", overlong" : "") + (bareLf ? ", bareLF" : "")
+                    + (bareCr ? ", bareCR" : "") + (nul ? ", NUL" : "") + "]";
+        }
+    }
+
+    public SmtpLineReader(InputStream in) {
+        this(in, 8192);
+    }
+
+    public SmtpLineReader(InputStream in, int bufferSize) {
+        this.in = in;
+        this.buf = new byte[bufferSize];
+    }
+
+    /**
+     * Reads one CRLF-terminated line, keeping at most {@code maxLength} content octets.
+     *
+     * @throws EOFException if the stream ends before a CRLF (a partial line is dropped)
+     */
+    public Line readLine(int maxLength) throws IOException {
+        byte[] content = new byte[Math.min(maxLength, 256)];
+        int len = 0;
+        long raw = 0;
+        boolean bareLf = false;
+        boolean bareCr = false;
+        boolean nul = false;
+        boolean pendingCr = false;
+        while (true) {
+            int b = next();
+            if (pendingCr) {
+                pendingCr = false;
+                if (b == '\n') {
+                    return new Line(Arrays.copyOf(content, len), raw > maxLength, bareLf, bareCr, nul, raw);
+                }
+                bareCr = true;
+                if (len < maxLength) {
+                    content = store(content, len++, (byte) '\r', maxLength);
+                }
+                raw++;
+            }
+            if (b == '\r') {
+                pendingCr = true;
+                continue;
+            }
+            if (b == '\n') {
+                bareLf = true;
+            } else if (b == 0) {
+                nul = true;
+            }
+            if (len < maxLength) {
+                content = store(content, len++, (byte) b, maxLength);
+            }
+            raw++;
+        }
+    }
+
+    private static byte[] store(byte[] content, int at, byte b, int maxLength) {
+        if (at == content.length) {
+            content = Arrays.copyOf(content, Math.min(maxLength, content.length * 2));
+        }
+        content[at] = b;
+        return content;
+    }
+
+    private int next() throws IOException {
+        if (pos == limit) {
+            int n = in.read(buf, 0, buf.length);
+            if (n <= 0) {
+                throw new EOFException("connection closed before CRLF");
+            }
+            pos = 0;
+            limit = n;
+        }
+        return buf[pos++] & 0xff;
+    }
+
+    /** Octets received but not yet returned as lines. */
+    public int buffered() {
+        return limit - pos;
+    }
+
+    /** True if a whole CRLF-terminated line is already buffered, i.e. the client pipelined it. */
+    public boolean hasCompleteLineBuffered() {
+        for (int i = pos; i + 1 < limit; i++) {
+            if (buf[i] == '\r' && buf[i + 1] == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Drops everything buffered and returns how many octets were dropped. */
+    public int discardBuffered() {
+        int n = limit - pos;
+        pos = limit;
+        return n;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.doublelock.smtp.server;
+
+import dev.doublelock.smtp.MailPath;
+import dev.doublelock.tls.TlsHandshakeResult;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One message as accepted at end of DATA: envelope plus the raw content (dot-unstuffed, CRLF line
+ * endings, no Received: header added; adding one is the caller's policy).
+ *
+ * @param connection     the connection it came over
+ * @param heloName       the EHLO/HELO name given in this (TLS) session
+ * @param from           MAIL FROM path
+ * @param mailParameters MAIL FROM parameters (SIZE, BODY, SMTPUTF8), keys upper-case
+ * @param recipients     accepted RCPT TO paths, in order
+ * @param content        message octets, at most {@link SmtpLimits#maxMessageBytes()}
+ * @param tls            the TLS session the message came over, if any
+ */
+public record ReceivedMessage(ConnectionInfo connection, String heloName, MailPath from,
+                              Map<String, String> mailParameters, List<MailPath> recipients, byte[] content,
+                              Optional<TlsHandshakeResult.Established> tls) {
+    public ReceivedMessage {
+        mailParameters = Map.copyOf(mailParameters);
+        recipients = List.copyOf(recipients);
+    }
+
+    public boolean receivedOverTls() {
+        return tls.isPresent();
+    }
+}
