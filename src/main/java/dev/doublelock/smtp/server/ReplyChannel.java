@@ -38,14 +38,20 @@ final class ReplyChannel {
         for (String line : wire.split("\r\n")) {
             transcript.server(line);
         }
-        try (Watchdog.Guard ignored = watchdog.arm(writeDeadline, abort)) {
+        Watchdog.Guard guard = watchdog.arm(writeDeadline, abort);
+        try {
             out.write(wire.getBytes(StandardCharsets.UTF_8));
+        } finally {
+            guard.close();
         }
     }
 
     void flush() throws IOException {
-        try (Watchdog.Guard ignored = watchdog.arm(writeDeadline, abort)) {
+        Watchdog.Guard guard = watchdog.arm(writeDeadline, abort);
+        try {
             out.flush();
+        } finally {
+            guard.close();
         }
     }
 

@@ -107,12 +107,15 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     private void refuse(Socket socket) {
-        try (socket; Watchdog.Guard ignored = context.watchdog().arm(context.limits().commandTimeout(), () -> close(socket))) {
+        Watchdog.Guard guard = context.watchdog().arm(context.limits().commandTimeout(), () -> close(socket));
+        try (socket) {
             OutputStream out = socket.getOutputStream();
             out.write(Replies.TOO_MANY_CONNECTIONS.toWire().getBytes(StandardCharsets.US_ASCII));
             out.flush();
         } catch (IOException ignored) {
             // the refused client is gone already
+        } finally {
+            guard.close();
         }
     }
 
