@@ -40,7 +40,7 @@ public enum LabProfile {
     NO_PFS("no-pfs", LabCertificate.GOOD_RSA, Tls.STATIC_RSA, StartTls.OFFERED,
             "TLS 1.2 with static-RSA key exchange suites only (no forward secrecy)", List.of(CIPHER_NOT_RECOMMENDED)),
     NO_STARTTLS("no-starttls", LabCertificate.GOOD, Tls.MODERN, StartTls.NOT_ADVERTISED,
-            "never advertises STARTTLS", List.of(NO_STARTTLS)),
+            "never advertises STARTTLS", List.of(FindingCode.NO_STARTTLS)),
     STARTTLS_BROKEN("starttls-broken", LabCertificate.GOOD, Tls.MODERN, StartTls.REFUSED_454,
             "advertises STARTTLS, then answers 454", List.of(STARTTLS_FAILED)),
     SHAME("shame", LabCertificate.SHAME, Tls.SHAME, StartTls.OFFERED,

@@ -77,8 +77,8 @@ final class SessionRecorder implements SessionHandler {
         }
     }
 
-    /** Called when the endpoint answered STARTTLS with 454 (starttls-broken profile). */
-    void onStartTlsRefused() {
+    @Override
+    public void onStartTlsRefused(Reply reply) {
         startTls = "refused-454";
     }
 
@@ -89,14 +89,14 @@ final class SessionRecorder implements SessionHandler {
 
     @Override
     public Reply onMail(MailPath from, Map<String, String> params) {
-        transactionFrom = from.address();
+        transactionFrom = from.isNull() ? "" : from.address().toString();
         transactionRcpts.clear();
         return Replies.OK;
     }
 
     @Override
     public Reply onRcpt(MailPath to, Map<String, String> params) {
-        transactionRcpts.add(to.address());
+        transactionRcpts.add(to.address().toString());
         return Replies.OK;
     }
 
@@ -105,13 +105,13 @@ final class SessionRecorder implements SessionHandler {
         messages++;
         mailFrom = transactionFrom;
         rcptTo.addAll(transactionRcpts);
-        size += message.size();
+        size += message.content().length;
         MessageHeaders headers = MessageHeaders.of(message.content());
         messageId = headers.first("Message-ID").orElse(messageId);
         subject = headers.first("Subject").orElse(subject);
         if (tlsEstablished) deliveredOverTls = true;
         else deliveredWithoutTls = true;
-        return Replies.okQueued("lab-" + connection.sessionId() + "-" + messages);
+        return Replies.OK_QUEUED("lab-" + connection.sessionId() + "-" + messages);
     }
 
     @Override

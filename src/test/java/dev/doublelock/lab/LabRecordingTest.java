@@ -52,7 +52,7 @@ class LabRecordingTest {
             c.command("EHLO " + ehlo);
             if (tls != null) {
                 c.command("STARTTLS");
-                c.startTls(tls, "localhost");
+                c.startTls(tls, "localhost", true);
                 c.command("EHLO " + ehlo);
             }
             if (deliver) assertThat(c.deliver("a@sender.example", "victim@lab.example", message(subject))).isEqualTo(250);

@@ -47,7 +47,7 @@ class OpensslAndSwaksInteropTest {
             case GOOD, TLS_1_0_ONLY, TLS_1_1_ONLY, NO_PFS, SHA1_SIGNATURE, RSA_1024 -> 0; // at SECLEVEL=0
             case SELF_SIGNED -> 18;
             case UNTRUSTED_ROOT -> 19;
-            case MISSING_INTERMEDIATE -> 20;
+            case MISSING_INTERMEDIATE -> 21; // "unable to verify the first certificate": the issuer is neither sent nor trusted
             case EXPIRED -> 10;
             case NOT_YET_VALID -> 9;
             case WRONG_HOST -> 62;
@@ -74,15 +74,19 @@ class OpensslAndSwaksInteropTest {
         int code = Integer.parseInt(verify.group(1));
         if (expectedVerifyCode(p) < 0) assertThat(code).as(r.output()).isNotZero();
         else assertThat(code).as(r.output()).isEqualTo(expectedVerifyCode(p));
+        // "Protocol : X" (SSL-Session block, TLS <= 1.2); TLS 1.3 sessions only say "New, TLSv1.3, Cipher is ..."
         Matcher proto = Pattern.compile("Protocol *: *(\\S+)").matcher(r.output());
-        assertThat(proto.find()).as(r.output()).isTrue();
+        if (!proto.find()) {
+            proto = Pattern.compile("New, (TLSv1\\.3), Cipher is").matcher(r.output());
+            assertThat(proto.find()).as(r.output()).isTrue();
+        }
         String expectedProtocol = switch (p.tls()) {
             case MODERN -> "TLSv1.3";
             case TLS10, SHAME -> "TLSv1";
             case TLS11 -> "TLSv1.1";
             case STATIC_RSA -> "TLSv1.2";
         };
-        assertThat(proto.group(1)).isEqualTo(expectedProtocol);
+        assertThat(proto.group(1).replace("TLSv1.0", "TLSv1")).as(r.output()).isEqualTo(expectedProtocol);
         if (p == LabProfile.RSA_1024 || p == LabProfile.SHAME) {
             assertThat(r.output()).contains("Server public key is 1024 bit");
         }

@@ -72,12 +72,18 @@ public final class RawSmtpClient implements AutoCloseable {
 
     /** Upgrades to TLS as a client; throws what the handshake throws. */
     public SSLSocket startTls(SSLContext context, String sni, String... protocols) throws IOException {
+        return startTls(context, sni, false, protocols);
+    }
+
+    /** Upgrades to TLS; with {@code verifyHost} the certificate must also name {@code sni} (RFC 6125 via JSSE). */
+    public SSLSocket startTls(SSLContext context, String sni, boolean verifyHost, String... protocols) throws IOException {
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket,
                 socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(true);
         SSLParameters p = tls.getSSLParameters();
         if (sni != null) p.setServerNames(List.of(new SNIHostName(sni)));
         if (protocols.length > 0) p.setProtocols(protocols);
+        if (verifyHost) p.setEndpointIdentificationAlgorithm("HTTPS");
         tls.setSSLParameters(p);
         tls.setSoTimeout(10_000);
         socket = tls;

@@ -25,6 +25,10 @@ public interface SessionHandler {
     default void onStartTls(TlsHandshakeResult result) {
     }
 
+    /** STARTTLS was advertised but answered with this refusal (StartTlsSupport.AdvertisedButRefused). */
+    default void onStartTlsRefused(Reply reply) {
+    }
+
     /** Plaintext octets pipelined after STARTTLS were discarded unexecuted (CVE-2011-0411 class). */
     default void onStartTlsInjection(int discardedBytes) {
     }

@@ -234,7 +234,10 @@ final class SmtpSession implements Runnable {
         }
         return switch (server.startTls()) {
             case StartTlsSupport.NotAdvertised n -> Replies.COMMAND_NOT_IMPLEMENTED;
-            case StartTlsSupport.AdvertisedButRefused refused -> refused.reply();
+            case StartTlsSupport.AdvertisedButRefused refused -> {
+                callHandler(() -> handler.onStartTlsRefused(refused.reply()));
+                yield refused.reply();
+            }
             case StartTlsSupport.Offered offered -> upgrade(offered.upgrader());
         };
     }

@@ -1,0 +1,75 @@
+package dev.doublelock.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.doublelock.lab.LabProfile;
+import dev.doublelock.tls.pki.Pem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LabCliTest {
+    static String capture(Runnable r) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void profilesJsonIsTheContractTable() throws Exception {
+        String out = capture(() -> assertThat(Main.run("lab", "profiles", "--json", "--base-port", "3000")).isZero());
+        JsonNode rows = new ObjectMapper().readTree(out);
+        assertThat(rows).hasSize(LabProfile.values().length);
+        assertThat(rows.get(0).get("name").asText()).isEqualTo("good");
+        assertThat(rows.get(0).get("port").asInt()).isEqualTo(3000);
+        assertThat(rows.get(0).get("expected_findings")).isEmpty();
+        JsonNode shame = rows.get(LabProfile.SHAME.ordinal());
+        assertThat(shame.get("name").asText()).isEqualTo("shame");
+        assertThat(shame.get("port").asInt()).isEqualTo(3000 + LabProfile.SHAME.ordinal());
+        assertThat(shame.get("expected_findings").toString()).contains("UNKNOWN_ISSUER", "WEAK_KEY", "NO_RECOMMENDED_PROTOCOL");
+        assertThat(shame.get("defects").asText()).contains("1970-01-02");
+    }
+
+    @Test
+    void certsExportsCaAndEveryProfileChainAndKey(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        Path out = tmp.resolve("out");
+        capture(() -> assertThat(Main.run("lab", "certs", "--data", data.toString(), "--out", out.toString())).isZero());
+        assertThat(Pem.readCertificates(Files.readString(out.resolve("ca.pem")))).hasSize(1);
+        for (LabProfile p : LabProfile.values()) {
+            assertThat(out.resolve(p.profileName() + ".chain.pem")).exists();
+            assertThat(Pem.readPrivateKey(Files.readString(out.resolve(p.profileName() + ".key.pem")))).isNotNull();
+        }
+        assertThat(Pem.readCertificates(Files.readString(out.resolve("good.chain.pem")))).hasSize(2);
+        // a second export from the same data dir serves the same CA
+        Path out2 = tmp.resolve("out2");
+        capture(() -> Main.run("lab", "certs", "--data", data.toString(), "--out", out2.toString()));
+        assertThat(Files.readString(out2.resolve("ca.pem"))).isEqualTo(Files.readString(out.resolve("ca.pem")));
+    }
+
+    @Test
+    void zonePrintsOneMxAndAddressPerProfile() {
+        String out = capture(() -> assertThat(Main.run("lab", "zone", "--domain", "lab.example.org", "--ip", "192.0.2.1")).isZero());
+        assertThat(out).contains("shame.lab.example.org.", "IN MX 10 shame.lab.example.org.", "IN A    192.0.2.1",
+                "tls-1-0-only.lab.example.org.");
+        assertThat(Main.run("lab", "zone", "--domain", "x.org", "--ip", "192.0.2.1,192.0.2.2")).isEqualTo(2);
+    }
+
+    @Test
+    void resultsWithoutDataSaysHowToStart(@TempDir Path tmp) {
+        assertThat(Main.run("lab", "results", "--data", tmp.resolve("none").toString())).isEqualTo(2);
+    }
+}
