@@ -300,4 +300,35 @@ class MisbehavingServerTest {
             assertThat(server.finished().received).doesNotContain("DATA");
         }
     }
+
+    @Test
+    void serverSilentAfterStartTls220IsAHandshakeTimeout() throws Exception {
+        try (ScriptedServer server = new ScriptedServer(p -> {
+            p.send("220 mx.test ESMTP\r\n");
+            p.expect("EHLO");
+            p.send(ehloReply("STARTTLS"));
+            p.expect("STARTTLS");
+            p.send("220 go ahead\r\n");
+            p.socket.getInputStream().read(new byte[4096]); // the ClientHello, never answered
+            p.awaitClientClose();
+        }); SmtpClientSession s = connect(server, FAST)) {
+            s.ehlo();
+            StartTlsOutcome outcome = s.startTls(ClientTlsConfig.verifying(SSLContext.getDefault(), "mx.test"));
+            assertThat(outcome.status()).isEqualTo(StartTlsOutcome.Status.HANDSHAKE_FAILED);
+            assertThat(outcome.detail()).startsWith("timeout");
+        }
+    }
+
+    @Test
+    void connectionRefusedIsATransientConnectFailure() throws Exception {
+        java.net.InetSocketAddress nobody;
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            nobody = (java.net.InetSocketAddress) ss.getLocalSocketAddress();
+        }
+        SmtpClientException e = catchThrowableOfType(SmtpClientException.class,
+                () -> SmtpClientSession.connect(Dialer.direct(), nobody, "mx.test", FAST));
+        assertThat(e.phase()).isEqualTo(Phase.CONNECT);
+        assertThat(e.isPermanent()).isFalse();
+        assertThat(e.getMessage()).contains("mx.test (127.0.0.1:" + nobody.getPort() + ")");
+    }
 }
