@@ -18,10 +18,15 @@ import java.util.Set;
  * One MAIL/RCPT/DATA transaction (RFC 5321 3.3). Before anything is sent the message is checked against
  * what the server offered: SMTPUTF8 (RFC 6531 3.4), 8BITMIME (RFC 6152) and SIZE (RFC 1870); a message
  * the server cannot take is a permanent failure for this attempt. MAIL and all RCPTs go out in one write
- * when the server offers PIPELINING (RFC 2920), otherwise one by one. DATA follows only if a recipient
+ * when the server offers PIPELINING (RFC 2920; in windows of 100 commands), otherwise one by one. DATA follows only if a recipient
  * was accepted; after a refusal the transaction is reset with RSET so the session stays usable.
  */
 final class MailTransaction {
+    /**
+     * Most commands written before their replies are read: keeps the unread replies far below socket
+     * buffer sizes, so a server that stops reading while its replies pile up cannot deadlock us (RFC 2920 3.1).
+     */
+    static final int PIPELINE_WINDOW = 100;
     private final SmtpClientSession session;
     private final Wire wire;
     private final EhloResult caps;
@@ -57,11 +62,15 @@ final class MailTransaction {
         if (caps.supports("PIPELINING")) {
             List<String> group = new ArrayList<>();
             group.add(mailCommand);
-            group.addAll(rcptCommands);
+            group.addAll(rcptCommands.subList(0, Math.min(PIPELINE_WINDOW - 1, rcptCommands.size())));
             wire.writeCommands(Phase.MAIL, group, options.commandTimeout());
             mailReply = read(Phase.MAIL, mailCommand);
-            for (String rcpt : rcptCommands) {
-                rcptReplies.add(read(Phase.RCPT, rcpt));
+            for (int i = 0; i < rcptCommands.size(); i++) {
+                if (i >= PIPELINE_WINDOW - 1 && (i - PIPELINE_WINDOW + 1) % PIPELINE_WINDOW == 0) {
+                    wire.writeCommands(Phase.RCPT, rcptCommands.subList(i,
+                            Math.min(i + PIPELINE_WINDOW, rcptCommands.size())), options.commandTimeout());
+                }
+                rcptReplies.add(read(Phase.RCPT, rcptCommands.get(i)));
             }
         } else {
             mailReply = session.exchange(Phase.MAIL, mailCommand);

@@ -123,4 +123,18 @@ class DeliveryTest {
             assertThat(s.transcript().entries()).extracting(Transcript.Entry::text).noneMatch(l -> l.startsWith("MAIL"));
         }
     }
+
+    @Test
+    void manyRecipientsArePipelinedInWindowsAndTheServersRecipientLimitDefersTheRest() throws Exception {
+        List<String> recipients = java.util.stream.IntStream.range(0, 250).mapToObj(i -> "r" + i + "@example.net").toList();
+        byte[] message = "Subject: many\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (ServerUnderTest server = ServerUnderTest.plain(); SmtpClientSession s = connect(server)) {
+            s.ehlo();
+            DeliveryResult r = s.send("a@example.org", recipients, Map.of(), message);
+            assertThat(r.accepted()).hasSize(100).startsWith("r0@example.net");
+            assertThat(r.deferred()).hasSize(150).startsWith("r100@example.net");
+            assertThat(r.recipientReplies().get("r249@example.net").enhancedStatus()).isEqualTo("4.5.3");
+            assertThat(server.nextMessage().recipients()).hasSize(100);
+        }
+    }
 }

@@ -86,11 +86,18 @@ class StartTlsClientTest {
     }
 
     @Test
-    void tls12OnlyClientNegotiatesTls12AndReportsIt() throws Exception {
+    void tls12OnlyClientWithoutSniNegotiatesTls12AndSendsNoSni() throws Exception {
         try (ServerUnderTest server = offering(leaf); SmtpClientSession s = connect(server, "mx.test")) {
             s.ehlo();
-            s.startTls(ClientTlsConfig.verifying(ca.clientContextTrustingOnlyThis(), "mx.test").withProtocols("TLSv1.2"));
+            s.startTls(ClientTlsConfig.verifying(ca.clientContextTrustingOnlyThis(), "mx.test").withProtocols("TLSv1.2")
+                    .withSni(Optional.empty()));
             assertThat(s.observation().protocol()).contains(TlsVersion.TLS_1_2);
+            assertThat(s.observation().sni()).isEmpty();
+            assertThat(server.handshakes).as("the server saw the handshake before answering the EHLO over TLS")
+                    .singleElement().isInstanceOfSatisfying(TlsHandshakeResult.Established.class, e -> {
+                        assertThat(e.protocol()).isEqualTo(TlsVersion.TLS_1_2);
+                        assertThat(e.sni()).as("no SNI configured, none sent").isEmpty();
+                    });
         }
     }
 
