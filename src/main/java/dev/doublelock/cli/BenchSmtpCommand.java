@@ -1,0 +1,113 @@
+package dev.doublelock.cli;
+
+import dev.doublelock.smtp.client.ClientOptions;
+import dev.doublelock.smtp.client.ClientTlsConfig;
+import dev.doublelock.smtp.client.DeliveryResult;
+import dev.doublelock.smtp.client.Dialer;
+import dev.doublelock.smtp.client.SmtpClientSession;
+import dev.doublelock.tls.StartTlsOutcome;
+import dev.doublelock.tls.pki.Pem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code doublelock bench-smtp}: a load generator for bench/ scripts. N concurrent senders each run
+ * EHLO, STARTTLS (verified against --trust), EHLO, MAIL, RCPT, DATA, QUIT in a loop for a fixed time,
+ * then it prints sessions/s and latency percentiles. Loopback use only.
+ */
+@Command(name = "bench-smtp", hidden = true, mixinStandardHelpOptions = true,
+        description = "Load generator for the bench/ scripts: concurrent full SMTP+STARTTLS sessions against one endpoint.")
+final class BenchSmtpCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "127.0.0.1")
+    String host;
+    @Option(names = "--port", required = true)
+    int port;
+    @Option(names = "--name", defaultValue = "localhost", description = "Name the certificate must match.")
+    String name;
+    @Option(names = "--trust", required = true, description = "PEM CA to trust.")
+    Path trust;
+    @Option(names = "--concurrency", defaultValue = "200")
+    int concurrency;
+    @Option(names = "--seconds", defaultValue = "20")
+    int seconds;
+    @Option(names = "--label", defaultValue = "target")
+    String label;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!host.startsWith("127.") && !host.equals("::1") && !host.equals("localhost")) {
+            System.err.println("bench-smtp only talks to loopback addresses");
+            return 2;
+        }
+        SSLContext ctx = trusting(Pem.readCertificates(trust));
+        ClientTlsConfig tls = ClientTlsConfig.verifying(ctx, name);
+        byte[] message = ("From: <bench@sender.test>\r\nTo: <sink@lab.test>\r\nSubject: bench\r\n\r\n"
+                + "x".repeat(2000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicInteger failures = new AtomicInteger();
+        AtomicInteger firstErrors = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < concurrency; i++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    try (SmtpClientSession s = SmtpClientSession.connect(Dialer.direct(), new InetSocketAddress(host, port),
+                            name, ClientOptions.defaults("bench.sender.test"))) {
+                        s.ehlo();
+                        StartTlsOutcome o = s.startTls(tls);
+                        if (!o.isEstablished()) throw new IllegalStateException("STARTTLS: " + o);
+                        DeliveryResult r = s.send("bench@sender.test", List.of("sink@lab.test"), Map.of(), message);
+                        if (!r.anyAccepted()) throw new IllegalStateException("not accepted: " + r);
+                        s.quit();
+                        latencies.add(System.nanoTime() - t0);
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                        if (firstErrors.incrementAndGet() <= 3) System.err.println(label + ": session failed: " + e);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        System.out.printf("%s: %d sessions in %.1f s = %.1f sessions/s; p50 %.1f ms, p99 %.1f ms; %d failed%n", label,
+                sorted.size(), elapsed, sorted.size() / elapsed, pct(sorted, 50), pct(sorted, 99), failures.get());
+        return failures.get() > sorted.size() / 100 ? 1 : 0;
+    }
+
+    private static double pct(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) return Double.NaN;
+        int i = Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1);
+        return sorted.get(Math.max(0, i)) / 1e6;
+    }
+
+    private static SSLContext trusting(List<X509Certificate> anchors) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        for (int i = 0; i < anchors.size(); i++) ks.setCertificateEntry("a" + i, anchors.get(i));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(ks);
+        SSLContext c = SSLContext.getInstance("TLS");
+        c.init(null, tmf.getTrustManagers(), null);
+        return c;
+    }
+}
