@@ -82,7 +82,7 @@ public final class Lab implements AutoCloseable {
         SmtpServer server = SmtpServer.builder()
                 .bind(endpoint.bind())
                 .hostName(endpoint.hostName())
-                .limits(SmtpLimits.defaults().withIdleTimeout(options.idleTimeout()))
+                .limits(SmtpLimits.defaults().withIdleTimeout(options.idleTimeout()).withMaxConnections(1000))
                 .startTls(startTls)
                 .handlerFactory(info -> new SessionRecorder(profile, info, store, Clock.systemUTC(), this::publish))
                 .build();
