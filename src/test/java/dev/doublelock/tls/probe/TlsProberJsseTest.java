@@ -79,12 +79,27 @@ class TlsProberJsseTest {
     @Test
     void smtpStartTls_tls13Only_chainCapturedOverStartTls() throws Exception {
         try (JsseTestServer s = new JsseTestServer(certs.serverContext(), JsseTestServer.Front.SMTP,
-                new String[]{"TLSv1.2", "TLSv1.3"}, null, new String[]{"x25519"})) {
+                new String[]{"TLSv1.3"}, null, new String[]{"x25519"})) {
             ServerObservation o = prober().probe(target(s, Transport.SMTP_STARTTLS));
 
             assertThat(o.startTls().status()).isEqualTo(Status.ESTABLISHED);
-            assertThat(o.acceptedVersions()).containsExactly(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3);
-            assertThat(o.acceptedGroups()).containsExactlyInAnyOrder("x25519", "ffdhe2048"); // DHE: JSSE default prime
+            assertThat(o.acceptedVersions()).containsExactly(TlsVersion.TLS_1_3);
+            assertThat(o.acceptedGroups()).containsExactly("x25519");
+            assertThat(o.chain()).containsExactly(certs.certificate());
+            assertThat(o.untested()).isEmpty();
+        }
+    }
+
+    @Test
+    void smtpStartTls_tls12_suitesAndChainFromPlaintextHandshake() throws Exception {
+        try (JsseTestServer s = new JsseTestServer(certs.serverContext(), JsseTestServer.Front.SMTP,
+                new String[]{"TLSv1.2"}, new String[]{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}, new String[]{"x25519"})) {
+            ServerObservation o = prober().probe(target(s, Transport.SMTP_STARTTLS));
+
+            assertThat(o.startTls().status()).isEqualTo(Status.ESTABLISHED);
+            assertThat(o.acceptedSuites()).containsOnlyKeys(TlsVersion.TLS_1_2);
+            assertThat(o.acceptedSuites().get(TlsVersion.TLS_1_2)).containsExactly("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+            assertThat(o.acceptedGroups()).containsExactly("x25519");
             assertThat(o.chain()).containsExactly(certs.certificate());
             assertThat(o.untested()).isEmpty();
         }
