@@ -5,6 +5,8 @@ import dev.doublelock.lab.LabConfigFile;
 import dev.doublelock.lab.LabOptions;
 import dev.doublelock.lab.LabProfile;
 import dev.doublelock.lab.LegacyTls;
+import dev.doublelock.lab.ReportMailOptions;
+import dev.doublelock.lab.ReportMailer;
 import dev.doublelock.web.LabWebServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +48,19 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--db", description = "JDBC URL for the records (default: SQLite file DATA/lab.db).")
     String db;
 
+    @Option(names = "--keep-bodies", defaultValue = "0", paramLabel = "BYTES",
+            description = "Keep up to BYTES of each session's first message in the records (default: ${DEFAULT-VALUE}: keep none).")
+    int keepBodies;
+
+    @Option(names = "--report-mail-from", paramLabel = "ADDRESS",
+            description = "Turns on report mail: after a sender delivers to a defect profile, mail its envelope sender "
+                    + "(at most once a day per domain, never to <>) from this address. Off by default.")
+    String reportFrom;
+
+    @Option(names = "--report-relay", paramLabel = "HOST:PORT",
+            description = "Send report mail through this smarthost instead of the sender domain's MX hosts.")
+    String reportRelay;
+
     @Option(names = "--config", description = "Properties file binding profiles to address:port and host name "
             + "(profile.<name>.bind=ADDR:PORT, profile.<name>.host=NAME).")
     Path config;
@@ -54,7 +69,7 @@ public final class LabCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         LabOptions options = LabOptions.defaults().withBindAddress(InetAddress.getByName(bind)).withBasePort(basePort)
-                .withHostName(host).withDataDir(data).withJdbcUrl(db);
+                .withHostName(host).withDataDir(data).withJdbcUrl(db).withKeepBodyBytes(keepBodies);
         if (config != null) {
             options = options.withOverrides(LabConfigFile.read(config, options));
         }
@@ -62,6 +77,17 @@ public final class LabCommand implements Callable<Integer> {
         System.err.println("lab: creating or loading the lab PKI under " + data.resolve("pki")
                 + " (the first start generates RSA-3072 keys and takes a few seconds)");
         Lab lab = Lab.start(options);
+        if (reportFrom != null) {
+            java.util.Optional<java.net.InetSocketAddress> relay = java.util.Optional.ofNullable(reportRelay).map(r -> {
+                int colon = r.lastIndexOf(':');
+                return new java.net.InetSocketAddress(r.substring(0, colon), Integer.parseInt(r.substring(colon + 1)));
+            });
+            ReportMailer mailer = new ReportMailer(new ReportMailOptions(true, reportFrom, relay, java.time.Duration.ofHours(24)),
+                    java.util.Optional.of(dev.doublelock.dns.DnsjavaResolver.builder().build()),
+                    dev.doublelock.smtp.client.Dialer.direct(), java.time.Clock.systemUTC(), host);
+            lab.addListener(mailer::consider);
+            System.err.println("lab: report mail on, from " + reportFrom + (relay.isPresent() ? " via " + reportRelay : " via MX"));
+        }
         LabWebServer web = webPort < 0 ? null : LabWebServer.start(lab, new java.net.InetSocketAddress(options.bindAddress(), webPort));
         out.printf("%-6s %-21s %s%n", "PORT", "PROFILE", "DEFECTS");
         for (Lab.Running r : lab.endpoints()) {

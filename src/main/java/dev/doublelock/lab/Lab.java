@@ -84,7 +84,8 @@ public final class Lab implements AutoCloseable {
                 .hostName(endpoint.hostName())
                 .limits(SmtpLimits.defaults().withIdleTimeout(options.idleTimeout()).withMaxConnections(1000))
                 .startTls(startTls)
-                .handlerFactory(info -> new SessionRecorder(profile, info, store, Clock.systemUTC(), this::publish))
+                .handlerFactory(info -> new SessionRecorder(profile, info, store, Clock.systemUTC(), this::publish,
+                        options.keepBodyBytes()))
                 .build();
         try {
             server.start();

@@ -61,6 +61,11 @@ public record LabOptions(InetAddress bindAddress, int basePort, String hostName,
                 keepBodyBytes, idleTimeout);
     }
 
+    public LabOptions withKeepBodyBytes(int bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("--keep-bodies must be 0 or more bytes");
+        return new LabOptions(bindAddress, basePort, hostName, dataDir, jdbcUrl, overrides, bytes, idleTimeout);
+    }
+
     public LabOptions withOverrides(Map<LabProfile, LabEndpoint> newOverrides) {
         return new LabOptions(bindAddress, basePort, hostName, dataDir, jdbcUrl, newOverrides, keepBodyBytes, idleTimeout);
     }

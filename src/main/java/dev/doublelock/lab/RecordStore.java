@@ -21,7 +21,7 @@ import java.util.List;
 public final class RecordStore implements AutoCloseable {
     private static final String COLUMNS = "session_id, started_at, ended_at, profile, port, client_address, ehlo_name, "
             + "starttls, tls_protocol, tls_cipher, sni, alert, quit_after_handshake, mail_from, rcpt_to, size, "
-            + "message_id, subject, messages, injected_bytes, close_reason, verdict";
+            + "message_id, subject, messages, injected_bytes, close_reason, verdict, body";
 
     private final Connection connection;
     private final boolean sqlite;
@@ -67,14 +67,15 @@ public final class RecordStore implements AutoCloseable {
                     + "client_address TEXT, ehlo_name TEXT, starttls TEXT, tls_protocol TEXT, tls_cipher TEXT, sni TEXT, "
                     + "alert TEXT, quit_after_handshake BOOLEAN, mail_from TEXT, rcpt_to TEXT, size BIGINT, "
                     + "message_id TEXT, subject TEXT, messages INTEGER, injected_bytes INTEGER, close_reason TEXT, "
-                    + "verdict TEXT NOT NULL)");
+                    + "verdict TEXT NOT NULL, body " + (sqlite ? "BLOB" : "BYTEA") + ")");
             s.execute("CREATE INDEX IF NOT EXISTS lab_sessions_sender ON lab_sessions (profile, client_address, ehlo_name)");
         }
     }
 
     /** Stores a record; returns it with its database id. */
     public synchronized SessionRecord insert(SessionRecord r) {
-        String sql = "INSERT INTO lab_sessions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        String sql = "INSERT INTO lab_sessions (" + COLUMNS + ") VALUES ("
+                + String.join(",", java.util.Collections.nCopies(COLUMNS.split(",").length, "?")) + ")";
         try (PreparedStatement ps = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             int i = 1;
             ps.setString(i++, r.sessionId());
@@ -98,7 +99,8 @@ public final class RecordStore implements AutoCloseable {
             ps.setInt(i++, r.messages());
             ps.setInt(i++, r.injectedBytes());
             ps.setString(i++, r.closeReason());
-            ps.setString(i, r.verdict().name());
+            ps.setString(i++, r.verdict().name());
+            ps.setBytes(i, r.body());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 long id = keys.next() ? keys.getLong(1) : -1;
@@ -152,7 +154,8 @@ public final class RecordStore implements AutoCloseable {
                 rs.getString("alert"), rs.getBoolean("quit_after_handshake"), rs.getString("mail_from"),
                 rcpt == null || rcpt.isEmpty() ? List.of() : Arrays.asList(rcpt.split(",")),
                 rs.getLong("size"), rs.getString("message_id"), rs.getString("subject"), rs.getInt("messages"),
-                rs.getInt("injected_bytes"), rs.getString("close_reason"), Verdict.valueOf(rs.getString("verdict")));
+                rs.getInt("injected_bytes"), rs.getString("close_reason"), Verdict.valueOf(rs.getString("verdict")),
+                rs.getBytes("body"));
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.List;
  * @param startTls     what STARTTLS did: "not-tried", "established", "failed", "refused-454"
  * @param alert        the TLS alert or failure reason when the handshake failed (e.g. "bad_certificate")
  * @param quitAfterHandshake the client completed the handshake and then left without sending mail
+ * @param body         the first message's bytes, capped, only with --keep-bodies (else null)
  */
 public record SessionRecord(
         long id,
@@ -33,7 +34,8 @@ public record SessionRecord(
         int messages,
         int injectedBytes,
         String closeReason,
-        Verdict verdict) {
+        Verdict verdict,
+        byte[] body) {
 
     public SessionRecord {
         rcptTo = List.copyOf(rcptTo);
@@ -54,6 +56,6 @@ public record SessionRecord(
     public SessionRecord withIdAndVerdict(long newId, Verdict newVerdict) {
         return new SessionRecord(newId, sessionId, startedAt, endedAt, profile, port, clientAddress, ehloName, startTls,
                 tlsProtocol, tlsCipher, sni, alert, quitAfterHandshake, mailFrom, rcptTo, size, messageId, subject,
-                messages, injectedBytes, closeReason, newVerdict);
+                messages, injectedBytes, closeReason, newVerdict, body);
     }
 }

@@ -21,11 +21,14 @@ import java.util.function.Consumer;
  * {@link SessionRecord} with a {@link Verdict}. Accepts any recipient at the lab; keeps no body.
  */
 final class SessionRecorder implements SessionHandler {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionRecorder.class);
     private final LabProfile profile;
     private final ConnectionInfo connection;
     private final RecordStore store;
     private final Clock clock;
     private final Consumer<SessionRecord> listener;
+    private final int keepBodyBytes;
+    private byte[] body;
 
     private String ehloName = "";
     private String startTls = "not-tried";
@@ -47,7 +50,8 @@ final class SessionRecorder implements SessionHandler {
     private boolean deliveredOverTls;
 
     SessionRecorder(LabProfile profile, ConnectionInfo connection, RecordStore store, Clock clock,
-                    Consumer<SessionRecord> listener) {
+                    Consumer<SessionRecord> listener, int keepBodyBytes) {
+        this.keepBodyBytes = keepBodyBytes;
         this.profile = profile;
         this.connection = connection;
         this.store = store;
@@ -109,6 +113,9 @@ final class SessionRecorder implements SessionHandler {
         MessageHeaders headers = MessageHeaders.of(message.content());
         messageId = headers.first("Message-ID").orElse(messageId);
         subject = headers.first("Subject").orElse(subject);
+        if (keepBodyBytes > 0 && body == null) {
+            body = java.util.Arrays.copyOf(message.content(), Math.min(keepBodyBytes, message.content().length));
+        }
         if (tlsEstablished) deliveredOverTls = true;
         else deliveredWithoutTls = true;
         return Replies.OK_QUEUED("lab-" + connection.sessionId() + "-" + messages);
@@ -128,9 +135,12 @@ final class SessionRecorder implements SessionHandler {
                 profile.profileName(), connection.local().getPort(),
                 connection.remote().getAddress().getHostAddress(), ehloName, startTls, tlsProtocol, tlsCipher, sni, alert,
                 tlsEstablished && messages == 0, mailFrom, rcptTo, size, messageId, subject, messages, injectedBytes,
-                reason.name(), verdict);
-        SessionRecord stored = store.insert(record);
-        listener.accept(stored);
+                reason.name(), verdict, body);
+        try {
+            listener.accept(store.insert(record));
+        } catch (RuntimeException e) {
+            LOG.error("lab: could not record session {} on {}: {}", connection.sessionId(), profile, e.getMessage(), e);
+        }
     }
 
     private Verdict verdict(Instant now) {

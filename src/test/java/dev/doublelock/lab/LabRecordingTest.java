@@ -25,7 +25,7 @@ class LabRecordingTest {
 
     @BeforeAll
     static void startLab() throws Exception {
-        lab = Lab.start(LabOptions.defaults().withBasePort(0).withDataDir(data));
+        lab = Lab.start(LabOptions.defaults().withBasePort(0).withDataDir(data).withKeepBodyBytes(64));
     }
 
     @AfterAll
@@ -72,6 +72,7 @@ class LabRecordingTest {
         assertThat(r.rcptTo()).containsExactly("victim@lab.example");
         assertThat(r.messageId()).isEqualTo("<s1@sender.example>");
         assertThat(r.sni()).isEqualTo("localhost");
+        assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).startsWith("From: <a@sender.example>").hasSize(64);
     }
 
     @Test
@@ -89,7 +90,9 @@ class LabRecordingTest {
         SessionRecord r = awaitRecord(x -> x.ehloName().equals("strict.example") && x.profile().equals("self-signed"));
         assertThat(r.verdict()).isEqualTo(Verdict.REFUSED_AT_HANDSHAKE);
         assertThat(r.startTls()).isEqualTo("failed");
-        assertThat(r.alert()).isEqualTo("certificate_unknown");
+        // JSSE's client sends certificate_unknown, then closes at once: when its close overtakes the alert
+        // (a TCP reset drops unread data), the server can only see the connection end
+        assertThat(r.alert()).isIn("certificate_unknown", "closed");
     }
 
     @Test
