@@ -214,7 +214,15 @@ public final class DeliveryWorker implements AutoCloseable {
                 }
             }
         } else {
-            store.bounce(m.id(), "given up after " + options.schedule().giveUpAfter() + ": " + reason);
+            boolean someDelivered = store.find(m.id()).map(q -> !q.recipientsIn(
+                    dev.doublelock.queue.RecipientState.DELIVERED).isEmpty()).orElse(false);
+            if (someDelivered) {
+                Map<String, dev.doublelock.queue.RecipientState> failed = new java.util.LinkedHashMap<>();
+                waiting.forEach(w -> failed.put(w.recipient(), dev.doublelock.queue.RecipientState.FAILED));
+                store.markDelivered(m.id(), failed);
+            } else {
+                store.bounce(m.id(), "given up after " + options.schedule().giveUpAfter() + ": " + reason);
+            }
             metrics.recipientsBounced(waiting.size());
             sendDsn(m, bytes, waiting, false, now);
         }
