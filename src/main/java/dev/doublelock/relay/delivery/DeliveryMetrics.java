@@ -1,0 +1,143 @@
+package dev.doublelock.relay.delivery;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of a {@link DeliveryWorker}, thread-safe, for logs and a Prometheus endpoint
+ * ({@link #prometheusText()}): deliveries, deferrals, bounces, DSNs, policy refusals by finding code,
+ * would-be refusals in TESTING mode, and attempt latency as a histogram.
+ */
+public final class DeliveryMetrics {
+    private static final double[] BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder deferred = new LongAdder();
+    private final LongAdder bounced = new LongAdder();
+    private final LongAdder dsnsSent = new LongAdder();
+    private final LongAdder attempts = new LongAdder();
+    private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> wouldRefuse = new ConcurrentHashMap<>();
+    private final LongAdder[] latencyBuckets = new LongAdder[BUCKETS.length];
+    private final LongAdder latencyCount = new LongAdder();
+    private final LongAdder latencyMicros = new LongAdder();
+
+    DeliveryMetrics() {
+        for (int i = 0; i < latencyBuckets.length; i++) {
+            latencyBuckets[i] = new LongAdder();
+        }
+    }
+
+    void recipientsDelivered(int n) {
+        delivered.add(n);
+    }
+
+    void messageDeferred() {
+        deferred.increment();
+    }
+
+    void recipientsBounced(int n) {
+        bounced.add(n);
+    }
+
+    void dsnSent() {
+        dsnsSent.increment();
+    }
+
+    void refused(String code) {
+        refusals.computeIfAbsent(code, k -> new LongAdder()).increment();
+    }
+
+    void wouldRefuse(String code) {
+        wouldRefuse.computeIfAbsent(code, k -> new LongAdder()).increment();
+    }
+
+    void attempt(long micros) {
+        attempts.increment();
+        latencyCount.increment();
+        latencyMicros.add(micros);
+        double seconds = micros / 1e6;
+        for (int i = 0; i < BUCKETS.length; i++) {
+            if (seconds <= BUCKETS[i]) {
+                latencyBuckets[i].increment();
+            }
+        }
+    }
+
+    /** Recipients delivered. */
+    public long delivered() {
+        return delivered.sum();
+    }
+
+    /** Delivery runs that ended with the message deferred. */
+    public long deferred() {
+        return deferred.sum();
+    }
+
+    /** Recipients given up on (permanent failure or retry period over). */
+    public long bounced() {
+        return bounced.sum();
+    }
+
+    public long dsnsSent() {
+        return dsnsSent.sum();
+    }
+
+    /** Attempts at a hop. */
+    public long attempts() {
+        return attempts.sum();
+    }
+
+    /** Sessions refused by the policy, counted once per FAIL finding code. */
+    public Map<String, Long> refusalsByFinding() {
+        return snapshot(refusals);
+    }
+
+    /** TESTING mode: sessions delivered that the policy would have refused, per finding code. */
+    public Map<String, Long> wouldRefuseByFinding() {
+        return snapshot(wouldRefuse);
+    }
+
+    /** The counters in the Prometheus text exposition format (version 0.0.4). */
+    public String prometheusText() {
+        StringBuilder sb = new StringBuilder();
+        counter(sb, "doublelock_delivered_recipients_total", "Recipients delivered.", delivered.sum());
+        counter(sb, "doublelock_deferred_total", "Delivery runs that ended deferred.", deferred.sum());
+        counter(sb, "doublelock_bounced_recipients_total", "Recipients bounced.", bounced.sum());
+        counter(sb, "doublelock_dsn_sent_total", "Delivery status notifications enqueued.", dsnsSent.sum());
+        counter(sb, "doublelock_delivery_attempts_total", "Attempts at a next-hop server.", attempts.sum());
+        labelled(sb, "doublelock_policy_refusals_total", "Sessions refused by the policy, by finding code.", refusals);
+        labelled(sb, "doublelock_policy_would_refuse_total",
+                "TESTING mode: sessions delivered that the policy would have refused, by finding code.", wouldRefuse);
+        sb.append("# HELP doublelock_delivery_attempt_seconds Duration of one attempt at a next-hop server.\n");
+        sb.append("# TYPE doublelock_delivery_attempt_seconds histogram\n");
+        for (int i = 0; i < BUCKETS.length; i++) {
+            sb.append("doublelock_delivery_attempt_seconds_bucket{le=\"").append(BUCKETS[i]).append("\"} ")
+                    .append(latencyBuckets[i].sum()).append('\n');
+        }
+        sb.append("doublelock_delivery_attempt_seconds_bucket{le=\"+Inf\"} ").append(latencyCount.sum()).append('\n');
+        sb.append("doublelock_delivery_attempt_seconds_sum ").append(latencyMicros.sum() / 1e6).append('\n');
+        sb.append("doublelock_delivery_attempt_seconds_count ").append(latencyCount.sum()).append('\n');
+        return sb.toString();
+    }
+
+    private static void counter(StringBuilder sb, String name, String help, long value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" counter\n");
+        sb.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void labelled(StringBuilder sb, String name, String help, Map<String, LongAdder> values) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" counter\n");
+        snapshot(values).forEach((code, v) -> sb.append(name).append("{finding=\"").append(code).append("\"} ")
+                .append(v).append('\n'));
+    }
+
+    private static Map<String, Long> snapshot(Map<String, LongAdder> m) {
+        Map<String, Long> out = new TreeMap<>();
+        m.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+}

@@ -1,0 +1,314 @@
+package dev.doublelock.relay.delivery;
+
+import dev.doublelock.queue.Envelope;
+import dev.doublelock.queue.QueueStore;
+import dev.doublelock.queue.QueuedMessage;
+import dev.doublelock.queue.State;
+import dev.doublelock.smtp.client.Dialer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+/**
+ * The relay's delivery side: claims due messages from the {@link QueueStore} under a lease, delivers each
+ * per recipient domain only over TLS its policy accepts ({@link HopDelivery}), records every attempt, then
+ * marks recipients delivered, defers the rest on the {@link dev.doublelock.queue.RetrySchedule}, sends one
+ * delayed-delivery DSN when the schedule says so, and bounces with a DSN naming the findings when it gives up.
+ *
+ * <p>Never loses a message: state changes happen only after the remote server answered; a message whose
+ * node dies or shuts down mid-delivery stays DELIVERING until its lease expires and is then taken over.
+ * Leases of messages in flight are renewed in the background.
+ */
+public final class DeliveryWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
+    private static final Duration GRACE = Duration.ofSeconds(30);
+
+    private final QueueStore store;
+    private final DeliveryOptions options;
+    private final Clock clock;
+    private final DeliveryMetrics metrics = new DeliveryMetrics();
+    private final DsnBuilder dsn;
+    private final MessageRun runner;
+    private final Optional<DeliveryLog> log;
+    private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Semaphore slots;
+    private Thread loop;
+    private Thread renewer;
+
+    public DeliveryWorker(QueueStore store, Router router, DeliveryOptions options, Dialer dialer, Clock clock) {
+        this.store = store;
+        this.options = options;
+        this.clock = clock;
+        this.dsn = new DsnBuilder(options.postmasterAddress());
+        this.slots = new Semaphore(options.concurrency());
+        TlsSetup tls = new TlsSetup(options.extraTrustAnchors(), options.jdkTrustAnchors(), clock);
+        this.log = options.deliveryLog().map(DeliveryLog::open);
+        this.runner = new MessageRun(store, router, options, new HopDelivery(dialer, options.clientOptions(), tls), tls,
+                metrics, log, clock,
+                d -> perDestination.computeIfAbsent(d, k -> new Semaphore(options.perDestinationConcurrency())));
+    }
+
+    /** Starts the background loop (claim, deliver, sleep {@code pollInterval} when idle) and the lease renewer. */
+    public synchronized void start() {
+        if (loop != null) {
+            throw new IllegalStateException("the delivery worker is already running");
+        }
+        loop = Thread.ofVirtual().name("delivery-loop").start(() -> {
+            while (!stopping.get()) {
+                try {
+                    if (claimAndDispatch() == 0) {
+                        Thread.sleep(options.pollInterval());
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.error("delivery loop: {} (retrying after {})", e.toString(), options.pollInterval());
+                    try {
+                        Thread.sleep(options.pollInterval());
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        });
+        Duration every = options.lease().dividedBy(3);
+        renewer = Thread.ofVirtual().name("lease-renewer").start(() -> {
+            while (!stopping.get()) {
+                try {
+                    Thread.sleep(every);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                renewLeases();
+            }
+        });
+    }
+
+    /**
+     * Processes everything due now, synchronously, and returns the number of messages processed. A message is
+     * processed at most once per call.
+     */
+    public int runOnce() {
+        Set<Long> seen = new HashSet<>();
+        int total = 0;
+        while (!stopping.get()) {
+            List<QueuedMessage> batch = store.claimDue(options.nodeId(), clock.instant(), options.concurrency(),
+                    options.lease());
+            if (batch.isEmpty()) {
+                break;
+            }
+            List<Future<?>> futures = new ArrayList<>();
+            int fresh = 0;
+            for (QueuedMessage m : batch) {
+                if (!seen.add(m.id())) {
+                    // due again within one call (a lease expired meanwhile): leave it for the next call
+                    store.defer(m.id(), clock.instant(), "released: already processed in this run");
+                    continue;
+                }
+                fresh++;
+                futures.add(executor.submit(() -> process(m)));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return total;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.error("delivery failed unexpectedly: {}", e.getCause().toString(), e.getCause());
+                }
+            }
+            total += fresh;
+            if (fresh == 0) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** Claims up to the free slots and hands each message to a virtual thread; returns how many. */
+    private int claimAndDispatch() throws InterruptedException {
+        slots.acquire();
+        int free = 1 + slots.drainPermits();
+        List<QueuedMessage> batch = store.claimDue(options.nodeId(), clock.instant(), free, options.lease());
+        slots.release(free - batch.size());
+        for (QueuedMessage m : batch) {
+            executor.submit(() -> {
+                try {
+                    process(m);
+                } finally {
+                    slots.release();
+                }
+            });
+        }
+        return batch.size();
+    }
+
+    private void process(QueuedMessage m) {
+        inFlight.add(m.id());
+        try {
+            byte[] bytes = store.messageBytes(m.id());
+            MessageRun.Result r = runner.run(m, bytes);
+            finish(m, bytes, r);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.info("message {} interrupted during shutdown; it is retried when its lease ends", m.id());
+        } catch (RuntimeException e) {
+            LOG.error("message {}: {}; deferring it", m.id(), e.toString(), e);
+            deferAfterFailure(m, "internal error: " + e.getMessage());
+        } finally {
+            inFlight.remove(m.id());
+        }
+    }
+
+    private void finish(QueuedMessage m, byte[] bytes, MessageRun.Result r) {
+        Instant now = clock.instant();
+        State state = r.outcomes().isEmpty() ? m.state() : store.markDelivered(m.id(), r.outcomes());
+        long delivered = r.outcomes().values().stream().filter(s -> s == dev.doublelock.queue.RecipientState.DELIVERED)
+                .count();
+        metrics.recipientsDelivered((int) delivered);
+        if (!r.permanent().isEmpty()) {
+            metrics.recipientsBounced(r.permanent().size());
+            sendDsn(m, bytes, new ArrayList<>(r.permanent().values()), false, now);
+        }
+        if (state.isFinal()) {
+            return;
+        }
+        List<RecipientFailure> waiting = m.pendingRecipients().stream().filter(p -> !r.outcomes().containsKey(p))
+                .map(p -> r.temporary().getOrDefault(p, new RecipientFailure(p, "4.0.0", Optional.empty(),
+                        Optional.empty(), List.of(), "not yet delivered")))
+                .toList();
+        if (waiting.isEmpty()) {
+            return;
+        }
+        String reason = waiting.stream().map(w -> w.recipient() + ": " + summary(w)).distinct()
+                .collect(Collectors.joining("; "));
+        Optional<Instant> next = options.schedule().nextAttempt(m.queuedAt(), Math.max(1, m.attempts()), now);
+        if (next.isPresent()) {
+            store.defer(m.id(), next.get(), reason);
+            metrics.messageDeferred();
+            QueuedMessage current = store.find(m.id()).orElse(m);
+            if (options.schedule().delayNoticeDue(current, now)) {
+                if (sendDsn(m, bytes, waiting, true, now)) {
+                    store.markDelayNoticeSent(m.id(), now);
+                }
+            }
+        } else {
+            boolean someDelivered = store.find(m.id()).map(q -> !q.recipientsIn(
+                    dev.doublelock.queue.RecipientState.DELIVERED).isEmpty()).orElse(false);
+            if (someDelivered) {
+                Map<String, dev.doublelock.queue.RecipientState> failed = new java.util.LinkedHashMap<>();
+                waiting.forEach(w -> failed.put(w.recipient(), dev.doublelock.queue.RecipientState.FAILED));
+                store.markDelivered(m.id(), failed);
+            } else {
+                store.bounce(m.id(), "given up after " + options.schedule().giveUpAfter() + ": " + reason);
+            }
+            metrics.recipientsBounced(waiting.size());
+            sendDsn(m, bytes, waiting, false, now);
+        }
+    }
+
+    private static String summary(RecipientFailure f) {
+        if (!f.findings().isEmpty()) {
+            return f.status() + " refused by policy at " + f.remoteMta().orElse("?") + ": "
+                    + f.findings().stream().map(x -> x.code().name()).distinct().collect(Collectors.joining(", "));
+        }
+        return f.status() + " " + f.diagnosticCode().orElse(f.explanation());
+    }
+
+    /** Enqueues a DSN to the sender (never for the null sender); true if one was enqueued. */
+    private boolean sendDsn(QueuedMessage m, byte[] original, List<RecipientFailure> failures, boolean delayed,
+                            Instant now) {
+        Optional<Envelope> envelope = DsnBuilder.envelopeFor(m);
+        if (envelope.isEmpty()) {
+            LOG.info("message {} has the null sender: no DSN is sent (RFC 5321 §6.1)", m.id());
+            return false;
+        }
+        byte[] report = delayed
+                ? dsn.delay(m, original, failures, options.ehloName(), now, options.schedule().giveUpAt(m.queuedAt()))
+                : dsn.bounce(m, original, failures, options.ehloName(), now);
+        long id = store.enqueue(envelope.get(), report);
+        metrics.dsnSent();
+        LOG.info("message {}: {} DSN enqueued as {} to <{}>", m.id(), delayed ? "delayed" : "bounce", id,
+                m.envelope().mailFrom());
+        return true;
+    }
+
+    private void deferAfterFailure(QueuedMessage m, String reason) {
+        try {
+            Instant now = clock.instant();
+            store.defer(m.id(), options.schedule().nextAttempt(m.queuedAt(), Math.max(1, m.attempts()), now)
+                    .orElse(now.plus(Duration.ofMinutes(5))), reason);
+        } catch (RuntimeException e) {
+            LOG.error("cannot defer message {} ({}); it is retried when its lease ends", m.id(), e.toString());
+        }
+    }
+
+    private void renewLeases() {
+        for (Long id : inFlight) {
+            try {
+                if (!store.renewLease(id, options.nodeId(), options.lease())) {
+                    LOG.warn("lost the lease of message {}: another node may deliver it too", id);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("cannot renew the lease of message {}: {}", id, e.toString());
+            }
+        }
+    }
+
+    public DeliveryMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Stops claiming, lets deliveries in flight finish for up to 30 seconds, then interrupts them; an
+     * interrupted message stays DELIVERING until its lease ends and is then delivered again (never lost).
+     */
+    @Override
+    public void close() {
+        stopping.set(true);
+        Thread l;
+        Thread r;
+        synchronized (this) {
+            l = loop;
+            r = renewer;
+        }
+        if (l != null) {
+            l.interrupt();
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} deliveries still running after {}; leaving them to lease expiry", inFlight.size(), GRACE);
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        if (r != null) {
+            r.interrupt();
+        }
+        log.ifPresent(DeliveryLog::close);
+    }
+}

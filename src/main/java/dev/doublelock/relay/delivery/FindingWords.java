@@ -1,0 +1,56 @@
+package dev.doublelock.relay.delivery;
+
+import dev.doublelock.finding.Finding;
+
+/**
+ * One finding as a sentence for a person who sent an e-mail and got it back: what is wrong with the
+ * receiving server, in plain words, then the evidence and the policy's advice ({@link Finding#message()}).
+ */
+final class FindingWords {
+    private FindingWords() {
+    }
+
+    static String sentence(Finding f) {
+        String lead = switch (f.code()) {
+            case EXPIRED_CERTIFICATE -> "the receiving server's certificate expired" + date(f.evidence(), "notAfter ");
+            case NOT_YET_VALID_CERTIFICATE -> "the receiving server's certificate is not valid yet"
+                    + date(f.evidence(), "notBefore ").replace(" on ", " before ");
+            case UNKNOWN_ISSUER -> "the receiving server's certificate is not issued by a trusted authority";
+            case BAD_CERT_DOMAIN -> "the receiving server's certificate is made out for a different name";
+            case WEAK_SIGNATURE_ALGORITHM -> "the receiving server's certificate is signed with an outdated, forgeable "
+                    + "algorithm";
+            case WEAK_KEY -> "the receiving server's key is too short to be safe";
+            case NO_STARTTLS -> "the receiving server does not offer encryption (STARTTLS)";
+            case STARTTLS_FAILED -> "the receiving server offers encryption (STARTTLS) but it does not work";
+            case PROTOCOL_NOT_RECOMMENDED -> "the receiving server uses an outdated TLS version";
+            case NO_RECOMMENDED_PROTOCOL -> "the receiving server supports neither TLS 1.2 nor TLS 1.3";
+            case CIPHER_NOT_RECOMMENDED -> "the receiving server uses only encryption methods that are not recommended";
+            case WEAK_KEY_EXCHANGE -> "the receiving server's key exchange is too weak";
+            case NO_SECURE_RENEGOTIATION -> "the receiving server lacks secure renegotiation";
+            case DANE_TLSA_MISMATCH -> "the receiving server's certificate does not match the domain's DANE records";
+            case DNSSEC_BOGUS -> "the domain's DNSSEC signatures do not validate";
+            case MTA_STS_INVALID -> "the domain's MTA-STS policy is invalid";
+            case MX_NOT_IN_STS_POLICY -> "the receiving server is not listed in the domain's MTA-STS policy";
+            default -> "the receiving server did not meet the policy (" + f.code() + ")";
+        };
+        StringBuilder sb = new StringBuilder(lead).append(" [").append(f.code()).append(']');
+        if (!f.evidence().isBlank()) {
+            sb.append(" (").append(f.evidence()).append(')');
+        }
+        sb.append('.');
+        if (!f.message().isBlank()) {
+            sb.append(" What the receiving side must fix: ").append(f.message());
+        }
+        return sb.toString();
+    }
+
+    /** " on 1970-01-02" from evidence such as "notAfter 1970-01-02T00:00:00Z", else "". */
+    private static String date(String evidence, String prefix) {
+        int i = evidence.indexOf(prefix);
+        if (i < 0 || evidence.length() < i + prefix.length() + 10) {
+            return "";
+        }
+        String d = evidence.substring(i + prefix.length(), i + prefix.length() + 10);
+        return d.matches("\\d{4}-\\d{2}-\\d{2}") ? " on " + d : "";
+    }
+}

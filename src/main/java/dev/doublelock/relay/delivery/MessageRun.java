@@ -1,0 +1,258 @@
+package dev.doublelock.relay.delivery;
+
+import dev.doublelock.finding.Finding;
+import dev.doublelock.finding.FindingCode;
+import dev.doublelock.finding.Severity;
+import dev.doublelock.policy.PolicyEngine;
+import dev.doublelock.queue.Attempt;
+import dev.doublelock.queue.QueueStore;
+import dev.doublelock.queue.QueuedMessage;
+import dev.doublelock.queue.RecipientState;
+import dev.doublelock.smtp.Reply;
+import dev.doublelock.smtp.client.DeliveryResult;
+import dev.doublelock.smtp.client.SmtpClientException;
+import dev.doublelock.smtp.client.SmtpClientException.Phase;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+
+/**
+ * One delivery run of one claimed message: per recipient domain, route, then each hop in order until one
+ * takes the message (see {@link HopDelivery}); every attempt is recorded in the queue's history, the delivery
+ * log and the metrics. Returns per-recipient results; {@link DeliveryWorker} finishes the message.
+ */
+final class MessageRun {
+    /** Results of the run: final outcomes, permanent failures (bounce now) and temporary ones (retry). */
+    record Result(Map<String, RecipientState> outcomes, Map<String, RecipientFailure> permanent,
+                  Map<String, RecipientFailure> temporary) {
+    }
+
+    private final QueueStore store;
+    private final Router router;
+    private final DeliveryOptions options;
+    private final HopDelivery hops;
+    private final TlsSetup tls;
+    private final DeliveryMetrics metrics;
+    private final Optional<DeliveryLog> log;
+    private final Clock clock;
+    private final Function<String, Semaphore> destinationLimit;
+
+    MessageRun(QueueStore store, Router router, DeliveryOptions options, HopDelivery hops, TlsSetup tls,
+               DeliveryMetrics metrics, Optional<DeliveryLog> log, Clock clock, Function<String, Semaphore> destinationLimit) {
+        this.store = store;
+        this.router = router;
+        this.options = options;
+        this.hops = hops;
+        this.tls = tls;
+        this.metrics = metrics;
+        this.log = log;
+        this.clock = clock;
+        this.destinationLimit = destinationLimit;
+    }
+
+    Result run(QueuedMessage m, byte[] bytes) throws InterruptedException {
+        Map<String, List<String>> byDomain = new LinkedHashMap<>();
+        for (String r : m.pendingRecipients()) {
+            byDomain.computeIfAbsent(domainOf(r), k -> new java.util.ArrayList<>()).add(r);
+        }
+        Result result = new Result(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+        for (Map.Entry<String, List<String>> e : byDomain.entrySet()) {
+            Semaphore limit = destinationLimit.apply(e.getKey());
+            limit.acquire();
+            try {
+                deliverDomain(m, bytes, e.getKey(), e.getValue(), result);
+            } finally {
+                limit.release();
+            }
+        }
+        return result;
+    }
+
+    private void deliverDomain(QueuedMessage m, byte[] bytes, String domain, List<String> recipients, Result result) {
+        String policyName = options.policies().policyFor(domain);
+        PolicyEngine engine = tls.engine(policyName);
+        Stance stance = Stance.of(engine, options.policies().mode(), m.envelope().params().containsKey("REQUIRETLS"),
+                TlsRequiredHeader.saysNo(bytes));
+        Route route;
+        try {
+            route = router.route(domain);
+        } catch (RouteException e) {
+            RecipientFailure f = new RecipientFailure("x", e.enhancedStatus(), Optional.empty(), Optional.empty(),
+                    List.of(), e.getMessage());
+            recipients.forEach(r -> put(result, r, withRecipient(f, r), e.permanent()));
+            return;
+        }
+        List<String> remaining = recipients;
+        for (Hop hop : route.hops()) {
+            List<InetSocketAddress> addresses;
+            try {
+                addresses = router.addresses(hop);
+            } catch (RouteException e) {
+                RecipientFailure f = new RecipientFailure("x", "4.4.3", Optional.of(hop.host()), Optional.empty(),
+                        List.of(), e.getMessage());
+                remaining.forEach(r -> put(result, r, withRecipient(f, r), false));
+                continue;
+            }
+            for (InetSocketAddress address : addresses) {
+                Map<String, String> mailParams = stance.requireTls() ? Map.of("REQUIRETLS", "") : Map.of();
+                HopDelivery.Mail mail = new HopDelivery.Mail(m.envelope().mailFrom(), remaining, mailParams, bytes,
+                        used -> ReceivedHeader.of(options.ehloName(), m, used, clock.instant()));
+                Instant started = clock.instant();
+                long t0 = System.nanoTime();
+                HopOutcome outcome = hops.attempt(hop, address, stance, mail);
+                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                record(m, domain, hop, address, stance, policyName, outcome, started, took);
+                boolean done = apply(outcome, hop, remaining, stance, result);
+                if (done) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Applies one hop's outcome; true if the domain is finished (no further hop may be tried). */
+    private boolean apply(HopOutcome outcome, Hop hop, List<String> remaining, Stance stance, Result result) {
+        switch (outcome) {
+            case HopOutcome.Sent s -> {
+                DeliveryResult r = s.result();
+                for (String rcpt : remaining) {
+                    switch (r.fate(rcpt)) {
+                        case ACCEPTED -> {
+                            result.outcomes().put(rcpt, RecipientState.DELIVERED);
+                            result.temporary().remove(rcpt);
+                        }
+                        case REJECTED_PERMANENTLY -> put(result, rcpt, remoteFailure(rcpt, hop, decisive(r, rcpt), "5.0.0"),
+                                true);
+                        case DEFERRED -> put(result, rcpt, remoteFailure(rcpt, hop, decisive(r, rcpt), "4.0.0"), false);
+                    }
+                }
+                return true;
+            }
+            case HopOutcome.Refused x -> {
+                List<Finding> named = SessionJudgement.fails(x.findings()).isEmpty() ? x.findings()
+                        : SessionJudgement.fails(x.findings());
+                String status = named.stream().anyMatch(f -> f.code() == FindingCode.NO_STARTTLS
+                        || f.code() == FindingCode.STARTTLS_FAILED) ? "4.7.10" : "4.7.5";
+                String why = "The relay did not hand your message to " + hop.host() + " because the connection to it "
+                        + "does not meet the security policy \"" + stance.engine().policy().name() + "\": " + x.reason()
+                        + ".";
+                remaining.forEach(r -> put(result, r, new RecipientFailure(r, status, Optional.of(hop.host()),
+                        Optional.empty(), named, why), false));
+                return false;
+            }
+            case HopOutcome.Failed f -> {
+                SmtpClientException e = f.error();
+                boolean transaction = e.phase() == Phase.MAIL || e.phase() == Phase.RCPT || e.phase() == Phase.DATA;
+                boolean permanent = e.isPermanent() && transaction;
+                RecipientFailure failure = new RecipientFailure("x",
+                        e.reply().map(rep -> status(rep, permanent ? "5.0.0" : "4.0.0")).orElse(permanent ? "5.3.0" : "4.4.1"),
+                        Optional.of(hop.host()), e.reply().map(Reply::summary), List.of(), e.getMessage());
+                remaining.forEach(r -> put(result, r, withRecipient(failure, r), permanent));
+                return permanent;
+            }
+        }
+    }
+
+    private void record(QueuedMessage m, String domain, Hop hop, InetSocketAddress address, Stance stance,
+                        String policyName, HopOutcome outcome, Instant at, Duration took) {
+        List<Finding> notable = outcome.findings().stream().filter(f -> f.severity() != Severity.INFO).toList();
+        List<String> codes = notable.stream().map(f -> f.code().name()).distinct().toList();
+        String verdict = PolicyEngine.verdict(outcome.findings()).name();
+        boolean wouldRefuse = outcome instanceof HopOutcome.Sent s && s.wouldRefuse();
+        Optional<Reply> reply = switch (outcome) {
+            case HopOutcome.Sent s -> s.result().dataReply().or(() -> s.result().recipientReplies().values().stream()
+                    .filter(rep -> !rep.isPositive()).findFirst());
+            case HopOutcome.Refused x -> Optional.empty();
+            case HopOutcome.Failed f -> f.error().reply();
+        };
+        String word = switch (outcome) {
+            case HopOutcome.Sent s -> s.result().anyAccepted() ? "delivered"
+                    : s.result().deferred().isEmpty() ? "bounced" : "deferred";
+            case HopOutcome.Refused x -> "refused";
+            case HopOutcome.Failed f -> f.error().isPermanent() ? "bounced" : "deferred";
+        };
+        String replyText = reply.map(Reply::summary).orElse(outcome instanceof HopOutcome.Failed f
+                ? f.error().getMessage() : outcome instanceof HopOutcome.Refused x ? x.reason() : null);
+        String policyVerdict = verdict + (wouldRefuse ? " (testing mode: delivered anyway)" : "")
+                + (outcome.tls().plaintextFallback() ? " (plaintext fallback)" : "");
+        try {
+            store.recordAttempt(m.id(), new Attempt(at, hop.host(), outcome.ip(), outcome.tls().protocol().orElse(null),
+                    outcome.tls().cipherSuite().orElse(null), policyName + ": " + policyVerdict, codes,
+                    HopDelivery.describe(notable).orElse(null), reply.map(Reply::code).orElse(0),
+                    reply.map(Reply::enhancedStatus).orElse(null), replyText, took, word));
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(MessageRun.class).warn("could not record attempt for message {}: {}",
+                    m.id(), e.getMessage());
+        }
+        metrics.attempt(took.toNanos() / 1000);
+        List<String> failCodes = SessionJudgement.fails(outcome.findings()).stream().map(f -> f.code().name())
+                .distinct().toList();
+        if (outcome instanceof HopOutcome.Refused) {
+            failCodes.forEach(metrics::refused);
+        }
+        if (wouldRefuse) {
+            failCodes.forEach(metrics::wouldRefuse);
+            org.slf4j.LoggerFactory.getLogger(MessageRun.class).warn("TESTING mode: message {} delivered to {} ({}) "
+                    + "although the policy {} would refuse it: {}", m.id(), hop, outcome.ip(), policyName, failCodes);
+        }
+        log.ifPresent(l -> {
+            try {
+                l.write(new DeliveryLog.Entry(at, m.id(), domain, hop.host(), outcome.ip(), address.getPort(), policyName,
+                        stance.label(), outcome.tls().protocol().orElse(null), outcome.tls().cipherSuite().orElse(null),
+                        outcome.tls().plaintextFallback(), verdict, wouldRefuse, notable, replyText, word,
+                        took.toMillis()));
+            } catch (java.io.IOException e) {
+                org.slf4j.LoggerFactory.getLogger(MessageRun.class).warn("cannot write the delivery log: {}",
+                        e.getMessage());
+            }
+        });
+    }
+
+    private static void put(Result result, String rcpt, RecipientFailure f, boolean permanent) {
+        if (permanent) {
+            result.outcomes().put(rcpt, RecipientState.FAILED);
+            result.permanent().put(rcpt, f);
+            result.temporary().remove(rcpt);
+        } else if (!result.outcomes().containsKey(rcpt)) {
+            result.temporary().put(rcpt, f);
+        }
+    }
+
+    private static Reply decisive(DeliveryResult r, String rcpt) {
+        Reply rcptReply = r.recipientReplies().get(rcpt);
+        return rcptReply.isPositive() ? r.dataReply().orElse(rcptReply) : rcptReply;
+    }
+
+    private static RecipientFailure remoteFailure(String rcpt, Hop hop, Reply reply, String fallbackStatus) {
+        return new RecipientFailure(rcpt, status(reply, fallbackStatus), Optional.of(hop.host()),
+                Optional.of(reply.summary()), List.of(), "The receiving server " + hop.host() + " answered: "
+                + reply.summary());
+    }
+
+    private static String status(Reply reply, String fallback) {
+        String s = reply.enhancedStatus();
+        if (s != null && s.charAt(0) == Character.forDigit(reply.code() / 100, 10)) {
+            return s;
+        }
+        return reply.code() >= 500 ? "5.0.0" : reply.code() >= 400 ? "4.0.0" : fallback;
+    }
+
+    private static RecipientFailure withRecipient(RecipientFailure f, String rcpt) {
+        return new RecipientFailure(rcpt, f.status(), f.remoteMta(), f.diagnosticCode(), f.findings(), f.explanation());
+    }
+
+    static String domainOf(String recipient) {
+        int at = recipient.lastIndexOf('@');
+        String d = at < 0 ? recipient : recipient.substring(at + 1);
+        return d.toLowerCase(Locale.ROOT);
+    }
+}

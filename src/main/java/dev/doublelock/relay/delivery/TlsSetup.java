@@ -1,0 +1,137 @@
+package dev.doublelock.relay.delivery;
+
+import dev.doublelock.finding.Severity;
+import dev.doublelock.policy.Policies;
+import dev.doublelock.policy.Policy;
+import dev.doublelock.policy.PolicyContext;
+import dev.doublelock.policy.PolicyEngine;
+import dev.doublelock.smtp.client.ClientTlsConfig;
+import dev.doublelock.tls.ChainInspector;
+import dev.doublelock.tls.SessionObservation;
+import dev.doublelock.tls.StartTlsOutcome;
+import dev.doublelock.tls.TlsVersion;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every outgoing handshake shares: the trust anchors (JDK CA store and/or configured ones, as a PKIX
+ * trust manager and as a {@link ChainInspector}), the policy engines by name, and per policy the cipher suites
+ * the relay offers. Never changes a JDK security property: the relay offers TLS 1.3 and 1.2 only.
+ */
+final class TlsSetup {
+    static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    private final X509ExtendedTrustManager pkix;
+    private final ChainInspector inspector;
+    private final Clock clock;
+    private final Map<String, PolicyEngine> engines = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> allowedSuites = new ConcurrentHashMap<>();
+
+    TlsSetup(Collection<X509Certificate> extraAnchors, boolean jdkAnchors, Clock clock) {
+        this.clock = clock;
+        this.inspector = new ChainInspector(extraAnchors, jdkAnchors);
+        this.pkix = pkixTrustManager(extraAnchors, jdkAnchors);
+    }
+
+    PolicyEngine engine(String policyName) {
+        return engines.computeIfAbsent(policyName, n -> new PolicyEngine(Policies.resolve(n)));
+    }
+
+    PolicyContext context() {
+        Instant now = clock.instant();
+        return new PolicyContext(inspector, now, now.atZone(ZoneOffset.UTC).getYear());
+    }
+
+    /**
+     * The TLS configuration for one handshake with {@code referenceName}, and the trust manager that will hold
+     * what it saw. Under an enforced policy only the suites that policy allows are offered.
+     */
+    Prepared prepare(PolicyEngine engine, String referenceName, String endpoint, boolean enforcePolicy,
+                     boolean addressLiteral) {
+        Optional<String> sni = addressLiteral ? Optional.empty() : Optional.of(referenceName);
+        JudgingTrustManager tm = new JudgingTrustManager(pkix, engine, context(), referenceName, endpoint, sni,
+                enforcePolicy);
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {tm}, null);
+            List<String> suites = enforcePolicy ? suitesAllowedBy(engine, ctx) : List.of();
+            return new Prepared(new ClientTlsConfig(ctx, PROTOCOLS, suites, List.of(), sni, false), tm);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create a TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** A handshake's configuration and its trust manager. */
+    record Prepared(ClientTlsConfig config, JudgingTrustManager trustManager) {
+    }
+
+    /**
+     * The provider's default TLS 1.3/1.2 suites that the policy does not FAIL when negotiated: judged by the
+     * policy engine itself (a session with only that suite), so the list follows the policy file.
+     */
+    private List<String> suitesAllowedBy(PolicyEngine engine, SSLContext ctx) {
+        return allowedSuites.computeIfAbsent(engine.policy().name() + "@" + engine.policy().version(), k -> {
+            List<String> out = new ArrayList<>();
+            PolicyContext pc = context();
+            for (String suite : ctx.getDefaultSSLParameters().getCipherSuites()) {
+                if (suite.startsWith("TLS_EMPTY")) {
+                    out.add(suite);
+                    continue;
+                }
+                TlsVersion v = suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")
+                        ? TlsVersion.TLS_1_3 : TlsVersion.TLS_1_2;
+                SessionObservation o = new SessionObservation("suite.check", "suite-check:0",
+                        StartTlsOutcome.established(), Optional.of(v), Optional.of(suite), Optional.empty(), List.of(),
+                        Optional.empty());
+                if (engine.evaluate(o, pc).stream().noneMatch(f -> f.severity() == Severity.FAIL)) {
+                    out.add(suite);
+                }
+            }
+            if (out.stream().allMatch(s -> s.startsWith("TLS_EMPTY"))) {
+                throw new IllegalStateException("the policy " + engine.policy().name() + " allows none of the TLS "
+                        + "suites this JDK offers; check the policy's cipher-suite rules");
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    private static X509ExtendedTrustManager pkixTrustManager(Collection<X509Certificate> extra, boolean jdkAnchors) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            int i = 0;
+            List<X509Certificate> all = new ArrayList<>(extra);
+            if (jdkAnchors) {
+                all.addAll(ChainInspector.jdkDefaultAnchors());
+            }
+            for (X509Certificate c : all) {
+                ks.setCertificateEntry("anchor" + i++, c);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+            tmf.init(ks);
+            for (TrustManager tm : tmf.getTrustManagers()) {
+                if (tm instanceof X509ExtendedTrustManager x) {
+                    return x;
+                }
+            }
+            throw new IllegalStateException("the JDK's PKIX TrustManagerFactory made no X509ExtendedTrustManager");
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot set up the trust anchors: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * The relay's delivery side: "turn the key twice". For each queued message and recipient domain a
+ * {@link dev.doublelock.relay.delivery.Router} finds the hops (static routes like Postfix's transport map,
+ * or MX records); each hop gets EHLO and STARTTLS offering only what the domain's policy allows; the live
+ * session is judged by the same {@link dev.doublelock.policy.PolicyEngine} as the checker, BEFORE MAIL FROM.
+ * A session that fails is quit and the next hop tried; when none passes, the message waits on the retry
+ * schedule, the sender gets a delayed-delivery notice once, and finally a bounce
+ * ({@link dev.doublelock.relay.delivery.DsnBuilder}, RFC 3464) naming each finding in plain words.
+ *
+ * <p>Entry point: {@link dev.doublelock.relay.delivery.DeliveryWorker}. Level 3: uses queue, smtp.client,
+ * policy, tls, dns, finding; never config, cli, web or lab.
+ */
+package dev.doublelock.relay.delivery;

@@ -1,0 +1,239 @@
+package dev.doublelock.relay.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.doublelock.finding.FindingCode;
+import dev.doublelock.lab.LabProfile;
+import dev.doublelock.lab.RecordStore;
+import dev.doublelock.lab.SessionRecord;
+import dev.doublelock.queue.Attempt;
+import dev.doublelock.queue.Envelope;
+import dev.doublelock.queue.QueueStore;
+import dev.doublelock.queue.QueueStores;
+import dev.doublelock.queue.QueuedMessage;
+import dev.doublelock.queue.RetrySchedule;
+import dev.doublelock.queue.State;
+import dev.doublelock.smtp.client.ClientOptions;
+import dev.doublelock.smtp.client.Dialer;
+import dev.doublelock.testing.LabProcess;
+import dev.doublelock.tls.pki.Pem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The relay against the lab, which runs in its own JVM (so this JVM keeps the JDK's default algorithm limits):
+ * every lab profile is a domain "{profile}.lab.test" with a static route to its port, the lab CA is trusted.
+ */
+@Timeout(120)
+class LabDeliveryTest {
+    static final byte[] MESSAGE = "From: alice@example.org\r\nSubject: lab\r\n\r\nhello lab\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    @TempDir
+    static Path labDir;
+    static LabProcess lab;
+    static X509Certificate labCa;
+
+    @TempDir
+    Path dir;
+    TestClock clock;
+    QueueStore store;
+
+    @BeforeAll
+    static void startLab() throws Exception {
+        lab = LabProcess.start(labDir);
+        labCa = Pem.readCertificates(lab.caFile()).get(0);
+    }
+
+    @AfterAll
+    static void stopLab() {
+        if (lab != null) lab.close();
+    }
+
+    @BeforeEach
+    void openStore() {
+        clock = TestClock.now();
+        store = QueueStores.open(dir.resolve("queue.db").toString(), clock);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    static String domain(LabProfile p) {
+        return p.profileName() + ".lab.test";
+    }
+
+    Router router(Map<String, List<String>> extra) {
+        Map<String, List<String>> routes = new HashMap<>(extra);
+        for (LabProfile p : LabProfile.values()) {
+            routes.put(domain(p), List.of("127.0.0.1:" + lab.port(p.profileName())));
+        }
+        return Router.staticOnly(routes);
+    }
+
+    DeliveryWorker worker(String ehlo, PolicyMap policies, Router router) {
+        DeliveryOptions o = DeliveryOptions.defaults(ehlo).withTrust(List.of(labCa), false).withPolicies(policies)
+                .withSchedule(RetrySchedule.defaults().withSteps(List.of(Duration.ofMinutes(1)), Duration.ofMinutes(2))
+                        .withJitter(0).withGiveUpAfter(Duration.ofMinutes(10)).withDelayNoticeAfter(Duration.ofDays(1))
+                        .withRandom(new Random(7)))
+                .withDeliveryLog(Optional.of(dir.resolve("delivery.jsonl")))
+                .withClientOptions(ClientOptions.defaults(ehlo)
+                        .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(15)));
+        return new DeliveryWorker(store, router, o, Dialer.direct(), clock);
+    }
+
+    Map<LabProfile, Long> enqueueOnePerProfile() {
+        Map<LabProfile, Long> ids = new LinkedHashMap<>();
+        for (LabProfile p : LabProfile.values()) {
+            ids.put(p, store.enqueue(new Envelope("alice@example.org", List.of("user@" + domain(p))), MESSAGE));
+        }
+        return ids;
+    }
+
+    /** What one refused handshake can show: the shame profile stops at the protocol, before its certificate. */
+    static List<String> observable(LabProfile p) {
+        List<FindingCode> codes = p == LabProfile.SHAME
+                ? List.of(FindingCode.PROTOCOL_NOT_RECOMMENDED, FindingCode.NO_RECOMMENDED_PROTOCOL)
+                : p.expectedFindings();
+        return codes.stream().map(Enum::name).toList();
+    }
+
+    @Test
+    void bsiDeliversToGoodRefusesEveryDefectAndFinallyBouncesNamingTheFindings() throws Exception {
+        Map<LabProfile, Long> ids = enqueueOnePerProfile();
+        String ehlo = "bsi.relay.test";
+        try (DeliveryWorker w = worker(ehlo, PolicyMap.defaults(), router(Map.of()))) {
+            assertThat(w.runOnce()).isEqualTo(LabProfile.values().length);
+            for (var e : ids.entrySet()) {
+                QueuedMessage m = store.find(e.getValue()).orElseThrow();
+                List<Attempt> attempts = store.attempts(e.getValue());
+                assertThat(attempts).as(e.getKey().profileName()).hasSize(1);
+                if (e.getKey() == LabProfile.GOOD) {
+                    assertThat(m.state()).isEqualTo(State.DELIVERED);
+                    assertThat(attempts.get(0).outcome()).isEqualTo("delivered");
+                } else {
+                    assertThat(m.state()).as(e.getKey().profileName()).isEqualTo(State.DEFERRED);
+                    assertThat(attempts.get(0).outcome()).as(e.getKey().profileName()).isEqualTo("refused");
+                    assertThat(attempts.get(0).findingCodes()).as(e.getKey().profileName())
+                            .containsAll(observable(e.getKey()));
+                }
+            }
+            clock.advance(Duration.ofMinutes(11));
+            w.runOnce();
+            assertThat(w.metrics().bounced()).isEqualTo(LabProfile.values().length - 1);
+        }
+        List<QueuedMessage> dsns = store.list(EnumSet.allOf(State.class), 1000).stream()
+                .filter(q -> q.envelope().nullSender()).toList();
+        assertThat(dsns).hasSize(LabProfile.values().length - 1);
+        for (var e : ids.entrySet()) {
+            if (e.getKey() == LabProfile.GOOD) continue;
+            assertThat(store.find(e.getValue()).orElseThrow().state()).as(e.getKey().profileName()).isEqualTo(State.BOUNCED);
+            String rcpt = "user@" + domain(e.getKey());
+            Dsn dsn = dsns.stream().map(d -> Dsn.parse(store.messageBytes(d.id())))
+                    .filter(d -> d.parts().get(1).body().contains("Final-Recipient: rfc822; " + rcpt + "\r\n"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no DSN for " + rcpt));
+            assertThat(dsn.header()).contains("multipart/report; report-type=delivery-status");
+            assertThat(dsn.parts().get(1).body()).contains("Action: failed").containsPattern("Status: 5\\.7\\.(5|10)");
+            for (String code : observable(e.getKey())) {
+                assertThat(dsn.parts().get(0).body()).as(e.getKey().profileName()).contains("[" + code + "]");
+            }
+        }
+        List<SessionRecord> sessions = labSessions(ehlo);
+        assertThat(sessions).isNotEmpty();
+        assertThat(sessions).as("nothing is ever delivered insecurely under bsi")
+                .noneMatch(s -> s.verdict() != null && s.verdict().failsTest());
+        assertThat(sessions).filteredOn(s -> "good".equals(s.profile()))
+                .anyMatch(s -> s.verdict() == dev.doublelock.lab.Verdict.DELIVERED);
+    }
+
+    @Test
+    void opportunisticDeliversToEveryProfile() throws Exception {
+        Map<LabProfile, Long> ids = enqueueOnePerProfile();
+        try (DeliveryWorker w = worker("may.relay.test", new PolicyMap("opportunistic", Map.of(), PolicyMap.Mode.ENFORCE),
+                router(Map.of()))) {
+            w.runOnce();
+        }
+        for (var e : ids.entrySet()) {
+            assertThat(store.find(e.getValue()).orElseThrow().state()).as(e.getKey().profileName())
+                    .isEqualTo(State.DELIVERED);
+        }
+        Attempt plain = store.attempts(ids.get(LabProfile.NO_STARTTLS)).get(0);
+        assertThat(plain.tlsProtocol()).isNull();
+        assertThat(store.attempts(ids.get(LabProfile.RSA_1024)).get(0).tlsProtocol())
+                .as("a PKIX-valid chain with a weak key is still encrypted under may").isNotNull();
+    }
+
+    @Test
+    void aDomainWhoseFirstHopIsExpiredGetsItsMailThroughTheSecond() throws Exception {
+        Router r = router(Map.of("two.lab.test", List.of("127.0.0.1:" + lab.port("expired"), "127.0.0.1:" + lab.port("good"))));
+        long id = store.enqueue(new Envelope("alice@example.org", List.of("user@two.lab.test")), MESSAGE);
+        try (DeliveryWorker w = worker("two.relay.test", PolicyMap.defaults(), r)) {
+            w.runOnce();
+        }
+        assertThat(store.find(id).orElseThrow().state()).isEqualTo(State.DELIVERED);
+        List<Attempt> attempts = store.attempts(id);
+        assertThat(attempts).extracting(Attempt::outcome).containsExactly("refused", "delivered");
+        assertThat(attempts.get(0).findingCodes()).contains("EXPIRED_CERTIFICATE");
+        assertThat(labSessions("two.relay.test")).noneMatch(s -> s.verdict() != null && s.verdict().failsTest());
+    }
+
+    @Test
+    void testingModeDeliversButLogsEverySessionThePolicyWouldHaveRefused() throws Exception {
+        long expired = store.enqueue(new Envelope("alice@example.org", List.of("user@expired.lab.test")), MESSAGE);
+        long weak = store.enqueue(new Envelope("alice@example.org", List.of("user@rsa-1024.lab.test")), MESSAGE);
+        long good = store.enqueue(new Envelope("alice@example.org", List.of("user@good.lab.test")), MESSAGE);
+        try (DeliveryWorker w = worker("testing.relay.test", PolicyMap.defaults().withMode(PolicyMap.Mode.TESTING),
+                router(Map.of()))) {
+            w.runOnce();
+            assertThat(w.metrics().wouldRefuseByFinding()).containsKeys("EXPIRED_CERTIFICATE", "WEAK_KEY");
+            assertThat(w.metrics().refusalsByFinding()).isEmpty();
+            assertThat(w.metrics().prometheusText()).contains("doublelock_policy_would_refuse_total{finding=\"WEAK_KEY\"} 1");
+        }
+        for (long id : List.of(expired, weak, good)) {
+            assertThat(store.find(id).orElseThrow().state()).isEqualTo(State.DELIVERED);
+        }
+        assertThat(store.attempts(weak).get(0).policyVerdict()).contains("NON_COMPLIANT").contains("testing");
+        ObjectMapper json = new ObjectMapper();
+        Map<Long, JsonNode> byId = new HashMap<>();
+        for (String line : Files.readAllLines(dir.resolve("delivery.jsonl"))) {
+            JsonNode n = json.readTree(line);
+            byId.put(n.get("queue_id").asLong(), n);
+        }
+        assertThat(byId.get(expired).get("would_refuse").asBoolean()).isTrue();
+        assertThat(byId.get(expired).get("plaintext_fallback").asBoolean()).isTrue();
+        assertThat(byId.get(weak).get("would_refuse").asBoolean()).isTrue();
+        assertThat(byId.get(weak).get("mode").asText()).isEqualTo("testing");
+        assertThat(byId.get(good).get("would_refuse").asBoolean()).isFalse();
+    }
+
+    static List<SessionRecord> labSessions(String ehlo) throws InterruptedException {
+        Thread.sleep(300); // the lab writes its record when the session closes
+        try (RecordStore records = RecordStore.openDefault(lab.dataDir())) {
+            return records.all(0).stream().filter(s -> ehlo.equals(s.ehloName())).toList();
+        }
+    }
+}

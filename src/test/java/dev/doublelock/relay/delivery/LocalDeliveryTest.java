@@ -1,0 +1,178 @@
+package dev.doublelock.relay.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.doublelock.queue.Attempt;
+import dev.doublelock.queue.Envelope;
+import dev.doublelock.queue.QueueStore;
+import dev.doublelock.queue.QueueStores;
+import dev.doublelock.queue.QueuedMessage;
+import dev.doublelock.queue.RecipientState;
+import dev.doublelock.queue.RetrySchedule;
+import dev.doublelock.queue.State;
+import dev.doublelock.smtp.client.Dialer;
+import dev.doublelock.smtp.server.ReceivedMessage;
+import dev.doublelock.tls.pki.CertificateBuilder;
+import dev.doublelock.tls.pki.CertifiedKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Delivery to doublelock's own SMTP server in this JVM, with a test CA: content, per-recipient replies, DSNs. */
+@Timeout(60)
+class LocalDeliveryTest {
+    static final byte[] MESSAGE = ("From: alice@example.org\r\nTo: bob@example.net\r\nSubject: hello\r\n"
+            + "Message-ID: <m1@example.org>\r\n\r\n.a line starting with a dot\r\nbody \u00e9\r\n")
+            .getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+    TestClock clock;
+    QueueStore store;
+    CapturingServer server;
+    CertifiedKey ca;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        clock = TestClock.now();
+        store = QueueStores.open(dir.resolve("queue.db").toString(), clock);
+        ca = new CertificateBuilder().subject("CN=Delivery Test CA").certificateAuthority(0).build();
+        CertifiedKey leaf = new CertificateBuilder().dnsNames("localhost").issuer(ca).build();
+        server = new CapturingServer(leaf.withChain(List.of(leaf.leaf(), ca.leaf())));
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+        store.close();
+    }
+
+    DeliveryWorker worker() {
+        DeliveryOptions o = DeliveryOptions.defaults("relay.test").withTrust(List.of(ca.leaf()), false)
+                .withSchedule(RetrySchedule.defaults().withSteps(List.of(Duration.ofMinutes(1)), Duration.ofMinutes(1))
+                        .withJitter(0).withGiveUpAfter(Duration.ofMinutes(10)).withDelayNoticeAfter(Duration.ofMinutes(5))
+                        .withRandom(new Random(1)))
+                .withDeliveryLog(Optional.of(dir.resolve("delivery.jsonl")))
+                .withClientOptions(dev.doublelock.smtp.client.ClientOptions.defaults("relay.test")
+                        .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10)));
+        Router router = Router.staticOnly(Map.of("example.net", List.of("localhost:" + server.port())));
+        return new DeliveryWorker(store, router, o, Dialer.direct(), clock);
+    }
+
+    @Test
+    void goodServerGetsTheMessageByteForByteBehindOneReceivedHeader() throws Exception {
+        long id = store.enqueue(new Envelope("alice@example.org", List.of("bob@example.net")), MESSAGE);
+        try (DeliveryWorker w = worker()) {
+            assertThat(w.runOnce()).isEqualTo(1);
+            assertThat(w.metrics().delivered()).isEqualTo(1);
+            assertThat(w.metrics().prometheusText()).contains("doublelock_delivered_recipients_total 1");
+        }
+        assertThat(store.find(id).orElseThrow().state()).isEqualTo(State.DELIVERED);
+        assertThat(server.messages).hasSize(1);
+        ReceivedMessage got = server.messages.get(0);
+        assertThat(got.receivedOverTls()).isTrue();
+        String content = new String(got.content(), StandardCharsets.UTF_8);
+        assertThat(content).startsWith("Received: by relay.test (doublelock relay)\r\n\twith ESMTPS (TLSv1.3 ");
+        int end = content.indexOf("\r\n", content.indexOf("\tid ")) + 2;
+        assertThat(Arrays.copyOfRange(got.content(), end, got.content().length)).isEqualTo(MESSAGE);
+
+        Attempt a = store.attempts(id).get(0);
+        assertThat(a.outcome()).isEqualTo("delivered");
+        assertThat(a.tlsProtocol()).isEqualTo("TLSv1.3");
+        assertThat(a.policyVerdict()).startsWith("bsi: ");
+        assertThat(a.findingCodes()).doesNotContain("UNKNOWN_ISSUER", "BAD_CERT_DOMAIN");
+        List<String> lines = Files.readAllLines(dir.resolve("delivery.jsonl"));
+        assertThat(lines).hasSize(1);
+        JsonNode j = new ObjectMapper().readTree(lines.get(0));
+        assertThat(j.get("outcome").asText()).isEqualTo("delivered");
+        assertThat(j.get("queue_id").asLong()).isEqualTo(id);
+        assertThat(j.get("mode").asText()).isEqualTo("enforce");
+    }
+
+    @Test
+    void permanentRecipientRefusalBouncesThatOneAndTransientOneIsRetriedThenBounced() throws Exception {
+        long id = store.enqueue(new Envelope("alice@example.org",
+                List.of("bob@example.net", "nobody@example.net", "later@example.net")), MESSAGE);
+        try (DeliveryWorker w = worker()) {
+            w.runOnce();
+            QueuedMessage m = store.find(id).orElseThrow();
+            assertThat(m.recipients()).containsEntry("bob@example.net", RecipientState.DELIVERED)
+                    .containsEntry("nobody@example.net", RecipientState.FAILED)
+                    .containsEntry("later@example.net", RecipientState.PENDING);
+            assertThat(m.state()).isEqualTo(State.DEFERRED);
+            List<QueuedMessage> dsns = dsnsTo("alice@example.org");
+            assertThat(dsns).hasSize(1);
+            Dsn first = Dsn.parse(store.messageBytes(dsns.get(0).id()));
+            assertThat(first.parts().get(1).body()).contains("Final-Recipient: rfc822; nobody@example.net")
+                    .contains("Status: 5.1.1").contains("Diagnostic-Code: smtp; 550 5.1.1 No such user")
+                    .doesNotContain("later@example.net").doesNotContain("bob@example.net");
+
+            clock.advance(Duration.ofMinutes(2));
+            w.runOnce();
+            assertThat(server.messages).hasSize(1).as("bob got it once; later@ was only tried again");
+            clock.advance(Duration.ofMinutes(4));
+            w.runOnce();
+            assertThat(dsnsTo("alice@example.org")).as("one delayed-delivery notice after 5 minutes").hasSize(2);
+            clock.advance(Duration.ofMinutes(10));
+            w.runOnce();
+        }
+        QueuedMessage m = store.find(id).orElseThrow();
+        assertThat(m.state()).isEqualTo(State.DELIVERED).as("final: one recipient delivered, the rest failed");
+        assertThat(m.recipients()).containsEntry("later@example.net", RecipientState.FAILED);
+        List<QueuedMessage> dsns = dsnsTo("alice@example.org");
+        assertThat(dsns).hasSize(3);
+        List<String> actions = dsns.stream().map(d -> Dsn.parse(store.messageBytes(d.id())).parts().get(1).body()).toList();
+        assertThat(actions.get(1)).contains("Action: delayed").contains("later@example.net").contains("Status: 4.2.1");
+        assertThat(actions.get(2)).contains("Action: failed").contains("later@example.net").contains("Status: 5.2.1");
+        assertThat(dsns).allSatisfy(d -> assertThat(d.envelope().nullSender()).isTrue());
+    }
+
+    @Test
+    void aBounceWithTheNullSenderIsNeverBouncedAgain() {
+        long id = store.enqueue(new Envelope("", List.of("nobody@example.net")), MESSAGE);
+        try (DeliveryWorker w = worker()) {
+            w.runOnce();
+        }
+        assertThat(store.find(id).orElseThrow().state()).isEqualTo(State.BOUNCED);
+        assertThat(store.list(EnumSet.allOf(State.class), 100)).hasSize(1);
+    }
+
+    @Test
+    void untrustedServerIsRefusedBeforeMailFromAndNothingIsSent() throws Exception {
+        CertifiedKey selfSigned = new CertificateBuilder().dnsNames("localhost").build();
+        try (CapturingServer bad = new CapturingServer(selfSigned)) {
+            long id = store.enqueue(new Envelope("alice@example.org", List.of("bob@example.org")), MESSAGE);
+            DeliveryOptions o = DeliveryOptions.defaults("relay.test").withTrust(List.of(ca.leaf()), false);
+            try (DeliveryWorker w = new DeliveryWorker(store, Router.staticOnly(Map.of("example.org",
+                    List.of("localhost:" + bad.port()))), o, Dialer.direct(), clock)) {
+                w.runOnce();
+                assertThat(w.metrics().refusalsByFinding()).containsKey("UNKNOWN_ISSUER");
+            }
+            assertThat(bad.messages).isEmpty();
+            Attempt a = store.attempts(id).get(0);
+            assertThat(a.outcome()).isEqualTo("refused");
+            assertThat(a.findingCodes()).contains("UNKNOWN_ISSUER");
+            assertThat(store.find(id).orElseThrow().state()).isEqualTo(State.DEFERRED);
+        }
+    }
+
+    private List<QueuedMessage> dsnsTo(String rcpt) {
+        return store.list(EnumSet.allOf(State.class), 100).stream()
+                .filter(q -> q.envelope().nullSender() && q.envelope().recipients().contains(rcpt)).toList();
+    }
+}
