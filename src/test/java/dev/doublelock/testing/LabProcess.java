@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +35,8 @@ public final class LabProcess implements AutoCloseable {
 
     /** Starts {@code doublelock lab --base-port 0 --web-port -1 --data DIR} and waits for its table. */
     public static LabProcess start(Path dataDir) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
                 "dev.doublelock.cli.Main", "lab", "--base-port", "0", "--web-port", "-1", "--data", dataDir.toString())
                 .redirectErrorStream(true);
         Process p = pb.start();
@@ -72,7 +73,7 @@ public final class LabProcess implements AutoCloseable {
             }
         });
         Path ca = dataDir.resolve("exported-ca.pem");
-        Files.copy(dataDir.resolve("pki").resolve("ca.pem"), ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(dataDir.resolve("pki").resolve("ca.pem"), ca, StandardCopyOption.REPLACE_EXISTING);
         return new LabProcess(p, ports, dataDir, ca, output);
     }
 
