@@ -43,7 +43,11 @@ public record Cidr(InetAddress network, int prefix) {
                 throw new IllegalArgumentException("'" + text + "' has a bad prefix length; write e.g. 10.0.0.0/8 or 2001:db8::/32");
             }
         }
-        return new Cidr(ip, prefix);
+        try {
+            return new Cidr(ip, prefix);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "': " + e.getMessage() + "; write e.g. 10.0.0.0/8 or 2001:db8::/32");
+        }
     }
 
     /** True if {@code address} lies in this network. */
