@@ -89,6 +89,26 @@ public final class Replies {
             "Message rejected: bare LF/CR in message content, use CRLF line endings");
     public static final Reply NUL_IN_DATA = Reply.of(550, "5.6.0", "Message rejected: NUL character in message content");
 
+    // --- relay access and SMTP AUTH (RFC 4954; RFC 3207 4 for "STARTTLS first") ---
+    public static final Reply RELAY_ACCESS_DENIED = Reply.of(554, "5.7.1", "Relay access denied");
+    public static final Reply AUTHENTICATION_REQUIRED = Reply.of(530, "5.7.0", "Authentication required");
+    public static final Reply MUST_ISSUE_STARTTLS_FIRST = Reply.of(530, "5.7.0", "Must issue a STARTTLS command first");
+    public static final Reply AUTH_SUCCEEDED = Reply.of(235, "2.7.0", "Authentication successful");
+    public static final Reply AUTH_CREDENTIALS_INVALID = Reply.of(535, "5.7.8", "Authentication credentials invalid");
+    public static final Reply AUTH_CANCELLED = Reply.of(501, "5.0.0", "Authentication cancelled");
+    public static final Reply AUTH_CANNOT_DECODE = Reply.of(501, "5.5.2", "Cannot decode response (base64 expected)");
+    public static final Reply AUTH_MECHANISM_UNKNOWN = Reply.of(504, "5.5.4",
+            "Unrecognized authentication type; use PLAIN or LOGIN");
+    public static final Reply AUTH_NOT_AVAILABLE = Reply.of(502, "5.5.1", "AUTH not available on this port");
+    public static final Reply ALREADY_AUTHENTICATED = Reply.of(503, "5.5.1", "Already authenticated");
+    public static final Reply AUTH_NOT_IN_TRANSACTION = Reply.of(503, "5.5.1",
+            "AUTH is not allowed during a mail transaction, RSET first");
+
+    /** A SASL challenge (RFC 4954 4): {@code 334 base64}, or {@code "334 "} for an empty one. */
+    public static Reply authChallenge(String base64) {
+        return Reply.of(334, null, base64);
+    }
+
     // --- the server's own trouble ---
     public static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Local error in processing, try again later");
     public static final Reply TIMEOUT = Reply.of(421, "4.4.2", "Timeout, closing connection");

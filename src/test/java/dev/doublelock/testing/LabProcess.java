@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,7 @@ public final class LabProcess implements AutoCloseable {
             }
         });
         Path ca = dataDir.resolve("exported-ca.pem");
-        Files.copy(dataDir.resolve("pki").resolve("ca.pem"), ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(dataDir.resolve("pki").resolve("ca.pem"), ca, StandardCopyOption.REPLACE_EXISTING);
         return new LabProcess(p, ports, dataDir, ca, output);
     }
 

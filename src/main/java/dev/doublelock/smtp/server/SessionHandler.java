@@ -62,6 +62,16 @@ public interface SessionHandler {
         return Optional.empty();
     }
 
+    /**
+     * The client's next line after this handler answered a command with 334 (an SMTP AUTH exchange,
+     * RFC 4954 4): the raw response line, never parsed as a command. Answer 334 again to ask for another
+     * line; any other reply ends the exchange. Called only right after {@link #onUnknownCommand} or this
+     * method returned 334; the transcript redacts these lines.
+     */
+    default Reply onContinuation(String line) {
+        return Replies.BAD_SEQUENCE;
+    }
+
     /** The session ended. */
     default void onClose(CloseReason reason) {
     }

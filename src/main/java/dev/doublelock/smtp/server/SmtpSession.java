@@ -24,7 +24,9 @@ import java.util.Set;
 final class SmtpSession implements Runnable {
     private static final Set<String> NOT_IMPLEMENTED = Set.of("EXPN", "TURN", "ETRN", "ATRN", "BDAT", "SEND",
             "SOML", "SAML", "AUTH");
-    private static final Set<Integer> PROTOCOL_ERRORS = Set.of(500, 501, 502, 503, 504, 555);
+    /** Replies that count towards {@link SmtpLimits#maxErrors()}; 530 and 535 are refused or failed AUTH. */
+    private static final Set<Integer> PROTOCOL_ERRORS = Set.of(500, 501, 502, 503, 504, 530, 535, 555);
+    private static final int CONTINUE = 334;
 
     private final ServerContext server;
     private final ConnectionInfo info;
@@ -37,6 +39,7 @@ final class SmtpSession implements Runnable {
     private String heloName;
     private Transaction txn;
     private int errors;
+    private boolean continuation;
 
     SmtpSession(ServerContext server, ConnectionInfo info, Connection conn, SessionHandler handler, Transcript transcript) {
         this.server = server;
@@ -114,6 +117,8 @@ final class SmtpSession implements Runnable {
 
     /** Runs one command; returns its reply, or null if the command already sent its replies. */
     private Reply execute(SmtpLineReader.Line line) throws IOException, SessionEnd {
+        boolean continues = continuation;
+        continuation = false; // a bad line also ends an AUTH exchange
         if (line.overlong()) {
             return Replies.LINE_TOO_LONG;
         }
@@ -124,6 +129,9 @@ final class SmtpSession implements Runnable {
             return Replies.BARE_LINE_ENDING;
         }
         String text = line.text();
+        if (continues) {
+            return continued(EnvelopeCommands.guarded(() -> handler.onContinuation(text)));
+        }
         int space = text.indexOf(' ');
         String verb = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
         String args = space < 0 ? "" : text.substring(space + 1).strip();
@@ -274,9 +282,15 @@ final class SmtpSession implements Runnable {
             return Replies.LOCAL_ERROR;
         }
         if (custom != null && custom.isPresent()) {
-            return custom.get();
+            return continued(custom.get());
         }
         return NOT_IMPLEMENTED.contains(verb) ? Replies.COMMAND_NOT_IMPLEMENTED : Replies.SYNTAX_ERROR;
+    }
+
+    /** Notes whether the handler asked for a continuation line (334) and passes the reply on. */
+    private Reply continued(Reply reply) {
+        continuation = reply.code() == CONTINUE;
+        return reply;
     }
 
     private void resetTransaction() {

@@ -1,0 +1,83 @@
+package dev.doublelock.cli;
+
+import dev.doublelock.config.ConfigException;
+import dev.doublelock.config.RelayConfig;
+import dev.doublelock.relay.DeliveryEngine;
+import dev.doublelock.relay.DeliveryEngineFactory;
+import dev.doublelock.relay.Relay;
+import dev.doublelock.relay.RelayOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code doublelock relay [--config FILE]}: runs the relay until Ctrl-C, then shuts down gracefully. */
+@Command(name = "relay", mixinStandardHelpOptions = true,
+        description = {"Runs the policy-enforcing relay: accepts mail on the submission port (STARTTLS, then AUTH) "
+                + "and the relay port (allow-listed networks), queues it durably before answering 250, and delivers "
+                + "it only over TLS that meets the policy (default: bsi). Runs until stopped (Ctrl-C).",
+                "Without --config every default applies (loopback only; see docs/relay-config.md)."},
+        subcommands = {RelayHashPasswordCommand.class})
+public final class RelayCommand implements Callable<Integer> {
+    /**
+     * Makes the delivery engine. TODO(integrator): plug in
+     * {@code new dev.doublelock.relay.delivery.DeliveryWorker(store, router, DeliveryOptions..., dialer, clock)}
+     * built from {@code options.delivery()}; until then the relay only accepts and queues mail.
+     */
+    static final DeliveryEngineFactory QUEUE_ONLY_FACTORY = (store, options) -> DeliveryEngine.QUEUE_ONLY;
+    static DeliveryEngineFactory deliveryEngines = QUEUE_ONLY_FACTORY;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "relay config file (JSON; see relay.example.json)")
+    Path config;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RelayOptions options;
+        try {
+            options = config == null ? RelayConfig.defaults() : RelayConfig.read(config);
+        } catch (ConfigException e) {
+            err.println("relay: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        Relay relay = Relay.start(options, deliveryEngines, line -> {
+            err.println(line);
+            err.flush();
+        });
+        if (deliveryEngines == QUEUE_ONLY_FACTORY) {
+            err.println("relay: warning: this build has no delivery engine wired in; mail is accepted and queued only");
+            err.flush();
+        }
+        out.println("relay: queue " + relay.store().describe());
+        relay.submissionAddress().ifPresent(a -> out.println("relay: submission (STARTTLS, AUTH) on " + hostPort(a)));
+        relay.relayAddress().ifPresent(a -> out.println("relay: relay for " + options.allowedNetworks().networks()
+                + " on " + hostPort(a)));
+        relay.metricsAddress().ifPresent(a -> out.println("relay: metrics at http://" + hostPort(a) + "/metrics"));
+        out.println("relay: policy " + options.delivery().defaultPolicy() + " (" + options.delivery().mode()
+                + "); stop with Ctrl-C");
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            relay.close();
+            stopped.countDown();
+        }, "relay-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    static String hostPort(java.net.InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.doublelock.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.doublelock.policy.Policies;
+import dev.doublelock.policy.PolicyException;
+import dev.doublelock.relay.DeliverySettings;
+import dev.doublelock.relay.RelayOptions;
+import dev.doublelock.relay.intake.Cidr;
+import dev.doublelock.relay.intake.NetworkAllowList;
+import dev.doublelock.relay.intake.PasswordHash;
+import dev.doublelock.relay.intake.UserDirectory;
+import dev.doublelock.smtp.server.SmtpLimits;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The relay's configuration file: one JSON object, every key optional, documented in
+ * {@code docs/relay-config.md} with a complete example in {@code relay.example.json}. The defaults
+ * need no editing for a trial on one machine: data in {@code ./doublelock-data/relay}, an SQLite queue
+ * there, submission on 127.0.0.1:5587, relay on 127.0.0.1:2025 for loopback clients, policy
+ * {@code bsi} enforced, metrics on 127.0.0.1:9325. Relative paths are relative to the working directory.
+ */
+public final class RelayConfig {
+    public static final String DEFAULT_DATA_DIR = "./doublelock-data/relay";
+    public static final String DEFAULT_SUBMISSION = "127.0.0.1:5587";
+    public static final String DEFAULT_RELAY = "127.0.0.1:2025";
+    public static final String DEFAULT_METRICS = "127.0.0.1:9325";
+    private static final long MAX_FILE_BYTES = 1024 * 1024;
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.ALLOW_COMMENTS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
+    private static final Set<String> TOP = Set.of("dataDir", "hostName", "queue", "submission", "relay", "users", "tls",
+            "metrics", "limits", "authFailureDelayMillis", "policy", "routes");
+
+    private RelayConfig() {
+    }
+
+    /** The configuration without a file: every default. */
+    public static RelayOptions defaults() {
+        return parse("{}", "(defaults)");
+    }
+
+    /** Reads and validates {@code file}. */
+    public static RelayOptions read(Path file) {
+        String name = file.toString();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw new ConfigException(name, "", "larger than 1 MiB; that is not a relay config file");
+            }
+            return parse(new String(bytes, StandardCharsets.UTF_8), name);
+        } catch (IOException e) {
+            throw new ConfigException(name, "", "cannot read it (" + e.getMessage()
+                    + "); check the path, or run without --config to use the defaults");
+        }
+    }
+
+    /** Parses and validates JSON text; {@code origin} names it in error messages. */
+    public static RelayOptions parse(String json, String origin) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(origin, "", "not valid JSON at line " + e.getLocation().getLineNr() + " column "
+                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new ConfigException(origin, "", "empty; write {} to use every default");
+        }
+        ConfigNode top = new ConfigNode(origin, "", root, TOP);
+        Path dataDir = Path.of(top.string("dataDir").orElse(DEFAULT_DATA_DIR));
+        String hostName = top.string("hostName").orElse("localhost");
+        if (hostName.isBlank() || hostName.contains(" ")) {
+            throw top.fail("hostName", "must be this relay's domain name, e.g. relay.example.org (no spaces)");
+        }
+        ConfigNode submission = top.object("submission", Set.of("listen"));
+        ConfigNode relay = top.object("relay", Set.of("listen", "allowedNetworks"));
+        ConfigNode tls = top.object("tls", Set.of("certificate", "key"));
+        ConfigNode metrics = top.object("metrics", Set.of("listen"));
+        Optional<Path> cert = tls.string("certificate").map(Path::of);
+        Optional<Path> key = tls.string("key").map(Path::of);
+        if (cert.isPresent() != key.isPresent()) {
+            throw tls.fail(cert.isPresent() ? "key" : "certificate",
+                    "give both tls.certificate (PEM chain, leaf first) and tls.key (PEM private key), or neither"
+                            + " to use a self-signed certificate");
+        }
+        cert.ifPresent(p -> requireFile(tls, "certificate", p));
+        key.ifPresent(p -> requireFile(tls, "key", p));
+        Optional<InetSocketAddress> submissionAt = submission.listen("listen", DEFAULT_SUBMISSION);
+        Optional<InetSocketAddress> relayAt = relay.listen("listen", DEFAULT_RELAY);
+        return new RelayOptions(dataDir, hostName, top.string("queue").filter(s -> !s.isBlank()),
+                submissionAt, relayAt, networks(relay), users(top), cert, key,
+                metrics.listen("listen", DEFAULT_METRICS), limits(top),
+                Duration.ofMillis(top.number("authFailureDelayMillis", 0, 60_000)
+                        .orElse(1500L)), delivery(top));
+    }
+
+    private static void requireFile(ConfigNode node, String k, Path p) {
+        if (!Files.isRegularFile(p)) {
+            throw node.fail(k, "no such file: " + p.toAbsolutePath() + "; give the path of a PEM file");
+        }
+    }
+
+    private static NetworkAllowList networks(ConfigNode relay) {
+        List<String> entries = relay.strings("allowedNetworks").orElse(List.of("127.0.0.0/8", "::1/128"));
+        List<Cidr> out = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            try {
+                out.add(Cidr.parse(entries.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw relay.fail("allowedNetworks[" + i + "]", e.getMessage());
+            }
+        }
+        return new NetworkAllowList(out);
+    }
+
+    private static UserDirectory users(ConfigNode top) {
+        Map<String, PasswordHash> users = new LinkedHashMap<>();
+        top.stringMap("users").forEach((name, hash) -> {
+            if (name.isEmpty() || name.chars().anyMatch(c -> c < 33 || c == 127)) {
+                throw top.fail("users." + name, "user names must be non-empty without spaces or control characters");
+            }
+            try {
+                users.put(name, PasswordHash.parse(hash));
+            } catch (IllegalArgumentException e) {
+                throw top.fail("users." + name, e.getMessage());
+            }
+        });
+        return new UserDirectory(users);
+    }
+
+    private static SmtpLimits limits(ConfigNode top) {
+        ConfigNode l = top.object("limits", Set.of("maxMessageBytes", "maxRecipients", "maxConnections",
+                "idleTimeoutSeconds", "maxErrors"));
+        SmtpLimits limits = SmtpLimits.defaults();
+        limits = limits.withMaxMessageBytes(l.number("maxMessageBytes", 1024, 1L << 30).orElse(limits.maxMessageBytes()));
+        limits = limits.withMaxRecipients(l.number("maxRecipients", 1, 100_000).orElse((long) limits.maxRecipients()).intValue());
+        limits = limits.withMaxConnections(l.number("maxConnections", 1, 100_000).orElse((long) limits.maxConnections()).intValue());
+        limits = limits.withMaxErrors(l.number("maxErrors", 1, 1000).orElse((long) limits.maxErrors()).intValue());
+        return limits.withIdleTimeout(Duration.ofSeconds(l.number("idleTimeoutSeconds", 10, 3600)
+                .orElse(limits.idleTimeout().toSeconds())));
+    }
+
+    private static DeliverySettings delivery(ConfigNode top) {
+        ConfigNode p = top.object("policy", Set.of("default", "mode", "domains"));
+        String def = p.string("default").orElse(Policies.DEFAULT);
+        requirePolicy(p, "default", def);
+        String mode = p.string("mode").orElse("enforce");
+        if (!DeliverySettings.MODES.contains(mode)) {
+            throw p.fail("mode", "'" + mode + "' is not a mode; use enforce (refuse what fails the policy) or testing"
+                    + " (deliver anyway and report what would have been refused)");
+        }
+        Map<String, String> domains = p.stringMap("domains");
+        domains.forEach((domain, policy) -> requirePolicy(p, "domains." + domain, policy));
+        Map<String, List<String>> routes = new LinkedHashMap<>();
+        ConfigNode r = top.object("routes", routeKeys(top));
+        for (String domain : routeKeys(top)) {
+            routes.put(domain, r.strings(domain).filter(l -> !l.isEmpty()).orElseThrow(() -> r.fail(domain,
+                    "must list at least one next hop, e.g. [\"[192.0.2.25]:25\"] or [\"mx.example.org\"]")));
+        }
+        return new DeliverySettings(def, mode, domains, routes);
+    }
+
+    private static Set<String> routeKeys(ConfigNode top) {
+        return top.keysOf("routes");
+    }
+
+    private static void requirePolicy(ConfigNode node, String k, String nameOrFile) {
+        try {
+            Policies.resolve(nameOrFile);
+        } catch (PolicyException e) {
+            throw node.fail(k, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.doublelock.relay;
+
+/**
+ * What the relay needs from the delivery side: start working the queue, stop gracefully (in-flight
+ * deliveries finish or are left to their lease, so they are claimed again), and report metrics.
+ * {@code dev.doublelock.relay.delivery.DeliveryWorker} is the real one.
+ */
+public interface DeliveryEngine extends AutoCloseable {
+    void start();
+
+    /** Stops taking new work and waits for in-flight deliveries to finish. */
+    @Override
+    void close();
+
+    /** Delivery metrics in Prometheus text format (may be empty). */
+    String prometheusText();
+
+    /** An engine that delivers nothing: the relay accepts and queues mail only. */
+    DeliveryEngine QUEUE_ONLY = new DeliveryEngine() {
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String prometheusText() {
+            return "";
+        }
+    };
+}

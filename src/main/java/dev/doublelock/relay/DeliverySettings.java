@@ -1,0 +1,38 @@
+package dev.doublelock.relay;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The delivery part of the relay's configuration, handed to the {@link DeliveryEngineFactory}.
+ *
+ * @param defaultPolicy  policy for domains without an entry, e.g. {@code bsi}
+ * @param mode           {@code enforce} (refuse what fails the policy) or {@code testing} (deliver as
+ *                       opportunistic would, but report what would have been refused)
+ * @param domainPolicies recipient domain → policy name or file (a policy map, like Postfix's)
+ * @param routes         recipient domain → next hops ({@code host}, {@code host:port},
+ *                       {@code [ip]:port}) used instead of the domain's MX records
+ */
+public record DeliverySettings(String defaultPolicy, String mode, Map<String, String> domainPolicies,
+                               Map<String, List<String>> routes) {
+    public static final Set<String> MODES = Set.of("enforce", "testing");
+
+    public DeliverySettings {
+        Objects.requireNonNull(defaultPolicy, "defaultPolicy");
+        if (!MODES.contains(mode)) {
+            throw new IllegalArgumentException("mode must be enforce or testing, not " + mode);
+        }
+        domainPolicies = Map.copyOf(new TreeMap<>(domainPolicies));
+        TreeMap<String, List<String>> r = new TreeMap<>();
+        routes.forEach((k, v) -> r.put(k, List.copyOf(v)));
+        routes = Map.copyOf(r);
+    }
+
+    /** {@code bsi} in enforce mode, no per-domain entries, MX routing everywhere. */
+    public static DeliverySettings defaults() {
+        return new DeliverySettings("bsi", "enforce", Map.of(), Map.of());
+    }
+}

@@ -1,0 +1,144 @@
+package dev.doublelock.relay;
+
+import dev.doublelock.queue.QueueStore;
+import dev.doublelock.queue.QueueStores;
+import dev.doublelock.queue.State;
+import dev.doublelock.relay.intake.Intake;
+import dev.doublelock.relay.intake.IntakeCounters;
+import dev.doublelock.relay.intake.IntakeOptions;
+import dev.doublelock.relay.intake.ListenerRole;
+import dev.doublelock.smtp.server.SmtpServer;
+import dev.doublelock.smtp.server.StartTlsSupport;
+import dev.doublelock.tls.pki.CertifiedKey;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A running relay: the durable queue, the intake listeners (submission and relay) in front of it, the
+ * delivery engine behind it and the metrics endpoint beside it. {@link #close()} shuts down in the safe
+ * order: stop accepting mail, let in-flight deliveries finish, then close the queue.
+ * <pre>{@code
+ * try (Relay relay = Relay.start(options, (store, o) -> new DeliveryWorker(...), System.err::println)) { ... }
+ * }</pre>
+ */
+public final class Relay implements AutoCloseable {
+    private final QueueStore store;
+    private final IntakeCounters counters = new IntakeCounters();
+    private final List<SmtpServer> listeners = new ArrayList<>();
+    private SmtpServer submission;
+    private SmtpServer relay;
+    private DeliveryEngine engine = DeliveryEngine.QUEUE_ONLY;
+    private MetricsEndpoint metrics;
+
+    private Relay(QueueStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Opens the queue (running migrations), starts the listeners and the engine, and returns. On any
+     * failure whatever was started is stopped again before the exception leaves.
+     *
+     * @param notices one-line messages for the operator (e.g. "made a self-signed certificate")
+     */
+    public static Relay start(RelayOptions options, DeliveryEngineFactory engines, Consumer<String> notices) throws IOException {
+        Relay r = new Relay(QueueStores.open(options.queueLocation()));
+        try {
+            r.startListeners(options, notices);
+            r.engine = engines.create(r.store, options);
+            r.engine.start();
+            if (options.metrics().isPresent()) {
+                r.metrics = MetricsEndpoint.start(options.metrics().get(), r::metricsText);
+            }
+            return r;
+        } catch (IOException | RuntimeException e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    private void startListeners(RelayOptions options, Consumer<String> notices) throws IOException {
+        CertifiedKey key = options.tlsCertificate().isPresent()
+                ? ServerTls.load(options.tlsCertificate().get(), options.tlsKey().orElseThrow())
+                : ServerTls.selfSigned(options.dataDir().resolve("tls"), options.hostName(), notices);
+        StartTlsSupport tls = new StartTlsSupport.Offered(ServerTls.upgrader(ServerTls.context(key)));
+        IntakeOptions intake = IntakeOptions.defaults(options.hostName()).withUsers(options.users())
+                .withAllowedNetworks(options.allowedNetworks()).withAuthFailureDelay(options.authFailureDelay());
+        if (options.submission().isPresent()) {
+            submission = listen(options, options.submission().get(), tls, new Intake(store, intake, ListenerRole.SUBMISSION, counters));
+        }
+        if (options.relay().isPresent()) {
+            relay = listen(options, options.relay().get(), tls, new Intake(store, intake, ListenerRole.RELAY, counters));
+        }
+    }
+
+    private SmtpServer listen(RelayOptions options, InetSocketAddress address, StartTlsSupport tls, Intake intake) throws IOException {
+        SmtpServer server = SmtpServer.builder().bind(address).hostName(options.hostName()).limits(options.limits())
+                .startTls(tls).handlerFactory(intake).build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + address + " for " + intake.role().name().toLowerCase(Locale.ROOT)
+                    + ": " + e.getMessage() + " (is another server using the port? change it in the config)", e);
+        }
+        listeners.add(server);
+        return server;
+    }
+
+    public Optional<InetSocketAddress> submissionAddress() {
+        return Optional.ofNullable(submission).map(SmtpServer::address);
+    }
+
+    public Optional<InetSocketAddress> relayAddress() {
+        return Optional.ofNullable(relay).map(SmtpServer::address);
+    }
+
+    public Optional<InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(metrics).map(MetricsEndpoint::address);
+    }
+
+    public QueueStore store() {
+        return store;
+    }
+
+    public IntakeCounters counters() {
+        return counters;
+    }
+
+    /** Queue size by state, intake counters and the engine's delivery metrics, in Prometheus text format. */
+    public String metricsText() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# HELP doublelock_queue_messages Messages in the queue by state.\n");
+        sb.append("# TYPE doublelock_queue_messages gauge\n");
+        for (Map.Entry<State, Long> e : store.counts().entrySet()) {
+            sb.append("doublelock_queue_messages{state=\"").append(e.getKey().name().toLowerCase(Locale.ROOT))
+                    .append("\"} ").append(e.getValue()).append('\n');
+        }
+        sb.append(counters.prometheusText());
+        String delivery = engine.prometheusText();
+        if (delivery != null && !delivery.isEmpty()) {
+            sb.append(delivery.endsWith("\n") ? delivery : delivery + "\n");
+        }
+        return sb.toString();
+    }
+
+    /** Stops the listeners, lets the engine finish in-flight deliveries, stops metrics, closes the queue. */
+    @Override
+    public void close() {
+        listeners.forEach(SmtpServer::close);
+        try {
+            engine.close();
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
+            store.close();
+        }
+    }
+}

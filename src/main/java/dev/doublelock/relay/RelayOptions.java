@@ -1,0 +1,60 @@
+package dev.doublelock.relay;
+
+import dev.doublelock.relay.intake.NetworkAllowList;
+import dev.doublelock.relay.intake.UserDirectory;
+import dev.doublelock.smtp.server.SmtpLimits;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a {@link Relay} needs, already validated (the config file reader builds it).
+ *
+ * @param dataDir          where the queue (by default) and the self-signed certificate live
+ * @param hostName         the relay's name: SMTP greeting, EHLO to receivers, Received: headers
+ * @param queueUrl         JDBC URL or file for the queue; empty: SQLite file {@code dataDir/queue.db}
+ * @param submission       the submission listener (STARTTLS, AUTH); empty: none
+ * @param relay            the relay listener for allow-listed networks; empty: none
+ * @param allowedNetworks  who may use the relay listener
+ * @param users            who may use the submission listener
+ * @param tlsCertificate   PEM chain (leaf first) for STARTTLS; empty: self-signed under dataDir/tls
+ * @param tlsKey           PEM private key for it
+ * @param metrics          the Prometheus endpoint (GET /metrics); empty: none
+ * @param limits           SMTP limits for both listeners
+ * @param authFailureDelay wait before a 535
+ * @param delivery         policy and routing, for the delivery engine
+ */
+public record RelayOptions(Path dataDir, String hostName, Optional<String> queueUrl,
+                           Optional<InetSocketAddress> submission, Optional<InetSocketAddress> relay,
+                           NetworkAllowList allowedNetworks, UserDirectory users,
+                           Optional<Path> tlsCertificate, Optional<Path> tlsKey,
+                           Optional<InetSocketAddress> metrics, SmtpLimits limits, Duration authFailureDelay,
+                           DeliverySettings delivery) {
+    public RelayOptions {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(hostName, "hostName");
+        Objects.requireNonNull(allowedNetworks, "allowedNetworks");
+        Objects.requireNonNull(users, "users");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(authFailureDelay, "authFailureDelay");
+        Objects.requireNonNull(delivery, "delivery");
+        if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
+            throw new IllegalArgumentException("give both the TLS certificate and its key, or neither");
+        }
+    }
+
+    /** The queue location: the configured URL or the SQLite file in the data directory. */
+    public String queueLocation() {
+        return queueUrl.orElse(dataDir.resolve("queue.db").toString());
+    }
+
+    /** A copy with other listener addresses (tests bind port 0). */
+    public RelayOptions withListeners(Optional<InetSocketAddress> submission, Optional<InetSocketAddress> relay,
+                                      Optional<InetSocketAddress> metrics) {
+        return new RelayOptions(dataDir, hostName, queueUrl, submission, relay, allowedNetworks, users, tlsCertificate,
+                tlsKey, metrics, limits, authFailureDelay, delivery);
+    }
+}

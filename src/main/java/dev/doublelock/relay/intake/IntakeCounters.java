@@ -1,0 +1,55 @@
+package dev.doublelock.relay.intake;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the intake listeners did since start, for the metrics endpoint. Thread-safe. */
+public final class IntakeCounters {
+    final AtomicLong accepted = new AtomicLong();
+    final AtomicLong relayDenied = new AtomicLong();
+    final AtomicLong authRequired = new AtomicLong();
+    final AtomicLong authSucceeded = new AtomicLong();
+    final AtomicLong authFailed = new AtomicLong();
+    final AtomicLong storeFailures = new AtomicLong();
+
+    /** Messages enqueued and answered 250. */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    /** RCPT TO refused with 554 5.7.1 (client not in the allowed networks). */
+    public long relayDenied() {
+        return relayDenied.get();
+    }
+
+    /** MAIL/RCPT refused on the submission port because the client had not authenticated. */
+    public long authRequired() {
+        return authRequired.get();
+    }
+
+    public long authSucceeded() {
+        return authSucceeded.get();
+    }
+
+    public long authFailed() {
+        return authFailed.get();
+    }
+
+    /** Messages answered 451 because the queue could not store them. */
+    public long storeFailures() {
+        return storeFailures.get();
+    }
+
+    /** The counters in Prometheus text exposition format. */
+    public String prometheusText() {
+        return counter("doublelock_intake_accepted_total", "Messages accepted into the queue (answered 250).", accepted())
+                + counter("doublelock_intake_relay_denied_total", "Recipients refused with 554 5.7.1 relay access denied.", relayDenied())
+                + counter("doublelock_intake_auth_required_total", "Submission commands refused: authentication required.", authRequired())
+                + counter("doublelock_intake_auth_succeeded_total", "Successful SMTP AUTH exchanges.", authSucceeded())
+                + counter("doublelock_intake_auth_failed_total", "Failed SMTP AUTH exchanges (535).", authFailed())
+                + counter("doublelock_intake_store_failures_total", "Messages answered 451 because the queue failed.", storeFailures());
+    }
+
+    private static String counter(String name, String help, long value) {
+        return "# HELP " + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " + value + "\n";
+    }
+}

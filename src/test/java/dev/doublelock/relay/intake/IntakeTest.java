@@ -1,0 +1,227 @@
+package dev.doublelock.relay.intake;
+
+import dev.doublelock.queue.QueueStore;
+import dev.doublelock.queue.QueuedMessage;
+import dev.doublelock.queue.State;
+import dev.doublelock.smtp.Reply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static dev.doublelock.relay.intake.IntakeFixture.PASSWORD;
+import static dev.doublelock.relay.intake.IntakeFixture.USER;
+import static dev.doublelock.relay.intake.SmtpTestClient.b64;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The relay's intake over real loopback sockets and a real SQLite queue. */
+class IntakeTest {
+    private static final String MESSAGE = "From: a@client.test\r\nTo: b@example.org\r\nSubject: hi\r\n\r\n"
+            + "body line 1\r\n..leading dot\r\n\u00fcml\u00e4ut 8bit\r\n";
+    private static final String STUFFED_ON_WIRE = MESSAGE.replace("\r\n..leading", "\r\n...leading");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void relayFromAllowedNetworkIsQueuedByteForByteWithReceivedBefore250() throws Exception {
+        try (IntakeFixture f = new IntakeFixture(dir, NetworkAllowList.loopback());
+             SmtpTestClient c = SmtpTestClient.connect(f.relay.port())) {
+            c.command("EHLO client.test");
+            assertThat(c.command("MAIL FROM:<a@client.test> BODY=8BITMIME").code()).isEqualTo(250);
+            assertThat(c.command("RCPT TO:<b@example.org>").code()).isEqualTo(250);
+            assertThat(c.command("DATA").code()).isEqualTo(354);
+            Reply done = c.command(STUFFED_ON_WIRE + ".");
+            assertThat(done.code()).isEqualTo(250);
+            long id = Long.parseLong(done.lines().get(0).replaceAll(".*queued as ", ""));
+
+            QueuedMessage queued = f.store.find(id).orElseThrow();
+            assertThat(queued.state()).isEqualTo(State.QUEUED);
+            assertThat(queued.envelope().mailFrom()).isEqualTo("a@client.test");
+            assertThat(queued.envelope().recipients()).containsExactly("b@example.org");
+            assertThat(queued.envelope().params()).containsEntry("BODY", "8BITMIME");
+            String stored = new String(f.store.messageBytes(id), StandardCharsets.UTF_8);
+            assertThat(stored).startsWith("Received: from client.test ([127.0.0.1])\r\n\tby relay.test (doublelock) with ESMTP id ");
+            assertThat(stored).contains("\tfor <b@example.org>;\r\n");
+            String afterHeader = stored.substring(stored.indexOf("\r\n", stored.indexOf(";\r\n\t") + 3) + 2);
+            assertThat(afterHeader).isEqualTo(MESSAGE);
+            assertThat(f.counters.accepted()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void storeFailureAnswers451AndNever250() throws Exception {
+        try (IntakeFixture real = new IntakeFixture(dir, NetworkAllowList.loopback())) {
+            QueueStore failing = (QueueStore) Proxy.newProxyInstance(QueueStore.class.getClassLoader(),
+                    new Class<?>[] {QueueStore.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("enqueue")) {
+                            throw new dev.doublelock.queue.QueueException("disk full (simulated)");
+                        }
+                        return method.invoke(real.store, args);
+                    });
+            try (IntakeFixture f = new IntakeFixture(failing, NetworkAllowList.loopback());
+                 SmtpTestClient c = SmtpTestClient.connect(f.relay.port())) {
+                c.command("EHLO client.test");
+                c.command("MAIL FROM:<a@client.test>");
+                c.command("RCPT TO:<b@example.org>");
+                c.command("DATA");
+                Reply done = c.command(MESSAGE + ".");
+                assertThat(done.code()).isEqualTo(451);
+                assertThat(done.enhancedStatus()).isEqualTo("4.3.0");
+                assertThat(f.counters.storeFailures()).isEqualTo(1);
+                assertThat(f.counters.accepted()).isZero();
+                assertThat(c.command("NOOP").code()).as("the session goes on").isEqualTo(250);
+            }
+        }
+    }
+
+    @Test
+    void relayFromANetworkNotAllowedIsDeniedAtRcpt() throws Exception {
+        try (IntakeFixture f = new IntakeFixture(dir, NetworkAllowList.parse(List.of("127.0.0.1/32")));
+             SmtpTestClient c = SmtpTestClient.connect(f.relay.port(), InetAddress.getByName("127.0.0.2"))) {
+            c.command("EHLO outsider.test");
+            assertThat(c.command("MAIL FROM:<a@outsider.test>").code()).isEqualTo(250);
+            Reply rcpt = c.command("RCPT TO:<victim@example.org>");
+            assertThat(rcpt.code()).isEqualTo(554);
+            assertThat(rcpt.enhancedStatus()).isEqualTo("5.7.1");
+            assertThat(rcpt.lines().get(0)).isEqualTo("Relay access denied");
+            assertThat(c.command("DATA").code()).as("no recipient, no data").isEqualTo(554);
+            assertThat(c.command("AUTH PLAIN " + b64("\0" + USER + "\0" + PASSWORD)).code())
+                    .as("no AUTH on the relay port").isEqualTo(502);
+            assertThat(f.store.counts().values().stream().mapToLong(Long::longValue).sum()).isZero();
+            assertThat(f.counters.relayDenied()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void authIsNeitherAdvertisedNorAcceptedBeforeTls() throws Exception {
+        try (IntakeFixture f = new IntakeFixture(dir, NetworkAllowList.loopback());
+             SmtpTestClient c = SmtpTestClient.connect(f.submission.port())) {
+            Reply ehlo = c.command("EHLO client.test");
+            assertThat(ehlo.lines()).contains("STARTTLS").noneMatch(l -> l.startsWith("AUTH"));
+            Reply auth = c.command("AUTH PLAIN " + b64("\0" + USER + "\0" + PASSWORD));
+            assertThat(auth.code()).isEqualTo(530);
+            assertThat(auth.summary()).isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
+            assertThat(c.command("AUTH LOGIN").code()).isEqualTo(530);
+            assertThat(c.command("MAIL FROM:<a@client.test>").summary()).isEqualTo("530 5.7.0 Authentication required");
+            assertThat(f.counters.authSucceeded()).isZero();
+        }
+    }
+
+    @Test
+    void unauthenticatedSubmissionInsideTlsIsRefused() throws Exception {
+        try (IntakeFixture f = new IntakeFixture(dir, NetworkAllowList.loopback());
+             SmtpTestClient c = SmtpTestClient.connect(f.submission.port())) {
+            Reply ehlo = c.startTls(IntakeFixture.clientTls());
+            assertThat(ehlo.lines()).contains("AUTH PLAIN LOGIN").doesNotContain("STARTTLS");
+            assertThat(c.command("MAIL FROM:<a@client.test>").summary()).isEqualTo("530 5.7.0 Authentication required");
+            assertThat(c.command("RCPT TO:<b@example.org>").code()).isEqualTo(503);
+        }
+    }
+
+    @Test
+    void authPlainWithInitialResponseThenSubmitAnywhere() throws Exception {
+        try (IntakeFixture f = new IntakeFixture(dir, NetworkAllowList.parse(List.of()));
+             SmtpTestClient c = SmtpTestClient.connect(f.submission.port())) {
+            c.startTls(IntakeFixture.clientTls());
+            assertThat(c.command("AUTH PLAIN " + b64("\0" + USER + "\0" + PASSWORD)).summary())
+                    .isEqualTo("235 2.7.0 Authentication successful");
+            assertThat(c.command("AUTH PLAIN " + b64("\0" + USER + "\0" + PASSWORD)).code()).isEqualTo(503);
+            c.command("MAIL FROM:<alice@client.test>");
+            assertThat(c.command("RCPT TO:<anyone@far-away.example>").code()).isEqualTo(250);
+            c.command("DATA");
+            Reply done = c.command(STUFFED_ON_WIRE + ".");
+            assertThat(done.code()).isEqualTo(250);
+            long id = Long.parseLong(done.lines().get(0).replaceAll(".*queued as ", ""));
+            String stored = new String(f.store.messageBytes(id), StandardCharsets.UTF_8);
+            assertThat(stored).contains(" with ESMTPSA id ").contains("(using TLSv1.3 with cipher TLS_")
+                    .contains("(authenticated as alice)").endsWith(MESSAGE);
+            assertThat(f.sleeps).isEmpty();
+        }
+    }
+
+    @Test
+    void authPlainWithoutInitialResponseUsesAContinuation() throws Exception {
+        try (IntakeFixture f = new IntakeFixture(dir, NetworkAllowList.loopback());
+             SmtpTestClient c = SmtpTestClient.connect(f.submission.port())) {
+            c.startTls(IntakeFixture.clientTls());
+            assertThat(c.command("AUTH PLAIN").summary()).isEqualTo("334 ");
+            assertThat(c.command(b64(USER + "\0" + USER + "\0" + PASSWORD)).code()).isEqualTo(235);
+            assertThat(c.command("MAIL FROM:<alice@client.test>").code()).isEqualTo(250);
+        }
+    }
+
+    @Test
+    void authLoginSucceedsWithTheRightPassword() throws Exception {
+        try (IntakeFixture f = new IntakeFixture(dir, NetworkAllowList.loopback());
+             SmtpTestClient c = SmtpTestClient.connect(f.submission.port())) {
+            c.startTls(IntakeFixture.clientTls());
+            assertThat(c.command("AUTH LOGIN").lines()).containsExactly(b64("Username:"));
+            assertThat(c.command(b64(USER)).lines()).containsExactly(b64("Password:"));
+            assertThat(c.command(b64(PASSWORD)).code()).isEqualTo(235);
+            assertThat(f.counters.authSucceeded()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void wrongPasswordsGet535AfterTheDelayAndCountAsErrors() throws Exception {
+        try (IntakeFixture f = new IntakeFixture(dir, NetworkAllowList.loopback());
+             SmtpTestClient c = SmtpTestClient.connect(f.submission.port())) {
+            c.startTls(IntakeFixture.clientTls());
+            assertThat(c.command("AUTH PLAIN " + b64("\0" + USER + "\0wrong")).summary())
+                    .isEqualTo("535 5.7.8 Authentication credentials invalid");
+            c.command("AUTH LOGIN");
+            c.command(b64(USER));
+            assertThat(c.command(b64("also wrong")).code()).isEqualTo(535);
+            assertThat(c.command("AUTH PLAIN " + b64("\0nobody\0" + PASSWORD)).code()).as("unknown user").isEqualTo(535);
+            assertThat(c.command("AUTH PLAIN " + b64("bob\0" + USER + "\0" + PASSWORD)).code())
+                    .as("acting as another user is refused").isEqualTo(535);
+            assertThat(f.sleeps).hasSize(4).allMatch(d -> d.equals(IntakeOptions.DEFAULT_AUTH_FAILURE_DELAY));
+            assertThat(c.command("AUTH LOGIN").code()).isEqualTo(334);
+            assertThat(c.command("*").code()).as("cancelled").isEqualTo(501);
+            assertThat(c.command("AUTH CRAM-MD5").code()).isEqualTo(504);
+            assertThat(c.command("MAIL FROM:<a@client.test>").code()).isEqualTo(530);
+            assertThat(f.counters.authFailed()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aSmuggledSecondMessageIsNeverQueued() throws Exception {
+        try (IntakeFixture f = new IntakeFixture(dir, NetworkAllowList.loopback());
+             SmtpTestClient c = SmtpTestClient.connect(f.relay.port())) {
+            c.command("EHLO client.test");
+            for (String fakeEnd : List.of("\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r\n")) {
+                c.command("MAIL FROM:<a@client.test>");
+                c.command("RCPT TO:<b@example.org>");
+                c.command("DATA");
+                Reply r = c.command("Subject: first\r\n\r\nhello" + fakeEnd
+                        + "MAIL FROM:<evil@client.test>\r\nRCPT TO:<victim@example.org>\r\nDATA\r\n"
+                        + "Subject: smuggled\r\n\r\nowned\r\n.");
+                assertThat(r.code()).as("fake end %s", fakeEnd.replace("\r", "\\r").replace("\n", "\\n")).isEqualTo(550);
+                assertThat(c.command("RSET").code()).isEqualTo(250);
+            }
+            assertThat(f.store.list(Set.of(), 100)).isEmpty();
+            assertThat(f.counters.accepted()).isZero();
+        }
+    }
+
+    @Test
+    void commandsInjectedBeforeTheTlsHandshakeAreDiscarded() throws Exception {
+        try (IntakeFixture f = new IntakeFixture(dir, NetworkAllowList.loopback());
+             SmtpTestClient c = SmtpTestClient.connect(f.submission.port())) {
+            c.command("EHLO client.test");
+            c.send("STARTTLS\r\nEHLO injected.test\r\nAUTH PLAIN " + b64("\0" + USER + "\0" + PASSWORD)
+                    + "\r\nMAIL FROM:<evil@client.test>\r\n");
+            assertThat(c.reply().code()).isEqualTo(220);
+            c.handshake(IntakeFixture.clientTls());
+            assertThat(c.command("MAIL FROM:<a@client.test>").code())
+                    .as("the injected EHLO and AUTH were not executed").isEqualTo(503);
+            assertThat(f.counters.authSucceeded()).isZero();
+        }
+    }
+}
