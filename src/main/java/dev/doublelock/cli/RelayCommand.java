@@ -26,12 +26,11 @@ import java.util.concurrent.CountDownLatch;
         subcommands = {RelayHashPasswordCommand.class})
 public final class RelayCommand implements Callable<Integer> {
     /**
-     * Makes the delivery engine. TODO(integrator): plug in
-     * {@code new dev.doublelock.relay.delivery.DeliveryWorker(store, router, DeliveryOptions..., dialer, clock)}
-     * built from {@code options.delivery()}; until then the relay only accepts and queues mail.
+     * Makes the delivery engine: the production {@link dev.doublelock.relay.DeliveryWorkers}; tests may swap in
+     * {@link #QUEUE_ONLY_FACTORY}, which only accepts and queues mail.
      */
     static final DeliveryEngineFactory QUEUE_ONLY_FACTORY = (store, options) -> DeliveryEngine.QUEUE_ONLY;
-    static DeliveryEngineFactory deliveryEngines = QUEUE_ONLY_FACTORY;
+    static DeliveryEngineFactory deliveryEngines = new dev.doublelock.relay.DeliveryWorkers();
 
     @Spec
     CommandSpec spec;

@@ -161,7 +161,7 @@ public final class RelayConfig {
     }
 
     private static DeliverySettings delivery(ConfigNode top) {
-        ConfigNode p = top.object("policy", Set.of("default", "mode", "domains"));
+        ConfigNode p = top.object("policy", Set.of("default", "mode", "domains", "trust"));
         String def = p.string("default").orElse(Policies.DEFAULT);
         requirePolicy(p, "default", def);
         String mode = p.string("mode").orElse("enforce");
@@ -177,7 +177,16 @@ public final class RelayConfig {
             routes.put(domain, r.strings(domain).filter(l -> !l.isEmpty()).orElseThrow(() -> r.fail(domain,
                     "must list at least one next hop, e.g. [\"[192.0.2.25]:25\"] or [\"mx.example.org\"]")));
         }
-        return new DeliverySettings(def, mode, domains, routes);
+        List<java.nio.file.Path> trust = new java.util.ArrayList<>();
+        for (String file : p.strings("trust").orElse(List.of())) {
+            java.nio.file.Path path = java.nio.file.Path.of(file);
+            if (!java.nio.file.Files.isReadable(path)) {
+                throw p.fail("trust", "cannot read '" + file + "': give PEM files of CAs to trust for outgoing TLS "
+                        + "(in addition to the JDK's trust store)");
+            }
+            trust.add(path);
+        }
+        return new DeliverySettings(def, mode, domains, routes, trust);
     }
 
     private static Set<String> routeKeys(ConfigNode top) {

@@ -15,9 +15,10 @@ import java.util.TreeMap;
  * @param domainPolicies recipient domain → policy name or file (a policy map, like Postfix's)
  * @param routes         recipient domain → next hops ({@code host}, {@code host:port},
  *                       {@code [ip]:port}) used instead of the domain's MX records
+ * @param trustFiles     PEM files of CAs trusted for outgoing sessions in addition to the JDK's store
  */
 public record DeliverySettings(String defaultPolicy, String mode, Map<String, String> domainPolicies,
-                               Map<String, List<String>> routes) {
+                               Map<String, List<String>> routes, List<java.nio.file.Path> trustFiles) {
     public static final Set<String> MODES = Set.of("enforce", "testing");
 
     public DeliverySettings {
@@ -29,6 +30,12 @@ public record DeliverySettings(String defaultPolicy, String mode, Map<String, St
         TreeMap<String, List<String>> r = new TreeMap<>();
         routes.forEach((k, v) -> r.put(k, List.copyOf(v)));
         routes = Map.copyOf(r);
+        trustFiles = List.copyOf(trustFiles);
+    }
+
+    public DeliverySettings(String defaultPolicy, String mode, Map<String, String> domainPolicies,
+                            Map<String, List<String>> routes) {
+        this(defaultPolicy, mode, domainPolicies, routes, List.of());
     }
 
     /** {@code bsi} in enforce mode, no per-domain entries, MX routing everywhere. */

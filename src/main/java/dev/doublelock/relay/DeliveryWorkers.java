@@ -1,0 +1,54 @@
+package dev.doublelock.relay;
+
+import dev.doublelock.dns.DnsjavaResolver;
+import dev.doublelock.queue.QueueStore;
+import dev.doublelock.relay.delivery.DeliveryOptions;
+import dev.doublelock.relay.delivery.DeliveryWorker;
+import dev.doublelock.relay.delivery.PolicyMap;
+import dev.doublelock.relay.delivery.Router;
+import dev.doublelock.smtp.client.Dialer;
+import dev.doublelock.tls.pki.Pem;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The production delivery engine: a {@link DeliveryWorker} built from the relay's configuration. */
+public final class DeliveryWorkers implements DeliveryEngineFactory {
+    @Override
+    public DeliveryEngine create(QueueStore store, RelayOptions options) {
+        DeliverySettings settings = options.delivery();
+        PolicyMap policies = new PolicyMap(settings.defaultPolicy(), settings.domainPolicies(),
+                settings.mode().equals("testing") ? PolicyMap.Mode.TESTING : PolicyMap.Mode.ENFORCE);
+        List<X509Certificate> anchors = new ArrayList<>();
+        for (Path pem : settings.trustFiles()) {
+            anchors.addAll(Pem.readCertificates(pem));
+        }
+        DeliveryOptions delivery = DeliveryOptions.defaults(options.hostName())
+                .withPolicies(policies)
+                .withTrust(anchors, true)
+                .withDeliveryLog(Optional.of(options.dataDir().resolve("delivery.log")))
+                .withPostmasterAddress("postmaster@" + options.hostName());
+        Router router = new Router(Optional.of(DnsjavaResolver.builder().build()), settings.routes());
+        DeliveryWorker worker = new DeliveryWorker(store, router, delivery, Dialer.direct(), Clock.systemUTC());
+        return new DeliveryEngine() {
+            @Override
+            public void start() {
+                worker.start();
+            }
+
+            @Override
+            public void close() {
+                worker.close();
+            }
+
+            @Override
+            public String prometheusText() {
+                return worker.metrics().prometheusText();
+            }
+        };
+    }
+}
