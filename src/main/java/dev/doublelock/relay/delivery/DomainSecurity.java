@@ -78,8 +78,8 @@ final class DomainSecurity {
                 }
             }
             HopRequirement fromSts = mtaSts(hop);
-            if (requireTls && !route.mxAuthentic() && !fromSts.mechanism().equals(Optional.of(HopRequirement.MTA_STS))) {
-                // RFC 8689 §4.2.1: the MX must be DNSSEC-validated or matched by an MTA-STS policy
+            if (requireTls && !route.mxAuthentic() && !listedByMtaSts(hop)) {
+                // RFC 8689 §4.2.1: the MX must be DNSSEC-validated or match an MTA-STS policy (enforce or testing)
                 return HopRequirement.skip("requiretls", List.of(), "the message requires REQUIRETLS (RFC 8689), but "
                         + "the MX records of " + domain + " are not DNSSEC-signed and no MTA-STS policy lists "
                         + hop.host());
@@ -111,6 +111,11 @@ final class DomainSecurity {
                         "the DANE lookup for " + hop.host() + " failed (" + s.reason() + "); its DNSSEC-signed MX "
                                 + "forbids delivering without knowing, so it is retried later"));
             };
+        }
+
+        private boolean listedByMtaSts(Hop hop) {
+            return stsResult.orElse(null) instanceof StsLookupResult.Active a
+                    && a.policy().mode() != StsPolicy.Mode.NONE && a.policy().matchesMx(hop.host());
         }
 
         private HopRequirement mtaSts(Hop hop) {
