@@ -195,4 +195,22 @@ class DaneDeliveryTest {
             other.close();
         }
     }
+
+    @Test
+    void tlsRequiredNoIgnoresTheDomainsDanePolicy() throws Exception {
+        // RFC 8689 §4.3: the sender asks that DANE and MTA-STS be ignored; the local policy still verifies
+        server = new CapturingServer(fx.trustedLeaf(MX));
+        MailResolver resolver = signedZone(daneEe(DeliveryFixture.selfSigned(MX)), false);
+        long id = fx.store.enqueue(new Envelope("alice@example.org", List.of("bob@dane.test")),
+                RequireTlsDeliveryTest.TLS_REQUIRED_NO);
+        try (DeliveryWorker w = fx.worker(new Router(Optional.of(resolver), Map.of()),
+                fx.options(PolicyMap.defaults()).withMxPort(server.port()))) {
+            w.runOnce();
+        }
+        assertThat(server.messages).hasSize(1);
+        assertThat(server.messages.get(0).receivedOverTls()).isTrue();
+        Attempt a = fx.onlyAttempt(id);
+        assertThat(a.policyVerdict()).startsWith("bsi: ");
+        assertThat(a.findingCodes()).doesNotContain("DANE_TLSA_MISMATCH");
+    }
 }

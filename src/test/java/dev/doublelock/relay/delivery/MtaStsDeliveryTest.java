@@ -203,4 +203,21 @@ class MtaStsDeliveryTest {
         assertThat(fx.store.find(id).orElseThrow().state()).isEqualTo(State.DELIVERED);
         assertThat(fx.store.attempts(id)).extracting(Attempt::outcome).containsExactly("refused", "refused", "delivered");
     }
+
+    @Test
+    void requireTlsNeedsAnMxThatIsSignedOrListedByMtaSts() throws Exception {
+        // RFC 8689 §4.2.1: unsigned MX records and an MTA-STS policy that does not list the host: not used
+        server = new CapturingServer(fx.trustedLeaf(MX));
+        policyBody.set(policy("testing", "other.sts.test"));
+        long id = fx.store.enqueue(new Envelope("alice@example.org", List.of("bob@sts.test"), Map.of("REQUIRETLS", "")),
+                DeliveryFixture.MESSAGE);
+        try (DeliveryWorker w = worker(PolicyMap.defaults())) {
+            w.runOnce();
+        }
+        assertThat(server.messages).isEmpty();
+        Attempt a = fx.onlyAttempt(id);
+        assertThat(a.outcome()).isEqualTo("refused");
+        assertThat(a.replyText()).contains("REQUIRETLS").contains("not DNSSEC-signed");
+        assertThat(a.ip()).as("not even contacted").isNull();
+    }
 }
