@@ -104,7 +104,7 @@ final class MessageRun {
             if (req.skip().isPresent()) {
                 HopOutcome skipped = new HopOutcome.Refused(null, TlsUsed.NONE, req.notes(), req.skip().get());
                 record(m, domain, hop, null, stance, policyName, req, skipped, clock.instant(), Duration.ZERO);
-                apply(skipped, hop, remaining, stance, result);
+                apply(skipped, hop, remaining, stance, req, result);
                 continue;
             }
             Stance hopStance = req.mandatoryTls() ? stance.withMandatoryTls() : stance;
@@ -126,7 +126,7 @@ final class MessageRun {
                 HopOutcome outcome = req.annotate(hops.attempt(hop, address, hopStance, req.authentication(), mail));
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 record(m, domain, hop, address, hopStance, policyName, req, outcome, started, took);
-                boolean done = apply(outcome, hop, remaining, hopStance, result);
+                boolean done = apply(outcome, hop, remaining, hopStance, req, result);
                 if (done) {
                     return;
                 }
@@ -135,7 +135,8 @@ final class MessageRun {
     }
 
     /** Applies one hop's outcome; true if the domain is finished (no further hop may be tried). */
-    private boolean apply(HopOutcome outcome, Hop hop, List<String> remaining, Stance stance, Result result) {
+    private boolean apply(HopOutcome outcome, Hop hop, List<String> remaining, Stance stance, HopRequirement req,
+                          Result result) {
         switch (outcome) {
             case HopOutcome.Sent s -> {
                 DeliveryResult r = s.result();
@@ -158,8 +159,12 @@ final class MessageRun {
                 String status = named.stream().anyMatch(f -> f.code() == FindingCode.NO_STARTTLS
                         || f.code() == FindingCode.STARTTLS_FAILED) ? "4.7.10" : "4.7.5";
                 String why = "The relay did not hand your message to " + hop.host() + " because the connection to it "
-                        + "does not meet the security policy \"" + stance.engine().policy().name() + "\": " + x.reason()
-                        + ".";
+                        + "does not meet " + switch (req.mechanism().orElse("")) {
+                            case HopRequirement.DANE -> "the recipient domain's DANE requirements (RFC 7672)";
+                            case HopRequirement.MTA_STS -> "the recipient domain's MTA-STS policy (RFC 8461)";
+                            case "requiretls" -> "the message's REQUIRETLS requirement (RFC 8689)";
+                            default -> "the security policy \"" + stance.engine().policy().name() + "\"";
+                        } + ": " + x.reason() + ".";
                 remaining.forEach(r -> put(result, r, new RecipientFailure(r, status, Optional.of(hop.host()),
                         Optional.empty(), named, why), false));
                 return false;
