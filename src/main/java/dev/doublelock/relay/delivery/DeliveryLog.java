@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * The delivery log: one JSON object per line and per attempt, appended and flushed as it happens, e.g.
  * <pre>{"time":"…","queue_id":7,"domain":"example.org","mx":"mx1.example.org","ip":"192.0.2.1","port":25,
- * "policy":"bsi","mode":"enforce","tls_protocol":"TLSv1.3","tls_cipher":"TLS_AES_128_GCM_SHA256",
+ * "policy":"bsi","decided_by":"dane","mode":"enforce","tls_protocol":"TLSv1.3","tls_cipher":"TLS_AES_128_GCM_SHA256",
  * "verdict":"NON_COMPLIANT","would_refuse":false,"findings":[{"code":"EXPIRED_CERTIFICATE",…}],
  * "reply":"250 2.0.0 ok","outcome":"refused","duration_ms":42}</pre>
  * Write failures are reported to the caller's log and do not stop delivery.
@@ -46,7 +46,8 @@ final class DeliveryLog implements AutoCloseable {
     }
 
     /** One attempt as a JSON line. */
-    record Entry(Instant time, long queueId, String domain, String mx, String ip, int port, String policy, String mode,
+    record Entry(Instant time, long queueId, String domain, String mx, String ip, int port, String policy,
+                 String decidedBy, String mode,
                  String tlsProtocol, String tlsCipher, boolean plaintextFallback, String verdict, boolean wouldRefuse,
                  List<Finding> findings, String reply, String outcome, long durationMillis) {
     }
@@ -60,6 +61,7 @@ final class DeliveryLog implements AutoCloseable {
         o.put("ip", e.ip());
         o.put("port", e.port());
         o.put("policy", e.policy());
+        o.put("decided_by", e.decidedBy());
         o.put("mode", e.mode());
         o.put("tls_protocol", e.tlsProtocol());
         o.put("tls_cipher", e.tlsCipher());

@@ -1,5 +1,6 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.policy.mtasts.StsFetcher;
 import dev.doublelock.queue.RetrySchedule;
 import dev.doublelock.smtp.client.ClientOptions;
 
@@ -29,12 +30,16 @@ import java.util.UUID;
  * @param pollInterval              how often the background loop looks for due messages when idle
  * @param postmasterAddress         the From of DSNs this relay sends
  * @param clientOptions             SMTP client timeouts and limits (its EHLO name is replaced by {@code ehloName})
+ * @param mxPort                    the SMTP port of hosts found by MX lookup (25; a test seam for loopback receivers)
+ * @param stsFetcher                how MTA-STS policies are fetched; empty = HTTPS to {@code mta-sts.DOMAIN} with the
+ *                                  JDK's CA store and a 10-second timeout. MTA-STS and DANE are used whenever the
+ *                                  router has a DNS resolver
  */
 public record DeliveryOptions(String nodeId, String ehloName, int concurrency, int perDestinationConcurrency,
                               Duration lease, RetrySchedule schedule, PolicyMap policies,
                               Collection<X509Certificate> extraTrustAnchors, boolean jdkTrustAnchors,
                               Optional<Path> deliveryLog, Duration pollInterval, String postmasterAddress,
-                              ClientOptions clientOptions) {
+                              ClientOptions clientOptions, int mxPort, Optional<StsFetcher> stsFetcher) {
 
     public DeliveryOptions {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -50,6 +55,10 @@ public record DeliveryOptions(String nodeId, String ehloName, int concurrency, i
         Objects.requireNonNull(deliveryLog, "deliveryLog");
         Objects.requireNonNull(postmasterAddress, "postmasterAddress");
         Objects.requireNonNull(clientOptions, "clientOptions");
+        if (mxPort < 1 || mxPort > 65535) {
+            throw new IllegalArgumentException("mxPort must be 1..65535, got " + mxPort);
+        }
+        Objects.requireNonNull(stsFetcher, "stsFetcher");
         if (!jdkTrustAnchors && extraTrustAnchors.isEmpty()) {
             throw new IllegalArgumentException("no trust anchors: enable the JDK's CA store or give extra anchors, "
                     + "otherwise no server can ever be verified");
@@ -60,61 +69,83 @@ public record DeliveryOptions(String nodeId, String ehloName, int concurrency, i
         }
     }
 
+    /** As the canonical constructor, with MX hosts on port 25 and the standard MTA-STS fetcher. */
+    public DeliveryOptions(String nodeId, String ehloName, int concurrency, int perDestinationConcurrency,
+                           Duration lease, RetrySchedule schedule, PolicyMap policies,
+                           Collection<X509Certificate> extraTrustAnchors, boolean jdkTrustAnchors,
+                           Optional<Path> deliveryLog, Duration pollInterval, String postmasterAddress,
+                           ClientOptions clientOptions) {
+        this(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies, extraTrustAnchors,
+                jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, 25, Optional.empty());
+    }
+
     /** 20 messages at once, 4 per domain, 5-minute leases, default schedule, {@code bsi} enforced, JDK CAs. */
     public static DeliveryOptions defaults(String ehloName) {
         return new DeliveryOptions(ehloName + "-" + UUID.randomUUID().toString().substring(0, 8), ehloName, 20, 4,
                 Duration.ofMinutes(5), RetrySchedule.defaults(), PolicyMap.defaults(), List.of(), true, Optional.empty(),
-                Duration.ofSeconds(5), "postmaster@" + ehloName, ClientOptions.defaults(ehloName));
+                Duration.ofSeconds(5), "postmaster@" + ehloName, ClientOptions.defaults(ehloName), 25, Optional.empty());
     }
 
     public DeliveryOptions withNodeId(String v) {
         return new DeliveryOptions(v, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
     }
 
     public DeliveryOptions withConcurrency(int total, int perDestination) {
         return new DeliveryOptions(nodeId, ehloName, total, perDestination, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
     }
 
     public DeliveryOptions withLease(Duration v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, v, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
     }
 
     public DeliveryOptions withSchedule(RetrySchedule v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, v, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
     }
 
     public DeliveryOptions withPolicies(PolicyMap v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, v,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
     }
 
     public DeliveryOptions withTrust(Collection<X509Certificate> extra, boolean jdk) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extra, jdk, deliveryLog, pollInterval, postmasterAddress, clientOptions);
+                extra, jdk, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
     }
 
     public DeliveryOptions withDeliveryLog(Optional<Path> v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, v, pollInterval, postmasterAddress, clientOptions);
+                extraTrustAnchors, jdkTrustAnchors, v, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
     }
 
     public DeliveryOptions withPollInterval(Duration v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, v, postmasterAddress, clientOptions);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, v, postmasterAddress, clientOptions, mxPort, stsFetcher);
     }
 
     public DeliveryOptions withPostmasterAddress(String v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, v, clientOptions);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, v, clientOptions, mxPort, stsFetcher);
     }
 
     public DeliveryOptions withClientOptions(ClientOptions v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, v);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, v, mxPort, stsFetcher);
+    }
+
+    public DeliveryOptions withMxPort(int v) {
+        return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, v,
+                stsFetcher);
+    }
+
+    public DeliveryOptions withStsFetcher(StsFetcher v) {
+        return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort,
+                Optional.of(v));
     }
 
     private static void positive(Duration d, String name) {

@@ -1,5 +1,8 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.policy.mtasts.InMemoryStsCache;
+import dev.doublelock.policy.mtasts.StsFetcher;
+import dev.doublelock.policy.mtasts.StsLookup;
 import dev.doublelock.queue.Envelope;
 import dev.doublelock.queue.QueueStore;
 import dev.doublelock.queue.QueuedMessage;
@@ -63,9 +66,22 @@ public final class DeliveryWorker implements AutoCloseable {
         this.slots = new Semaphore(options.concurrency());
         TlsSetup tls = new TlsSetup(options.extraTrustAnchors(), options.jdkTrustAnchors(), clock);
         this.log = options.deliveryLog().map(DeliveryLog::open);
-        this.runner = new MessageRun(store, router, options, new HopDelivery(dialer, options.clientOptions(), tls), tls,
+        Router routes = options.mxPort() == 25 ? router : router.withMxPort(options.mxPort());
+        this.runner = new MessageRun(store, routes, options, new HopDelivery(dialer, options.clientOptions(), tls), tls,
                 metrics, log, clock,
-                d -> perDestination.computeIfAbsent(d, k -> new Semaphore(options.perDestinationConcurrency())));
+                d -> perDestination.computeIfAbsent(d, k -> new Semaphore(options.perDestinationConcurrency())),
+                domainSecurity(routes, options, clock));
+    }
+
+    /**
+     * DANE and MTA-STS need DNS: with a resolver they are on, with an MTA-STS policy cache that lives as long as
+     * this worker (RFC 8461 §5.1; lost on restart, when policies are fetched again).
+     */
+    private static DomainSecurity domainSecurity(Router router, DeliveryOptions options, Clock clock) {
+        Optional<StsLookup> sts = router.resolver().map(r -> new StsLookup(r,
+                options.stsFetcher().orElseGet(() -> StsFetcher.withDefaults(Duration.ofSeconds(10))),
+                new InMemoryStsCache(), clock));
+        return new DomainSecurity(router.resolver(), sts);
     }
 
     /** Starts the background loop (claim, deliver, sleep {@code pollInterval} when idle) and the lease renewer. */

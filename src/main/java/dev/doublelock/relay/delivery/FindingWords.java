@@ -31,6 +31,7 @@ final class FindingWords {
             case DNSSEC_BOGUS -> "the domain's DNSSEC signatures do not validate";
             case MTA_STS_INVALID -> "the domain's MTA-STS policy is invalid";
             case MX_NOT_IN_STS_POLICY -> "the receiving server is not listed in the domain's MTA-STS policy";
+            case UNREACHABLE -> "the receiving domain's DNS records could not be looked up";
             default -> "the receiving server did not meet the policy (" + f.code() + ")";
         };
         StringBuilder sb = new StringBuilder(lead).append(" [").append(f.code()).append(']');

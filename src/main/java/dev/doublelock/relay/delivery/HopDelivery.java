@@ -51,7 +51,10 @@ final class HopDelivery {
         }
     }
 
-    HopOutcome attempt(Hop hop, InetSocketAddress address, Stance stance, Mail mail) {
+    /**
+     * @param authentication how the server's chain is authenticated: the Web PKI, or the hop's DANE TLSA records
+     */
+    HopOutcome attempt(Hop hop, InetSocketAddress address, Stance stance, ChainAuthentication authentication, Mail mail) {
         String ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
         String endpoint = (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + address.getPort();
         PolicyContext ctx = tls.context();
@@ -62,7 +65,7 @@ final class HopDelivery {
             session = SmtpClientSession.connect(dialer, address, hop.host(), clientOptions);
             session.ehlo();
             TlsSetup.Prepared prepared = tls.prepare(stance.engine(), hop.host(), endpoint, stance.enforcePolicy(),
-                    hop.isAddressLiteral());
+                    hop.isAddressLiteral(), authentication);
             StartTlsOutcome outcome = session.startTls(prepared.config());
             SessionObservation observation = session.observation();
             findings = SessionJudgement.judge(stance.engine(), ctx, observation, session.handshake(),

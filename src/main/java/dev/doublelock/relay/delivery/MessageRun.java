@@ -45,9 +45,12 @@ final class MessageRun {
     private final Optional<DeliveryLog> log;
     private final Clock clock;
     private final Function<String, Semaphore> destinationLimit;
+    private final DomainSecurity security;
 
     MessageRun(QueueStore store, Router router, DeliveryOptions options, HopDelivery hops, TlsSetup tls,
-               DeliveryMetrics metrics, Optional<DeliveryLog> log, Clock clock, Function<String, Semaphore> destinationLimit) {
+               DeliveryMetrics metrics, Optional<DeliveryLog> log, Clock clock, Function<String, Semaphore> destinationLimit,
+               DomainSecurity security) {
+        this.security = security;
         this.store = store;
         this.router = router;
         this.options = options;
@@ -80,8 +83,9 @@ final class MessageRun {
     private void deliverDomain(QueuedMessage m, byte[] bytes, String domain, List<String> recipients, Result result) {
         String policyName = options.policies().policyFor(domain);
         PolicyEngine engine = tls.engine(policyName);
-        Stance stance = Stance.of(engine, options.policies().mode(), m.envelope().params().containsKey("REQUIRETLS"),
-                TlsRequiredHeader.saysNo(bytes));
+        boolean requireTls = m.envelope().params().containsKey("REQUIRETLS");
+        boolean tlsRequiredNo = !requireTls && TlsRequiredHeader.saysNo(bytes);
+        Stance stance = Stance.of(engine, options.policies().mode(), requireTls, tlsRequiredNo);
         Route route;
         try {
             route = router.route(domain);
@@ -91,8 +95,19 @@ final class MessageRun {
             recipients.forEach(r -> put(result, r, withRecipient(f, r), e.permanent()));
             return;
         }
+        // RFC 8689 §4.3: "TLS-Required: No" asks that the domain's DANE and MTA-STS policies be ignored
+        Optional<DomainSecurity.Domain> published = tlsRequiredNo ? Optional.empty()
+                : Optional.of(security.forDomain(domain, route, requireTls));
         List<String> remaining = recipients;
         for (Hop hop : route.hops()) {
+            HopRequirement req = published.map(p -> p.forHop(hop)).orElse(HopRequirement.local());
+            if (req.skip().isPresent()) {
+                HopOutcome skipped = new HopOutcome.Refused(null, TlsUsed.NONE, req.notes(), req.skip().get());
+                record(m, domain, hop, null, stance, policyName, req, skipped, clock.instant(), Duration.ZERO);
+                apply(skipped, hop, remaining, stance, req, result);
+                continue;
+            }
+            Stance hopStance = req.mandatoryTls() ? stance.withMandatoryTls() : stance;
             List<InetSocketAddress> addresses;
             try {
                 addresses = router.addresses(hop);
@@ -108,10 +123,10 @@ final class MessageRun {
                         used -> ReceivedHeader.of(options.ehloName(), m, used, clock.instant()));
                 Instant started = clock.instant();
                 long t0 = System.nanoTime();
-                HopOutcome outcome = hops.attempt(hop, address, stance, mail);
+                HopOutcome outcome = req.annotate(hops.attempt(hop, address, hopStance, req.authentication(), mail));
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                record(m, domain, hop, address, stance, policyName, outcome, started, took);
-                boolean done = apply(outcome, hop, remaining, stance, result);
+                record(m, domain, hop, address, hopStance, policyName, req, outcome, started, took);
+                boolean done = apply(outcome, hop, remaining, hopStance, req, result);
                 if (done) {
                     return;
                 }
@@ -120,7 +135,8 @@ final class MessageRun {
     }
 
     /** Applies one hop's outcome; true if the domain is finished (no further hop may be tried). */
-    private boolean apply(HopOutcome outcome, Hop hop, List<String> remaining, Stance stance, Result result) {
+    private boolean apply(HopOutcome outcome, Hop hop, List<String> remaining, Stance stance, HopRequirement req,
+                          Result result) {
         switch (outcome) {
             case HopOutcome.Sent s -> {
                 DeliveryResult r = s.result();
@@ -143,8 +159,12 @@ final class MessageRun {
                 String status = named.stream().anyMatch(f -> f.code() == FindingCode.NO_STARTTLS
                         || f.code() == FindingCode.STARTTLS_FAILED) ? "4.7.10" : "4.7.5";
                 String why = "The relay did not hand your message to " + hop.host() + " because the connection to it "
-                        + "does not meet the security policy \"" + stance.engine().policy().name() + "\": " + x.reason()
-                        + ".";
+                        + "does not meet " + switch (req.mechanism().orElse("")) {
+                            case HopRequirement.DANE -> "the recipient domain's DANE requirements (RFC 7672)";
+                            case HopRequirement.MTA_STS -> "the recipient domain's MTA-STS policy (RFC 8461)";
+                            case "requiretls" -> "the message's REQUIRETLS requirement (RFC 8689)";
+                            default -> "the security policy \"" + stance.engine().policy().name() + "\"";
+                        } + ": " + x.reason() + ".";
                 remaining.forEach(r -> put(result, r, new RecipientFailure(r, status, Optional.of(hop.host()),
                         Optional.empty(), named, why), false));
                 return false;
@@ -163,7 +183,8 @@ final class MessageRun {
     }
 
     private void record(QueuedMessage m, String domain, Hop hop, InetSocketAddress address, Stance stance,
-                        String policyName, HopOutcome outcome, Instant at, Duration took) {
+                        String policyName, HopRequirement req, HopOutcome outcome, Instant at, Duration took) {
+        String mechanism = req.label(policyName);
         List<Finding> notable = outcome.findings().stream().filter(f -> f.severity() != Severity.INFO).toList();
         List<String> codes = notable.stream().map(f -> f.code().name()).distinct().toList();
         String verdict = PolicyEngine.verdict(outcome.findings()).name();
@@ -182,11 +203,13 @@ final class MessageRun {
         };
         String replyText = reply.map(Reply::summary).orElse(outcome instanceof HopOutcome.Failed f
                 ? f.error().getMessage() : outcome instanceof HopOutcome.Refused x ? x.reason() : null);
-        String policyVerdict = verdict + (wouldRefuse ? " (testing mode: delivered anyway)" : "")
+        String policyVerdict = verdict + (mechanism.equals(policyName) ? "" : " (local policy " + policyName + ")")
+                + req.remark().map(r -> " (" + r + ")").orElse("")
+                + (wouldRefuse ? " (testing mode: delivered anyway)" : "")
                 + (outcome.tls().plaintextFallback() ? " (plaintext fallback)" : "");
         try {
             store.recordAttempt(m.id(), new Attempt(at, hop.host(), outcome.ip(), outcome.tls().protocol().orElse(null),
-                    outcome.tls().cipherSuite().orElse(null), policyName + ": " + policyVerdict, codes,
+                    outcome.tls().cipherSuite().orElse(null), mechanism + ": " + policyVerdict, codes,
                     HopDelivery.describe(notable).orElse(null), reply.map(Reply::code).orElse(0),
                     reply.map(Reply::enhancedStatus).orElse(null), replyText, took, word));
         } catch (RuntimeException e) {
@@ -206,8 +229,8 @@ final class MessageRun {
         }
         log.ifPresent(l -> {
             try {
-                l.write(new DeliveryLog.Entry(at, m.id(), domain, hop.host(), outcome.ip(), address.getPort(), policyName,
-                        stance.label(), outcome.tls().protocol().orElse(null), outcome.tls().cipherSuite().orElse(null),
+                l.write(new DeliveryLog.Entry(at, m.id(), domain, hop.host(), outcome.ip(),
+                        address == null ? hop.port() : address.getPort(), policyName, mechanism, stance.label(), outcome.tls().protocol().orElse(null), outcome.tls().cipherSuite().orElse(null),
                         outcome.tls().plaintextFallback(), verdict, wouldRefuse, notable, replyText, word,
                         took.toMillis()));
             } catch (java.io.IOException e) {

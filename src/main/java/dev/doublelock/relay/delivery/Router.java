@@ -30,9 +30,22 @@ import java.util.Optional;
 public final class Router {
     private final Optional<MailResolver> resolver;
     private final Map<String, List<Hop>> staticRoutes = new LinkedHashMap<>();
+    private final int mxPort;
 
     public Router(Optional<MailResolver> resolver, Map<String, List<String>> staticRoutes) {
+        this(resolver, staticRoutes, 25);
+    }
+
+    /**
+     * @param mxPort the SMTP port of hosts found by MX lookup: 25, except in tests that run receivers on
+     *               loopback ports
+     */
+    public Router(Optional<MailResolver> resolver, Map<String, List<String>> staticRoutes, int mxPort) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
+        if (mxPort < 1 || mxPort > 65535) {
+            throw new IllegalArgumentException("mxPort must be 1..65535, got " + mxPort);
+        }
+        this.mxPort = mxPort;
         staticRoutes.forEach((domain, hops) -> {
             if (hops == null || hops.isEmpty()) {
                 throw new IllegalArgumentException("static route for " + domain + " lists no destination; "
@@ -40,6 +53,25 @@ public final class Router {
             }
             this.staticRoutes.put(normalize(domain), hops.stream().map(Hop::parse).toList());
         });
+    }
+
+    private Router(Router base, int mxPort) {
+        this.resolver = base.resolver;
+        this.staticRoutes.putAll(base.staticRoutes);
+        this.mxPort = mxPort;
+    }
+
+    /** The same routes, with MX hosts on {@code port} instead of 25 (a test seam). */
+    public Router withMxPort(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("mxPort must be 1..65535, got " + port);
+        }
+        return port == mxPort ? this : new Router(this, port);
+    }
+
+    /** The resolver used for MX lookups, which DANE and MTA-STS use too; empty for static routing only. */
+    Optional<MailResolver> resolver() {
+        return resolver;
     }
 
     /** Static routes only, no DNS. */
@@ -109,7 +141,8 @@ public final class Router {
                 if (f.value().isEmpty()) {
                     throw new RouteException(false, "4.4.4", "the MX lookup for " + d + " returned no usable host");
                 }
-                yield new Route(d, f.value().stream().map(h -> new Hop(h.name(), 25)).toList(), true);
+                yield new Route(d, f.value().stream().map(h -> new Hop(h.name(), mxPort)).toList(), true,
+                        f.authentic());
             }
             case Lookup.NullMx<List<MxHost>> n -> throw new RouteException(true, "5.1.10",
                     d + " publishes a null MX (RFC 7505): it accepts no mail");

@@ -6,6 +6,7 @@ import dev.doublelock.finding.Severity;
 import dev.doublelock.policy.PolicyContext;
 import dev.doublelock.policy.PolicyEngine;
 import dev.doublelock.policy.Rule;
+import dev.doublelock.policy.dane.DaneResult;
 import dev.doublelock.tls.SessionObservation;
 import dev.doublelock.tls.StartTlsOutcome;
 import dev.doublelock.tls.TlsHandshakeResult;
@@ -31,6 +32,10 @@ final class SessionJudgement {
     static List<Finding> judge(PolicyEngine engine, PolicyContext ctx, SessionObservation observation,
                                Optional<TlsHandshakeResult> handshake, JudgingTrustManager tm, int suitesOffered) {
         List<Finding> base = engine.evaluate(observation, ctx);
+        if (tm.daneResult().orElse(null) instanceof DaneResult.Matched m) {
+            // authenticated by TLSA, not by the Web PKI (RFC 7672 §3): PKIX trust, name and date findings do not count
+            base = ChainAuthentication.withoutSuperseded(base, !m.needsNameCheck());
+        }
         if (observation.startTls().status() != StartTlsOutcome.Status.HANDSHAKE_FAILED) {
             return base;
         }

@@ -35,6 +35,14 @@ record Stance(PolicyEngine engine, boolean enforcePolicy, boolean requireVerifie
         return new Stance(engine, enforced, enforced, false, false);
     }
 
+    /**
+     * The same stance with TLS made mandatory, because DANE or an enforced MTA-STS policy demands it: no
+     * plaintext, no fallback. The local policy's verdict (enforced, testing or opportunistic) stays as it was.
+     */
+    Stance withMandatoryTls() {
+        return new Stance(engine, enforcePolicy, true, testing, requireTls);
+    }
+
     /** A word for logs: enforce, testing, opportunistic, requiretls, tls-required-no. */
     String label() {
         if (requireTls) return "requiretls";

@@ -59,13 +59,14 @@ final class TlsSetup {
 
     /**
      * The TLS configuration for one handshake with {@code referenceName}, and the trust manager that will hold
-     * what it saw. Under an enforced policy only the suites that policy allows are offered.
+     * what it saw. Under an enforced policy only the suites that policy allows are offered. The SNI is the
+     * reference name (for an MX host also the TLSA base domain, RFC 7672 §8.1), none for an address literal.
      */
     Prepared prepare(PolicyEngine engine, String referenceName, String endpoint, boolean enforcePolicy,
-                     boolean addressLiteral) {
+                     boolean addressLiteral, ChainAuthentication authentication) {
         Optional<String> sni = addressLiteral ? Optional.empty() : Optional.of(referenceName);
         JudgingTrustManager tm = new JudgingTrustManager(pkix, engine, context(), referenceName, endpoint, sni,
-                enforcePolicy);
+                enforcePolicy, authentication);
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, new TrustManager[] {tm}, null);

@@ -7,6 +7,13 @@
  * schedule, the sender gets a delayed-delivery notice once, and finally a bounce
  * ({@link dev.doublelock.relay.delivery.DsnBuilder}, RFC 3464) naming each finding in plain words.
  *
+ * <p>The recipient domain's own publications only ever raise the bar ({@link
+ * dev.doublelock.relay.delivery.DomainSecurity}): DANE (RFC 7672) for DNSSEC-signed MX hosts with TLSA records —
+ * TLS mandatory, the chain authenticated by TLSA instead of the Web PKI — then MTA-STS {@code enforce} (RFC 8461),
+ * then the local policy map. REQUIRETLS (RFC 8689) demands verified TLS to a next hop that advertises REQUIRETLS;
+ * {@code TLS-Required: No} waives the local policy's refusals and the domain's DANE/MTA-STS policies. Each
+ * attempt records which mechanism decided ("dane", "mta-sts", or the local policy's name).
+ *
  * <p>Entry point: {@link dev.doublelock.relay.delivery.DeliveryWorker}. Level 3: uses queue, smtp.client,
  * policy, tls, dns, finding; never config, cli, web or lab.
  */
