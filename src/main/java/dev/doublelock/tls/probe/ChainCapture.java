@@ -1,0 +1,119 @@
+package dev.doublelock.tls.probe;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.io.IOException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Gets the certificate chain of a server that speaks only TLS 1.3, where the Certificate message is
+ * encrypted: one JSSE handshake whose trust manager records the chain and then rejects it (never trusts),
+ * so the handshake always fails right after the chain is known. Over the same transport (STARTTLS too).
+ */
+final class ChainCapture {
+    private final Connector connector;
+    private final HostLimiter limiter;
+
+    ChainCapture(Connector connector, HostLimiter limiter) {
+        this.connector = connector;
+        this.limiter = limiter;
+    }
+
+    /** The chain (leaf first), or empty with the reason in {@code untested}. */
+    List<X509Certificate> capture(ProbeTarget target, Deadline targetDeadline, List<String> untested) {
+        RecordingTrustManager recorder = new RecordingTrustManager();
+        try (HostLimiter.Permit permit = limiter.acquire(target.address().getAddress(), targetDeadline)) {
+            if (permit == null) {
+                untested.add("certificate chain: target deadline passed");
+                return List.of();
+            }
+            Deadline deadline = connector.connectionDeadline(targetDeadline);
+            try (Connector.Opened c = connector.open(target, deadline)) {
+                if (!c.ready()) {
+                    untested.add("certificate chain: " + c.outcome().detail());
+                    return List.of();
+                }
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(null, new TrustManager[]{recorder}, null);
+                Socket raw = c.socket();
+                try (SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(raw,
+                        target.sniName().orElse(target.address().getAddress().getHostAddress()), target.address().getPort(), false)) {
+                    SSLParameters p = ssl.getSSLParameters();
+                    p.setProtocols(new String[]{"TLSv1.3"});
+                    target.sniName().ifPresentOrElse(n -> p.setServerNames(List.of(new SNIHostName(n))),
+                            () -> p.setServerNames(List.of()));
+                    ssl.setSSLParameters(p);
+                    raw.setSoTimeout((int) Math.max(1, deadline.remainingMillis()));
+                    ssl.startHandshake();
+                } catch (IOException | IllegalArgumentException expected) {
+                    // the recorder always rejects; the handshake is meant to fail here
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            untested.add("certificate chain: JSSE unavailable: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<X509Certificate> chain = recorder.chain.get();
+        if (chain == null) {
+            untested.add("certificate chain: the TLS 1.3 handshake ended before the server sent its certificate");
+            return List.of();
+        }
+        return chain;
+    }
+
+    /** Records the server chain, then refuses it: a probe must never trust anything. */
+    static final class RecordingTrustManager extends X509ExtendedTrustManager {
+        final AtomicReference<List<X509Certificate>> chain = new AtomicReference<>();
+
+        private void record(X509Certificate[] certs) throws CertificateException {
+            chain.compareAndSet(null, List.of(certs));
+            throw new CertificateException("doublelock probe: chain recorded, deliberately not trusted");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
+            record(certs);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] certs, String authType, SSLEngine engine) throws CertificateException {
+            record(certs);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] certs, String authType) throws CertificateException {
+            record(certs);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
+            throw new CertificateException("a probe accepts no clients");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] certs, String authType, SSLEngine engine) throws CertificateException {
+            throw new CertificateException("a probe accepts no clients");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] certs, String authType) throws CertificateException {
+            throw new CertificateException("a probe accepts no clients");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.doublelock.tls.probe;
+
+import dev.doublelock.tls.TlsVersion;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How hard and how long to probe.
+ *
+ * @param connectTimeout        TCP connect timeout
+ * @param readTimeout           longest silence tolerated on one read (SMTP line or TLS record)
+ * @param maxConnectionsPerHost connections open at once to one IP address (shared by all probes of one prober)
+ * @param versions              protocol versions to test
+ * @param enumerateSuites       find every accepted suite per version (else only whether the version is accepted)
+ * @param enumerateGroups       find every accepted key-exchange group
+ * @param targetDeadline        upper bound for probing one target; what is not done by then is reported untested
+ */
+public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int maxConnectionsPerHost,
+                           Set<TlsVersion> versions, boolean enumerateSuites, boolean enumerateGroups,
+                           Duration targetDeadline) {
+    public ProbeOptions {
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        Objects.requireNonNull(targetDeadline, "targetDeadline");
+        if (maxConnectionsPerHost < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerHost must be at least 1, got " + maxConnectionsPerHost);
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero() || readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new IllegalArgumentException("connect and read timeouts must be positive");
+        }
+        versions = versions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(versions));
+    }
+
+    /** Without an explicit target deadline: 3 minutes. */
+    public ProbeOptions(Duration connectTimeout, Duration readTimeout, int maxConnectionsPerHost,
+                        Set<TlsVersion> versions, boolean enumerateSuites, boolean enumerateGroups) {
+        this(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites, enumerateGroups,
+                Duration.ofMinutes(3));
+    }
+
+    /** 10 s connect, 10 s read, 4 connections per host, all versions, enumerate suites and groups. */
+    public static ProbeOptions defaults() {
+        return new ProbeOptions(Duration.ofSeconds(10), Duration.ofSeconds(10), 4, EnumSet.allOf(TlsVersion.class),
+                true, true);
+    }
+
+    public ProbeOptions withTimeouts(Duration connect, Duration read, Duration target) {
+        return new ProbeOptions(connect, read, maxConnectionsPerHost, versions, enumerateSuites, enumerateGroups, target);
+    }
+
+    public ProbeOptions withVersions(Set<TlsVersion> v) {
+        return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, v, enumerateSuites, enumerateGroups,
+                targetDeadline);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.doublelock.tls.probe;
+
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * A parsed ServerHello or HelloRetryRequest (RFC 5246 §7.4.1.3, RFC 8446 §4.1.3-4).
+ *
+ * @param legacyVersion    server_version as sent
+ * @param version          the negotiated version: supported_versions' selected_version if present, else legacyVersion
+ * @param cipherSuite      the chosen suite code
+ * @param compression      the chosen compression method (0 null, 1 DEFLATE)
+ * @param extensions       extension type → data, as sent
+ * @param helloRetryRequest true if the random is the RFC 8446 HelloRetryRequest marker
+ */
+record ServerHello(int legacyVersion, int version, int cipherSuite, int compression, Map<Integer, byte[]> extensions,
+                   boolean helloRetryRequest) {
+    static final byte[] HRR_RANDOM = HexFormat.of()
+            .parseHex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
+
+    ServerHello {
+        extensions = Map.copyOf(extensions);
+    }
+
+    boolean has(int extensionType) {
+        return extensions.containsKey(extensionType);
+    }
+
+    /** The group in key_share: selected_group of an HRR, or the server share's group of a TLS 1.3 ServerHello. */
+    OptionalInt keyShareGroup() {
+        byte[] ks = extensions.get(ClientHelloWriter.EXT_KEY_SHARE);
+        if (ks == null || ks.length < 2) return OptionalInt.empty();
+        return OptionalInt.of(((ks[0] & 0xFF) << 8) | (ks[1] & 0xFF));
+    }
+
+    /** RFC 5746: renegotiation_info echoed (an initial handshake carries an empty renegotiated_connection). */
+    boolean secureRenegotiation() {
+        return has(ClientHelloWriter.EXT_RENEGOTIATION_INFO);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.doublelock.tls.probe;
+
+import dev.doublelock.tls.probe.ClientHelloWriter.Bytes;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
+
+/**
+ * A raw loopback server that reads one ClientHello record and answers with canned bytes chosen by a function
+ * of (client_version, offered suites). Lets tests play a TLS 1.0 server without relaxing the JDK.
+ */
+final class CannedTlsServer implements AutoCloseable {
+    private final ServerSocket listener;
+    private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    private final BiFunction<Integer, List<Integer>, byte[]> answer;
+
+    CannedTlsServer(BiFunction<Integer, List<Integer>, byte[]> answer) throws IOException {
+        this.answer = answer;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        pool.submit(() -> {
+            while (!listener.isClosed()) {
+                try {
+                    Socket s = listener.accept();
+                    pool.submit(() -> serve(s));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    InetSocketAddress address() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            s.setSoTimeout(5000);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            byte[] header = in.readNBytes(5);
+            byte[] record = in.readNBytes(((header[3] & 0xFF) << 8) | (header[4] & 0xFF));
+            ByteCursor c = new ByteCursor(record);
+            c.u8("type");
+            c.u24("len");
+            int version = c.u16("version");
+            c.bytes(32, "random");
+            c.bytes(c.u8("sid"), "sid");
+            ByteCursor suites = c.slice(c.u16("suites"), "suites");
+            List<Integer> offered = new ArrayList<>();
+            while (suites.remaining() > 0) offered.add(suites.u16("suite"));
+            s.getOutputStream().write(answer.apply(version, offered));
+            s.getOutputStream().flush();
+            in.readAllBytes(); // until the prober hangs up
+        } catch (IOException ignored) {
+            // the prober closes: expected
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        pool.shutdownNow();
+    }
+
+    // ---- canned message builders (used by parser tests too) ----
+
+    static byte[] record(int type, int version, byte[] payload) {
+        return new Bytes().u8(type).u16(version).vec16(payload).toByteArray();
+    }
+
+    static byte[] handshake(int type, byte[] body) {
+        return new Bytes().u8(type).vec24(body).toByteArray();
+    }
+
+    static byte[] serverHelloBody(int version, int suite, int compression, byte[] extensions) {
+        Bytes b = new Bytes().u16(version).raw(new byte[32]).u8(0).u16(suite).u8(compression);
+        if (extensions != null) b.vec16(extensions);
+        return b.toByteArray();
+    }
+
+    static byte[] certificateBody(X509Certificate... certs) {
+        Bytes list = new Bytes();
+        try {
+            for (X509Certificate c : certs) list.vec24(c.getEncoded());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return new Bytes().vec24(list.toByteArray()).toByteArray();
+    }
+
+    static byte[] alert(int version, int description) {
+        return record(21, version, new byte[]{2, (byte) description});
+    }
+
+    /** ServerHello + Certificate + ServerHelloDone in one record. */
+    static byte[] flight(int version, int suite, byte[] extensions, X509Certificate cert) {
+        Bytes hs = new Bytes().raw(handshake(2, serverHelloBody(version, suite, 0, extensions)))
+                .raw(handshake(11, certificateBody(cert))).raw(handshake(14, new byte[0]));
+        return record(22, version, hs.toByteArray());
+    }
+}
