@@ -34,8 +34,8 @@ public final class LabProcess implements AutoCloseable {
 
     /** Starts {@code doublelock lab --base-port 0 --web-port -1 --data DIR} and waits for its table. */
     public static LabProcess start(Path dataDir) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
                 "dev.doublelock.cli.Main", "lab", "--base-port", "0", "--web-port", "-1", "--data", dataDir.toString())
                 .redirectErrorStream(true);
         Process p = pb.start();

@@ -1,0 +1,115 @@
+package dev.doublelock.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.doublelock.finding.FindingCode;
+import dev.doublelock.lab.LabProfile;
+import dev.doublelock.testing.LabProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The checker against the lab, started once in its own JVM: every profile's reported finding codes, exit codes,
+ * the JSON schema, HTML escaping and batch mode; the domain-mode tests live in {@link CheckDomainTests}.
+ */
+class CheckLabTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static LabProcess lab;
+    static Path dir;
+
+    @BeforeAll
+    static void startLab() throws Exception {
+        dir = Files.createTempDirectory("check-lab-test");
+        lab = LabProcess.start(dir);
+    }
+
+    @AfterAll
+    static void stopLab() {
+        if (lab != null) lab.close();
+    }
+
+    /** Runs {@code check} in this JVM; returns exit code, stdout, stderr. */
+    record Run(int exit, String out, String err) {
+        List<JsonNode> json() {
+            return out.lines().filter(l -> !l.isBlank()).map(l -> {
+                try {
+                    return JSON.readTree(l);
+                } catch (Exception e) {
+                    throw new AssertionError("not JSON: " + l, e);
+                }
+            }).toList();
+        }
+    }
+
+    static Run check(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = CheckCommand.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static String endpoint(LabProfile p) {
+        return "127.0.0.1:" + lab.port(p.profileName());
+    }
+
+    static Set<String> codes(JsonNode report, String severity) {
+        Set<String> codes = new TreeSet<>();
+        for (JsonNode h : report.get("hosts")) {
+            for (JsonNode f : h.get("findings")) {
+                if (severity == null || f.get("severity").asText().equals(severity)) codes.add(f.get("code").asText());
+            }
+        }
+        return codes;
+    }
+
+    @Nested
+    class Table {
+        @ParameterizedTest
+        @EnumSource(LabProfile.class)
+        void reportsExactlyTheProfilesExpectedFindings(LabProfile profile) {
+            Run run = check(endpoint(profile), "--json", "--trust", lab.caFile().toString(), "--name", "localhost");
+            JsonNode report = run.json().getFirst();
+            Set<String> fails = codes(report, "FAIL");
+            Set<String> expected = names(profile.expectedFindings());
+            Set<String> allowed = new TreeSet<>(expected);
+            allowed.addAll(names(profile.toleratedFindings()));
+            assertThat(fails).as("FAIL codes for %s: %s", profile, report).containsAll(expected);
+            assertThat(fails).as("FAIL codes for %s: %s", profile, report).isSubsetOf(allowed);
+            assertThat(codes(report, null)).as("no other codes at all for %s", profile).isSubsetOf(allowed);
+            assertThat(report.get("incomplete").asBoolean()).as("complete for %s: %s", profile, report).isFalse();
+            assertThat(run.exit()).isEqualTo(profile.isGood() ? 0 : 1);
+            assertThat(report.get("verdict").asText()).isEqualTo(profile.isGood() ? "COMPLIANT" : "NON_COMPLIANT");
+        }
+
+        @Test
+        void goodIsCompliantUnderBsiStrictToo() {
+            Run run = check(endpoint(LabProfile.GOOD), "--json", "--policy", "bsi-strict", "--trust", lab.caFile().toString(),
+                    "--name", "localhost");
+            assertThat(run.exit()).as(run.out()).isZero();
+            assertThat(codes(run.json().getFirst(), null)).isEmpty();
+        }
+    }
+
+    static Set<String> names(List<FindingCode> codes) {
+        Set<String> s = new TreeSet<>();
+        codes.forEach(c -> s.add(c.name()));
+        return s;
+    }
+}
