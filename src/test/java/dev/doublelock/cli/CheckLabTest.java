@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.doublelock.check.JsonSchemaCheck;
 import dev.doublelock.finding.FindingCode;
 import dev.doublelock.lab.LabProfile;
 import dev.doublelock.testing.LabProcess;
@@ -32,12 +33,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CheckLabTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static LabProcess lab;
+    static JsonSchemaCheck schema;
     static Path dir;
 
     @BeforeAll
     static void startLab() throws Exception {
         dir = Files.createTempDirectory("check-lab-test");
         lab = LabProcess.start(dir);
+        schema = JsonSchemaCheck.committed();
     }
 
     @AfterAll
@@ -96,6 +99,7 @@ class CheckLabTest {
             assertThat(report.get("incomplete").asBoolean()).as("complete for %s: %s", profile, report).isFalse();
             assertThat(run.exit()).isEqualTo(profile.isGood() ? 0 : 1);
             assertThat(report.get("verdict").asText()).isEqualTo(profile.isGood() ? "COMPLIANT" : "NON_COMPLIANT");
+            assertThat(schema.violations(report)).as("schema violations for %s", profile).isEmpty();
         }
 
         @Test
@@ -111,5 +115,75 @@ class CheckLabTest {
         Set<String> s = new TreeSet<>();
         codes.forEach(c -> s.add(c.name()));
         return s;
+    }
+
+    @Nested
+    class Output {
+        @Test
+        void batchWritesOneJsonLinePerTargetAndSkipsBadLines() throws Exception {
+            Path file = dir.resolve("batch.txt");
+            Files.writeString(file, "# lab endpoints\n" + endpoint(LabProfile.GOOD) + "\n\n" + endpoint(LabProfile.EXPIRED)
+                    + "\nnot a target!\n" + endpoint(LabProfile.NO_STARTTLS) + "\n");
+            Run run = check("--batch", file.toString(), "--concurrency", "2", "--trust", lab.caFile().toString(),
+                    "--name", "localhost");
+            List<JsonNode> lines = run.json();
+            assertThat(lines).extracting(j -> j.get("target").asText()).containsExactlyInAnyOrder(
+                    endpoint(LabProfile.GOOD), endpoint(LabProfile.EXPIRED), endpoint(LabProfile.NO_STARTTLS));
+            lines.forEach(j -> assertThat(schema.violations(j)).isEmpty());
+            assertThat(run.err()).contains("skipped 'not a target!'");
+            assertThat(run.exit()).isEqualTo(1);
+        }
+
+        @Test
+        void closedPortMeansCouldNotCheck() throws Exception {
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            Run run = check("127.0.0.1:" + port, "--json", "--timeout", "2");
+            JsonNode r = run.json().getFirst();
+            assertThat(r.get("verdict").asText()).isEqualTo("INCOMPLETE");
+            assertThat(r.get("incomplete").asBoolean()).isTrue();
+            assertThat(codes(r, null)).containsExactly("UNREACHABLE");
+            assertThat(run.exit()).isEqualTo(2);
+        }
+
+        @Test
+        void textReportPutsTheVerdictFirstAndSaysHowToFix() {
+            Run run = check(endpoint(LabProfile.EXPIRED), "--trust", lab.caFile().toString(), "--name", "localhost");
+            assertThat(run.out().lines().findFirst().orElseThrow()).isEqualTo(endpoint(LabProfile.EXPIRED)
+                    + ": NON_COMPLIANT (findings of severity FAIL)");
+            assertThat(run.out()).contains("FAIL EXPIRED_CERTIFICATE", "seen: ", "fix:  ", "TLS 1.3: ")
+                    .doesNotContain("\u001b[");
+            assertThat(run.exit()).isEqualTo(1);
+        }
+
+        @Test
+        void htmlPageIsSelfContained() throws Exception {
+            Path html = dir.resolve("report.html");
+            Run run = check(endpoint(LabProfile.SHAME), endpoint(LabProfile.GOOD), "--html", html.toString(), "--trust",
+                    lab.caFile().toString(), "--name", "localhost");
+            assertThat(run.exit()).isEqualTo(1);
+            String page = Files.readString(html);
+            assertThat(page).startsWith("<!DOCTYPE html>").endsWith("</html>\n").contains("NON_COMPLIANT", "COMPLIANT",
+                    "WEAK_KEY", "CN=abc.xy").doesNotContain("<script", "<link", "src=", "http://", "https://");
+        }
+
+        @Test
+        void plainWordErrors() throws Exception {
+            Run unknown = check("example.org", "--policy", "nist");
+            assertThat(unknown.exit()).isEqualTo(2);
+            assertThat(unknown.err()).contains("unknown policy 'nist'", "bsi, bsi-strict, tr-03108, opportunistic");
+            Run trust = check("127.0.0.1:25", "--trust", dir.resolve("no-such.pem").toString());
+            assertThat(trust.exit()).isEqualTo(2);
+            assertThat(trust.err()).contains("cannot read --trust file", "no-such.pem");
+            Run target = check("127.0.0.1");
+            assertThat(target.exit()).isEqualTo(2);
+            assertThat(target.err()).contains("needs a port");
+            Run none = check();
+            assertThat(none.exit()).isEqualTo(2);
+            assertThat(none.err()).contains("give at least one TARGET");
+            assertThat(check("--help").exit()).isZero();
+        }
     }
 }
