@@ -10,10 +10,22 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.doublelock.check.JsonSchemaCheck;
+import dev.doublelock.dns.TestDnsServer;
+import dev.doublelock.dns.TestZoneSigner;
+import dev.doublelock.dns.TestZones;
+import dev.doublelock.dns.TlsaRecord;
 import dev.doublelock.finding.FindingCode;
+import dev.doublelock.tls.pki.Pem;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 import dev.doublelock.lab.LabProfile;
 import dev.doublelock.testing.LabProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -184,6 +196,114 @@ class CheckLabTest {
             assertThat(none.exit()).isEqualTo(2);
             assertThat(none.err()).contains("give at least one TARGET");
             assertThat(check("--help").exit()).isZero();
+        }
+    }
+
+    /** Domain mode: an in-process DNS server with signed and unsigned zones whose MX hosts are the lab's good endpoint. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class Domains {
+        TestDnsServer dns;
+        Path anchor;
+
+        @BeforeAll
+        void startDns() throws Exception {
+            X509Certificate leaf = Pem.readCertificates(dir.resolve("pki").resolve("good.chain.pem")).getFirst();
+            byte[] spki = MessageDigest.getInstance("SHA-256").digest(leaf.getPublicKey().getEncoded());
+            byte[] other = MessageDigest.getInstance("SHA-256").digest("not the key".getBytes());
+            TestZones signed = new TestZones("signed.test")
+                    .mx("@", 20, "mx2.signed.test").mx("@", 10, "mx1.signed.test")
+                    .a("mx1", "127.0.0.1").a("mx2", "127.0.0.1")
+                    .tlsa("_25._tcp.mx1", new TlsaRecord(3, 1, 1, spki)).tlsa("_25._tcp.mx2", new TlsaRecord(3, 1, 1, spki))
+                    .txt("_smtp._tls", "v=TLSRPTv1; rua=mailto:tlsrpt@signed.test")
+                    .mx("mismatch", 10, "mxbad.signed.test").a("mxbad", "127.0.0.1")
+                    .tlsa("_25._tcp.mxbad", new TlsaRecord(3, 1, 1, other))
+                    .mx("nullmx", 0, ".")
+                    .mx("tampered", 10, "mx1.signed.test");
+            TestZoneSigner.SignedZone zone = signed.sign();
+            List<Record> records = new ArrayList<>(zone.records());
+            Name tampered = signed.n("tampered");
+            records.removeIf(r -> r instanceof MXRecord && r.getName().equals(tampered));
+            records.add(new MXRecord(tampered, DClass.IN, 3600, 10, Name.fromConstantString("mx2.signed.test.")));
+            TestZones plain = new TestZones("plain.test").mx("@", 10, "mx1.plain.test").a("mx1", "127.0.0.1")
+                    .tlsa("_25._tcp.mx1", new TlsaRecord(3, 1, 1, spki));
+            dns = new TestDnsServer().add(TestZones.zone(new TestZoneSigner.SignedZone(zone.origin(), records, zone.ds())))
+                    .add(plain.unsigned());
+            anchor = dir.resolve("anchor.txt");
+            Files.writeString(anchor, zone.anchor().zoneText());
+        }
+
+        @AfterAll
+        void stopDns() {
+            if (dns != null) dns.close();
+        }
+
+        Run domain(String name, String... more) {
+            List<String> args = new ArrayList<>(List.of(name, "--json", "--resolver", dns.address(), "--dnssec-anchor",
+                    anchor.toString(), "--smtp-port", String.valueOf(lab.port("good")), "--trust", lab.caFile().toString(),
+                    "--name", "localhost"));
+            args.addAll(List.of(more));
+            Run run = check(args.toArray(String[]::new));
+            assertThat(schema.violations(run.json().getFirst())).as(run.out()).isEmpty();
+            return run;
+        }
+
+        @Test
+        void mxHostsAreProbedInPreferenceOrderAndDaneMatches() {
+            Run run = domain("signed.test");
+            JsonNode r = run.json().getFirst();
+            assertThat(r.get("verdict").asText()).as(run.out()).isEqualTo("COMPLIANT");
+            assertThat(run.exit()).isZero();
+            assertThat(r.get("hosts")).extracting(h -> h.get("name").asText()).containsExactly("mx1.signed.test", "mx2.signed.test");
+            JsonNode d = r.get("domain");
+            assertThat(d.get("mx")).extracting(m -> m.get("preference").asInt()).containsExactly(10, 20);
+            assertThat(d.get("dnssec").asBoolean()).isTrue();
+            assertThat(d.get("dane")).extracting(x -> x.get("status").asText()).containsExactly("match", "match");
+            assertThat(d.get("tlsrpt").get("rua").get(0).asText()).isEqualTo("mailto:tlsrpt@signed.test");
+            assertThat(domain("signed.test", "--policy", "tr-03108").exit()).as("DANE satisfies tr-03108").isZero();
+        }
+
+        @Test
+        void daneMismatchIsAFailure() {
+            Run run = domain("mismatch.signed.test");
+            JsonNode r = run.json().getFirst();
+            assertThat(codes(r, "FAIL")).as(run.out()).containsExactly("DANE_TLSA_MISMATCH");
+            assertThat(r.get("domain").get("dane").get(0).get("status").asText()).isEqualTo("mismatch");
+            assertThat(run.exit()).isEqualTo(1);
+        }
+
+        @Test
+        void nullMxIsExplainedNotProbed() {
+            Run run = domain("nullmx.signed.test");
+            JsonNode r = run.json().getFirst();
+            assertThat(r.get("hosts")).isEmpty();
+            assertThat(r.get("domain").get("mx_status").asText()).isEqualTo("null-mx");
+            assertThat(r.get("domain").get("notes").toString()).contains("RFC 7505");
+            assertThat(run.exit()).isZero();
+        }
+
+        @Test
+        void unsignedZoneHasNoDaneWhichOnlyTr03108Requires() {
+            Run bsi = domain("plain.test");
+            JsonNode r = bsi.json().getFirst();
+            assertThat(r.get("domain").get("dnssec").asBoolean()).isFalse();
+            assertThat(r.get("domain").get("dane").get(0).get("status").asText()).isEqualTo("none");
+            assertThat(r.get("domain").get("findings")).isEmpty();
+            assertThat(bsi.exit()).as(bsi.out()).isZero();
+            Run tr = domain("plain.test", "--policy", "tr-03108");
+            JsonNode t = tr.json().getFirst();
+            assertThat(t.get("domain").get("findings")).extracting(f -> f.get("code").asText()).containsExactly("NO_DANE");
+            assertThat(tr.exit()).isEqualTo(1);
+        }
+
+        @Test
+        void bogusSignatureIsDnssecBogus() {
+            Run run = domain("tampered.signed.test");
+            JsonNode r = run.json().getFirst();
+            assertThat(r.get("domain").get("mx_status").asText()).isEqualTo("bogus");
+            assertThat(r.get("domain").get("findings")).extracting(f -> f.get("code").asText()).containsExactly("DNSSEC_BOGUS");
+            assertThat(r.get("hosts")).isEmpty();
+            assertThat(run.exit()).isEqualTo(1);
         }
     }
 }
