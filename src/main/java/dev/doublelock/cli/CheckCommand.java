@@ -212,6 +212,11 @@ public final class CheckCommand implements Callable<Integer> {
         return new CheckRunner(mail, new TlsProber(probe), p, options, sts);
     }
 
+    /** Runs {@code check} alone (before it is registered in {@link Main}, and for the benchmark). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CheckCommand()).execute(args));
+    }
+
     /** Lets tests and the integrator run this command alone. */
     static int run(PrintWriter out, PrintWriter err, String... args) {
         return new CommandLine(new CheckCommand()).setOut(out).setErr(err).execute(args);
