@@ -82,6 +82,30 @@ public final class PostfixInstance implements AutoCloseable {
         return new PostfixInstance(dir);
     }
 
+    /**
+     * A receiver: smtpd on {@code 127.0.0.1:port} with STARTTLS ({@code smtpd_tls_security_level=may}) serving the
+     * given chain (leaf first) and key; {@code tls} adds or overrides main.cf lines (protocols, ciphers).
+     */
+    public static PostfixInstance receiver(int port, String chainPem, String keyPem, Map<String, String> tls) throws IOException {
+        Path certs = Files.createTempDirectory(Path.of("/tmp"), "doublelock-postfix-certs-");
+        Files.setPosixFilePermissions(certs, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path chain = Files.writeString(certs.resolve("chain.pem"), chainPem);
+        Path key = Files.writeString(certs.resolve("key.pem"), keyPem);
+        Map<String, String> cf = new LinkedHashMap<>();
+        cf.put("smtpd_tls_cert_file", chain.toString());
+        cf.put("smtpd_tls_key_file", key.toString());
+        cf.put("smtpd_tls_security_level", "may");
+        cf.putAll(tls);
+        return create(cf, List.of("127.0.0.1:" + port + " inet n - n - - smtpd"));
+    }
+
+    /** A port that was free a moment ago (Postfix needs a number in master.cf, it cannot bind port 0). */
+    public static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     public Path directory() {
         return dir;
     }

@@ -1,0 +1,158 @@
+package dev.doublelock.check;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.doublelock.finding.Finding;
+import dev.doublelock.finding.FindingCode;
+import dev.doublelock.tls.CertificateFacts;
+import dev.doublelock.tls.ChainAssessment;
+import dev.doublelock.tls.ServerObservation;
+import dev.doublelock.tls.TlsVersion;
+
+/**
+ * The machine-readable report: one JSON object per target, the shape documented (and tested) in
+ * {@code docs/check-json-schema.json}. Field names are snake_case and are public API: only add.
+ */
+public final class JsonReport {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private JsonReport() {
+    }
+
+    /** One line of JSON (JSON Lines), no trailing newline. */
+    public static String line(CheckReport r) {
+        try {
+            return MAPPER.writeValueAsString(tree(r));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public static ObjectNode tree(CheckReport r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("target", r.target());
+        o.put("policy", r.policy());
+        o.put("verdict", r.verdict().name());
+        o.put("incomplete", r.incomplete());
+        o.put("checked_at", r.checkedAt().toString());
+        ArrayNode hosts = o.putArray("hosts");
+        r.hosts().forEach(h -> hosts.add(host(h)));
+        if (r.domain().isPresent()) {
+            o.set("domain", domain(r.domain().get(), r.domainFindings()));
+        } else {
+            o.putNull("domain");
+        }
+        return o;
+    }
+
+    private static ObjectNode host(HostReport h) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("name", h.name());
+        if (h.address().isPresent()) o.put("address", h.address().get()); else o.putNull("address");
+        o.put("port", h.port());
+        ServerObservation obs = h.observation().orElse(null);
+        o.put("starttls", obs == null ? "UNREACHABLE" : obs.startTls().status().name());
+        o.put("starttls_detail", obs == null ? "" : obs.startTls().detail());
+        ArrayNode protocols = o.putArray("protocols");
+        ObjectNode suites = o.putObject("suites");
+        ArrayNode groups = o.putArray("groups");
+        if (obs != null) {
+            for (Map.Entry<TlsVersion, List<String>> e : obs.acceptedSuites().entrySet()) {
+                protocols.add(e.getKey().displayName());
+                ArrayNode s = suites.putArray(e.getKey().displayName());
+                e.getValue().forEach(s::add);
+            }
+            obs.acceptedGroups().stream().sorted().forEach(groups::add);
+        }
+        ArrayNode chain = o.putArray("chain");
+        h.chain().ifPresent(c -> c.certificates().forEach(f -> chain.add(certificate(f))));
+        if (h.chain().isPresent()) o.set("trust", trust(h.chain().get())); else o.putNull("trust");
+        ArrayNode untested = o.putArray("untested");
+        if (obs != null) obs.untested().forEach(untested::add);
+        o.set("findings", findings(h.findings()));
+        return o;
+    }
+
+    private static ObjectNode certificate(CertificateFacts f) {
+        ObjectNode c = MAPPER.createObjectNode();
+        c.put("index", f.index());
+        c.put("subject", f.subject());
+        c.put("issuer", f.issuer());
+        c.put("not_before", f.notBefore().toString());
+        c.put("not_after", f.notAfter().toString());
+        c.put("key", f.keyDescription());
+        c.put("signature_algorithm", f.signatureAlgorithm());
+        c.put("self_signed", f.selfSigned());
+        ArrayNode names = c.putArray("dns_names");
+        f.dnsNames().forEach(names::add);
+        c.put("sha256", f.sha256Fingerprint());
+        return c;
+    }
+
+    private static ObjectNode trust(ChainAssessment a) {
+        ObjectNode t = MAPPER.createObjectNode();
+        t.put("status", a.trust().name());
+        t.put("detail", a.trustDetail());
+        t.put("name_matches", a.nameMatches());
+        t.put("reference_name", a.referenceName());
+        return t;
+    }
+
+    private static ObjectNode domain(DomainReport d, List<Finding> findings) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("name", d.domain());
+        o.put("mx_status", d.mxStatus());
+        ArrayNode mx = o.putArray("mx");
+        d.mx().forEach(m -> mx.addObject().put("host", m.host()).put("preference", m.preference()).put("implicit", m.implicit()));
+        o.put("dnssec", d.dnssec());
+        ArrayNode dane = o.putArray("dane");
+        d.dane().forEach(x -> dane.addObject().put("host", x.host()).put("status", x.status()).put("detail", x.detail()));
+        ObjectNode sts = o.putObject("mta_sts");
+        sts.put("status", d.mtaSts());
+        ArrayNode patterns = sts.putArray("mx");
+        d.mtaStsMx().forEach(patterns::add);
+        if (d.tlsRpt().isPresent()) {
+            ArrayNode rua = o.putObject("tlsrpt").putArray("rua");
+            d.tlsRpt().get().forEach(rua::add);
+        } else {
+            o.putNull("tlsrpt");
+        }
+        ArrayNode notes = o.putArray("notes");
+        d.notes().forEach(notes::add);
+        o.set("findings", findings(findings));
+        return o;
+    }
+
+    private static ArrayNode findings(List<Finding> findings) {
+        ArrayNode a = MAPPER.createArrayNode();
+        for (Finding f : findings) {
+            ObjectNode o = a.addObject();
+            o.put("code", f.code().name());
+            o.put("severity", f.severity().name());
+            o.put("subject", f.subject());
+            o.put("evidence", f.evidence());
+            o.put("rule", f.rule());
+            o.put("message", f.message());
+            String tlsrpt = tlsRpt(f);
+            if (tlsrpt == null) o.putNull("tlsrpt"); else o.put("tlsrpt", tlsrpt);
+        }
+        return a;
+    }
+
+    /** The RFC 8460 result type; an unfetchable MTA-STS policy is a fetch error, not an invalid policy. */
+    static String tlsRpt(Finding f) {
+        if (f.code() == FindingCode.MTA_STS_INVALID && f.evidence().startsWith("sts-policy-fetch-error")) {
+            return "sts-policy-fetch-error";
+        }
+        return f.code().tlsRptResult().orElse(null);
+    }
+}

@@ -1,0 +1,224 @@
+package dev.doublelock.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.doublelock.check.BatchRunner;
+import dev.doublelock.check.CheckOptions;
+import dev.doublelock.check.CheckRunner;
+import dev.doublelock.check.HtmlReport;
+import dev.doublelock.check.JsonReport;
+import dev.doublelock.check.Target;
+import dev.doublelock.check.TextReport;
+import dev.doublelock.dns.DnsjavaResolver;
+import dev.doublelock.dns.DnsjavaResolverBuilder;
+import dev.doublelock.dns.MxOrder;
+import dev.doublelock.dns.TrustAnchors;
+import dev.doublelock.policy.Policies;
+import dev.doublelock.policy.Policy;
+import dev.doublelock.policy.PolicyException;
+import dev.doublelock.policy.mtasts.InMemoryStsCache;
+import dev.doublelock.policy.mtasts.StsFetcher;
+import dev.doublelock.policy.mtasts.StsLookup;
+import dev.doublelock.tls.TlsVersion;
+import dev.doublelock.tls.pki.Pem;
+import dev.doublelock.tls.probe.ProbeOptions;
+import dev.doublelock.tls.probe.TlsProber;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code doublelock check TARGET…}: does a domain's (or endpoint's) receiving side meet the TLS policy? */
+@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Checks the receiving side of mail domains (MX lookup, DNSSEC, DANE, MTA-STS, TLS-RPT, then every "
+                + "MX host over SMTP STARTTLS) or single endpoints (HOST:PORT) against a TLS policy.",
+                "Exit codes: 0 compliant, 1 findings of severity FAIL, 2 could not check (or bad usage)."},
+        exitCodeOnInvalidInput = 2, exitCodeOnExecutionException = 2)
+public final class CheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "TARGET", arity = "0..*",
+            description = "a mail domain (example.org, IDN allowed) or an endpoint (mx.example.org:25, 192.0.2.1:25, [2001:db8::1]:25)")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--json", description = "one JSON object per target, one per line (schema: docs/check-json-schema.json)")
+    boolean json;
+
+    @Option(names = "--policy", paramLabel = "NAME|FILE", defaultValue = Policies.DEFAULT,
+            description = "built-in policy (see 'policy list') or a policy file (default: ${DEFAULT-VALUE})")
+    String policy;
+
+    @Option(names = "--year", paramLabel = "Y", description = "judge BSI 'use until' dates for this year (default: this year)")
+    Integer year;
+
+    @Option(names = "--trust", paramLabel = "PEM", description = "trust the CA certificates in this PEM file in addition to the JDK's")
+    List<Path> trust = new ArrayList<>();
+
+    @Option(names = "--name", paramLabel = "MXNAME", description = "the name every certificate must carry (default: the MX host or endpoint host)")
+    String name;
+
+    @Option(names = "--resolver", paramLabel = "HOST:PORT", description = "DNS server to ask (an IP address; default: the system's)")
+    String resolver;
+
+    @Option(names = "--batch", paramLabel = "FILE", description = "read targets from FILE, one per line ('#' comments); JSON Lines out")
+    Path batch;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8", description = "targets checked at once (default: ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "also write one self-contained HTML page")
+    Path html;
+
+    @Option(names = "--smtp-port", paramLabel = "N", defaultValue = "25",
+            description = "port MX hosts are probed on (default: ${DEFAULT-VALUE}; other values are for labs and tests)")
+    int smtpPort;
+
+    @Option(names = "--dnssec-anchor", paramLabel = "FILE",
+            description = "DS/DNSKEY records to validate DNSSEC from instead of the IANA root (for test zones)")
+    Path dnssecAnchor;
+
+    @Option(names = "--connections-per-host", paramLabel = "N", defaultValue = "4",
+            description = "TLS connections open at once to one IP address (default: ${DEFAULT-VALUE})")
+    int connectionsPerHost;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "connect and read timeout per connection (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            CheckRunner runner = runner();
+            List<String> given = new ArrayList<>(targets);
+            if (given.isEmpty() && batch == null) {
+                err.println("check: give at least one TARGET (a domain or HOST:PORT) or --batch FILE; see 'check --help'");
+                return 2;
+            }
+            for (String t : given) {
+                Target.parse(t); // bad targets fail before any network traffic
+            }
+            return run(runner, given, out, err);
+        } catch (PolicyException | IllegalArgumentException e) {
+            err.println("check: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("check: " + e.getMessage());
+            return 2;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int run(CheckRunner runner, List<String> given, PrintWriter out, PrintWriter err) throws IOException {
+        boolean jsonLines = json || batch != null;
+        TextReport text = new TextReport(TextReport.colourWanted());
+        boolean progress = System.console() != null;
+        AtomicInteger done = new AtomicInteger();
+        try (Writer htmlOut = html == null ? Writer.nullWriter() : Files.newBufferedWriter(html, StandardCharsets.UTF_8);
+             BufferedReader batchIn = batch == null ? null : openBatch()) {
+            HtmlReport page = new HtmlReport(htmlOut);
+            page.begin();
+            Iterator<String> all = concat(given.iterator(), batchIn == null ? null : BatchRunner.lines(batchIn));
+            BatchRunner.Summary summary = new BatchRunner(runner, concurrency).run(all, outcome -> {
+                switch (outcome) {
+                    case BatchRunner.Outcome.Checked c -> {
+                        out.println(jsonLines ? JsonReport.line(c.report()) : text.render(c.report()));
+                        page.section(c.report());
+                    }
+                    case BatchRunner.Outcome.Rejected r -> err.println("check: skipped '" + r.line() + "': " + r.reason());
+                }
+                out.flush();
+                if (progress) err.print("\rchecked " + done.incrementAndGet() + " target(s) ");
+                err.flush();
+            });
+            page.end();
+            if (progress) err.println();
+            if (html != null) err.println("check: HTML report written to " + html);
+            if (summary.total() > 1) {
+                err.printf("check: %d target(s): %d compliant, %d non-compliant, %d incomplete, %d skipped%n",
+                        summary.total(), summary.compliant(), summary.nonCompliant(), summary.incomplete(), summary.rejected());
+            }
+            return summary.exitCode();
+        }
+    }
+
+    private BufferedReader openBatch() throws IOException {
+        if (!Files.isReadable(batch)) throw new IOException("cannot read --batch file " + batch + ": no such readable file");
+        return Files.newBufferedReader(batch, StandardCharsets.UTF_8);
+    }
+
+    private static Iterator<String> concat(Iterator<String> a, Iterator<String> b) {
+        if (b == null) return a;
+        return new Iterator<>() {
+            public boolean hasNext() {
+                return a.hasNext() || b.hasNext();
+            }
+
+            public String next() {
+                return a.hasNext() ? a.next() : b.next();
+            }
+        };
+    }
+
+    private CheckRunner runner() throws IOException {
+        Policy p = Policies.resolve(policy);
+        if (smtpPort < 1 || smtpPort > 65535) throw new IllegalArgumentException("--smtp-port must be 1..65535, got " + smtpPort);
+        if (timeoutSeconds < 1) throw new IllegalArgumentException("--timeout must be at least 1 second");
+        List<X509Certificate> anchors = new ArrayList<>();
+        for (Path pem : trust) {
+            if (!Files.isReadable(pem)) {
+                throw new IOException("cannot read --trust file " + pem + ": no such readable file; give a PEM file with "
+                        + "the CA certificate(s) to trust, e.g. from 'doublelock lab certs --out DIR' (DIR/ca.pem)");
+            }
+            anchors.addAll(Pem.readCertificates(pem));
+        }
+        DnsjavaResolverBuilder dns = DnsjavaResolver.builder().mxOrder(MxOrder.stable());
+        if (resolver != null) dns.server(resolver);
+        if (dnssecAnchor != null) {
+            if (!Files.isReadable(dnssecAnchor)) throw new IOException("cannot read --dnssec-anchor file " + dnssecAnchor);
+            dns.trustAnchors(TrustAnchors.fromFile(dnssecAnchor));
+        }
+        DnsjavaResolver mail = dns.build();
+        Clock clock = Clock.systemUTC();
+        int y = year != null ? year : clock.instant().atZone(ZoneOffset.UTC).getYear();
+        Duration t = Duration.ofSeconds(timeoutSeconds);
+        ProbeOptions probe = new ProbeOptions(t, t, connectionsPerHost, EnumSet.allOf(TlsVersion.class), true, true,
+                Duration.ofMinutes(3));
+        CheckOptions options = new CheckOptions(y, anchors, Optional.ofNullable(name), smtpPort, probe, clock);
+        StsLookup sts = new StsLookup(mail, StsFetcher.withDefaults(t), new InMemoryStsCache(), clock);
+        return new CheckRunner(mail, new TlsProber(probe), p, options, sts);
+    }
+
+    /** Runs {@code check} alone (before it is registered in {@link Main}, and for the benchmark). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CheckCommand()).execute(args));
+    }
+
+    /** Lets tests and the integrator run this command alone. */
+    static int run(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new CheckCommand()).setOut(out).setErr(err).execute(args);
+    }
+}
