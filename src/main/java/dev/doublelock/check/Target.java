@@ -37,7 +37,7 @@ public sealed interface Target {
      *
      * @throws IllegalArgumentException with a message that says how to write the target
      */
-    static Target parse(String text) {
+    public static Target parse(String text) {
         String t = text == null ? "" : text.trim();
         if (t.isEmpty()) throw bad(text, "it is empty");
         if (t.startsWith("[")) {

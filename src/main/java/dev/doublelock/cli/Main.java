@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Does this mail travel over TLS that deserves the name?%n"
                 + "lab: receiving SMTP endpoints broken on purpose; check: does a domain meet the TLS policy; "
                 + "relay: deliver only over TLS that meets it.",
-        subcommands = {LabCommand.class, RelayCommand.class, QueueCommand.class, PolicyCommand.class, BenchSmtpCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, LabCommand.class, CheckCommand.class, RelayCommand.class, QueueCommand.class, PolicyCommand.class, BenchSmtpCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
