@@ -24,7 +24,8 @@ if [ ! -f target/doublelock.jar ] || [ -n "$(find src pom.xml -newer target/doub
   (export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}; mvn -q -B -DskipTests package) >&2
 fi
 # `check` runs through ./doublelock once Main registers it; until then through its own main class
-if ./doublelock check --help >/dev/null 2>&1; then
+probe=$(./doublelock check 2>&1 || true)
+if [[ "$probe" != *"Unmatched argument"* ]]; then
   CHECK=(./doublelock check)
 else
   java=
@@ -42,10 +43,11 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 ./doublelock lab --bind 127.0.0.1 --base-port "$BASE_PORT" --web-port -1 --data "$work/lab" >"$work/lab.log" 2>&1 &
 lab_pid=$!
 for _ in $(seq 1 240); do
-  grep -q '^recording sessions' "$work/lab.log" && break
+  grep -q '^recording sessions' "$work/lab.log" 2>/dev/null && break
   kill -0 "$lab_pid" 2>/dev/null || { cat "$work/lab.log" >&2; echo "bench: the lab did not start" >&2; exit 2; }
   sleep 0.5
 done

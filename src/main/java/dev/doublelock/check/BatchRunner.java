@@ -1,7 +1,6 @@
 package dev.doublelock.check;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.concurrent.Semaphore;
@@ -102,10 +101,5 @@ public final class BatchRunner {
             case NON_COMPLIANT -> 1;
             case INCOMPLETE -> 2;
         };
-    }
-
-    /** Reads a file's lines lazily; the caller closes the reader. */
-    static BufferedReader open(java.nio.file.Path file) throws IOException {
-        return java.nio.file.Files.newBufferedReader(file);
     }
 }
