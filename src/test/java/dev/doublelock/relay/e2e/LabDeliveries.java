@@ -18,24 +18,28 @@ import java.util.TreeMap;
  * @param deliveries  bare Message-ID → sessions that delivered it
  * @param otherVerdicts verdict → sessions of this run that delivered nothing, or delivered in a way that is not
  *                    {@link Verdict#DELIVERED}
+ * @param byEhloName  EHLO name of the delivering client (the relay's host name) → deliveries of this run
  */
-record LabDeliveries(Map<String, Integer> deliveries, Map<Verdict, Integer> otherVerdicts) {
+record LabDeliveries(Map<String, Integer> deliveries, Map<Verdict, Integer> otherVerdicts,
+                     Map<String, Integer> byEhloName) {
 
     static LabDeliveries read(Path labDataDir, String prefix) {
         Map<String, Integer> deliveries = new TreeMap<>();
         Map<Verdict, Integer> other = new TreeMap<>();
+        Map<String, Integer> byEhlo = new TreeMap<>();
         try (RecordStore records = RecordStore.openDefault(labDataDir)) {
             for (SessionRecord r : records.all(0)) {
                 String id = Submitter.bare(r.messageId());
                 boolean ours = id != null && id.startsWith(prefix);
                 if (ours && r.messages() > 0 && r.verdict() == Verdict.DELIVERED) {
                     deliveries.merge(id, r.messages(), Integer::sum);
+                    byEhlo.merge(String.valueOf(r.ehloName()), r.messages(), Integer::sum);
                 } else if (ours || r.messages() == 0) {
                     other.merge(r.verdict(), 1, Integer::sum);
                 }
             }
         }
-        return new LabDeliveries(deliveries, other);
+        return new LabDeliveries(deliveries, other, byEhlo);
     }
 
     /** Polls the lab's records until every one of {@code expected} was delivered, or the timeout passes. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 /**
  * A relay config for the end-to-end tests: relay listener on 127.0.0.1 port 0 (no submission, no metrics),
+ * the host name (EHLO name towards the lab, and the prefix of the node id in queue claims),
  * {@code bsi} enforced with the lab CA trusted, the domain {@value #DOMAIN} routed to the lab's {@code good}
  * profile, and the given delivery tuning.
  */
@@ -15,10 +16,10 @@ final class RelayConfigFile {
     private RelayConfigFile() {
     }
 
-    static Path write(Path file, Path dataDir, String queue, Path labCa, int goodPort, int concurrency,
+    static Path write(Path file, String hostName, Path dataDir, String queue, Path labCa, int goodPort, int concurrency,
                       int leaseSeconds) throws IOException {
         String json = """
-                {"dataDir": "%s", "hostName": "relay-e2e.test", "queue": "%s",
+                {"dataDir": "%s", "hostName": "%s", "queue": "%s",
                  "submission": {"listen": "off"}, "metrics": {"listen": "off"},
                  "relay": {"listen": "127.0.0.1:0", "allowedNetworks": ["127.0.0.0/8"]},
                  "limits": {"maxConnections": 500},
@@ -26,7 +27,7 @@ final class RelayConfigFile {
                  "routes": {"%s": ["[127.0.0.1]:%d"]},
                  "delivery": {"concurrency": %d, "perDestinationConcurrency": %d, "leaseSeconds": %d,
                               "pollIntervalMillis": 200}}
-                """.formatted(dataDir, queue, labCa, DOMAIN, goodPort, concurrency, concurrency, leaseSeconds);
+                """.formatted(dataDir, hostName, queue, labCa, DOMAIN, goodPort, concurrency, concurrency, leaseSeconds);
         Files.writeString(file, json);
         return file;
     }

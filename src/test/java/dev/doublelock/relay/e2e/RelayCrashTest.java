@@ -46,7 +46,7 @@ class RelayCrashTest {
         Instant began = Instant.now();
         try (LabProcess lab = LabProcess.start(dir.resolve("lab"))) {
             Path queue = dir.resolve("relay/queue.db");
-            Path config = RelayConfigFile.write(dir.resolve("relay.json"), dir.resolve("relay"), queue.toString(),
+            Path config = RelayConfigFile.write(dir.resolve("relay.json"), "relay-crash.test", dir.resolve("relay"), queue.toString(),
                     lab.caFile(), lab.port("good"), 32, 3);
             AtomicReference<RelayProcess> relay = new AtomicReference<>(RelayProcess.start(config));
             Set<String> accepted = ConcurrentHashMap.newKeySet();
