@@ -54,7 +54,7 @@ class RelayCrashTest {
             AtomicInteger refusedTries = new AtomicInteger();
             List<Thread> senders = new ArrayList<>();
             for (int s = 0; s < SENDERS; s++) {
-                senders.add(Thread.ofPlatform().name("sender-" + s).start(() -> {
+                senders.add(Thread.ofPlatform().daemon(true).name("sender-" + s).start(() -> {
                     int i;
                     while ((i = next.getAndIncrement()) < MESSAGES) {
                         String id = prefix + i + "@e2e.test";
@@ -68,21 +68,33 @@ class RelayCrashTest {
                 }));
             }
             List<String> kills = new ArrayList<>();
+            int orphanedTotal = 0;
             try {
-                for (int k = 0; k < KILLS; k++) {
-                    // a random point within the k-th third of the flow, plus a random few milliseconds
-                    int threshold = MESSAGES * k / KILLS + 10 + random.nextInt(MESSAGES / KILLS - 20);
-                    while (accepted.size() < threshold) Thread.sleep(5);
-                    Thread.sleep(random.nextInt(200));
-                    int delivered = LabDeliveries.read(lab.dataDir(), prefix).distinct();
-                    int acceptedNow = accepted.size();
-                    relay.get().kill9();
-                    kills.add("kill -9 after " + acceptedNow + " accepted, " + delivered + " delivered");
-                    Thread.sleep(random.nextInt(500));
-                    relay.set(RelayProcess.start(config));
+                try (QueueStore watch = QueueStores.open(queue.toString())) {
+                    for (int k = 0; k < KILLS; k++) {
+                        // a random point within the k-th third of the flow, while deliveries are in flight
+                        int threshold = MESSAGES * k / KILLS + 10 + random.nextInt(MESSAGES / KILLS - 20);
+                        while (accepted.size() < threshold) Thread.sleep(5);
+                        Instant patience = Instant.now().plusSeconds(10);
+                        while (watch.counts().get(State.DELIVERING) == 0 && Instant.now().isBefore(patience)) {
+                            Thread.sleep(5);
+                        }
+                        Thread.sleep(random.nextInt(100));
+                        int acceptedNow = accepted.size();
+                        relay.get().kill9();
+                        // the relay is dead: what is DELIVERING now was cut off mid-delivery
+                        long orphaned = watch.counts().get(State.DELIVERING);
+                        orphanedTotal += (int) orphaned;
+                        int delivered = LabDeliveries.read(lab.dataDir(), prefix).distinct();
+                        kills.add("kill -9 after " + acceptedNow + " accepted, " + delivered + " delivered, " + orphaned
+                                + " cut off mid-delivery");
+                        Thread.sleep(random.nextInt(500));
+                        relay.set(RelayProcess.start(config));
+                    }
                 }
                 for (Thread t : senders) t.join(Duration.ofSeconds(120));
                 assertThat(accepted).hasSize(MESSAGES);
+                assertThat(orphanedTotal).as("some kill hit deliveries in flight: %s", kills).isPositive();
 
                 Map<State, Long> counts = awaitEmptyQueue(queue.toString(), Duration.ofSeconds(90));
                 assertThat(counts.get(State.QUEUED) + counts.get(State.DEFERRED) + counts.get(State.DELIVERING))

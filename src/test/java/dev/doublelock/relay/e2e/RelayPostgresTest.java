@@ -198,7 +198,7 @@ class RelayPostgresTest {
             Flow f = new Flow();
             AtomicInteger next = new AtomicInteger();
             for (int s = 0; s < SENDERS; s++) {
-                f.threads.add(Thread.ofPlatform().name("sender-" + s).start(() -> {
+                f.threads.add(Thread.ofPlatform().daemon(true).name("sender-" + s).start(() -> {
                     int i;
                     while ((i = next.getAndIncrement()) < MESSAGES) {
                         String id = prefix + i + "@e2e.test";
