@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.doublelock.policy.Policies;
 import dev.doublelock.policy.PolicyException;
 import dev.doublelock.relay.DeliverySettings;
+import dev.doublelock.relay.DeliveryTuning;
 import dev.doublelock.relay.RelayOptions;
 import dev.doublelock.relay.intake.Cidr;
 import dev.doublelock.relay.intake.NetworkAllowList;
@@ -49,7 +50,7 @@ public final class RelayConfig {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     private static final Set<String> TOP = Set.of("dataDir", "hostName", "queue", "submission", "relay", "users", "tls",
-            "metrics", "limits", "authFailureDelayMillis", "policy", "routes");
+            "metrics", "limits", "authFailureDelayMillis", "policy", "routes", "delivery");
 
     private RelayConfig() {
     }
@@ -186,7 +187,18 @@ public final class RelayConfig {
             }
             trust.add(path);
         }
-        return new DeliverySettings(def, mode, domains, routes, trust);
+        return new DeliverySettings(def, mode, domains, routes, trust, tuning(top));
+    }
+
+    private static DeliveryTuning tuning(ConfigNode top) {
+        ConfigNode d = top.object("delivery", Set.of("concurrency", "perDestinationConcurrency", "leaseSeconds",
+                "pollIntervalMillis"));
+        DeliveryTuning t = DeliveryTuning.defaults();
+        return new DeliveryTuning(
+                d.number("concurrency", 1, 10_000).orElse((long) t.concurrency()).intValue(),
+                d.number("perDestinationConcurrency", 1, 10_000).orElse((long) t.perDestinationConcurrency()).intValue(),
+                Duration.ofSeconds(d.number("leaseSeconds", 2, 86_400).orElse(t.lease().toSeconds())),
+                Duration.ofMillis(d.number("pollIntervalMillis", 50, 600_000).orElse(t.pollInterval().toMillis())));
     }
 
     private static Set<String> routeKeys(ConfigNode top) {

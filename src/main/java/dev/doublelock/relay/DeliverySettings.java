@@ -16,9 +16,11 @@ import java.util.TreeMap;
  * @param routes         recipient domain → next hops ({@code host}, {@code host:port},
  *                       {@code [ip]:port}) used instead of the domain's MX records
  * @param trustFiles     PEM files of CAs trusted for outgoing sessions in addition to the JDK's store
+ * @param tuning         concurrency, lease and polling of the delivery engine
  */
 public record DeliverySettings(String defaultPolicy, String mode, Map<String, String> domainPolicies,
-                               Map<String, List<String>> routes, List<java.nio.file.Path> trustFiles) {
+                               Map<String, List<String>> routes, List<java.nio.file.Path> trustFiles,
+                               DeliveryTuning tuning) {
     public static final Set<String> MODES = Set.of("enforce", "testing");
 
     public DeliverySettings {
@@ -31,6 +33,12 @@ public record DeliverySettings(String defaultPolicy, String mode, Map<String, St
         routes.forEach((k, v) -> r.put(k, List.copyOf(v)));
         routes = Map.copyOf(r);
         trustFiles = List.copyOf(trustFiles);
+        Objects.requireNonNull(tuning, "tuning");
+    }
+
+    public DeliverySettings(String defaultPolicy, String mode, Map<String, String> domainPolicies,
+                            Map<String, List<String>> routes, List<java.nio.file.Path> trustFiles) {
+        this(defaultPolicy, mode, domainPolicies, routes, trustFiles, DeliveryTuning.defaults());
     }
 
     public DeliverySettings(String defaultPolicy, String mode, Map<String, String> domainPolicies,

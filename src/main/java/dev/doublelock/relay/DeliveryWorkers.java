@@ -31,7 +31,10 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
                 .withPolicies(policies)
                 .withTrust(anchors, true)
                 .withDeliveryLog(Optional.of(options.dataDir().resolve("delivery.log")))
-                .withPostmasterAddress("postmaster@" + options.hostName());
+                .withPostmasterAddress("postmaster@" + options.hostName())
+                .withConcurrency(settings.tuning().concurrency(), settings.tuning().perDestinationConcurrency())
+                .withLease(settings.tuning().lease())
+                .withPollInterval(settings.tuning().pollInterval());
         Router router = new Router(Optional.of(DnsjavaResolver.builder().build()), settings.routes());
         DeliveryWorker worker = new DeliveryWorker(store, router, delivery, Dialer.direct(), Clock.systemUTC());
         return new DeliveryEngine() {

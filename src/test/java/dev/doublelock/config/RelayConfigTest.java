@@ -51,7 +51,9 @@ class RelayConfigTest {
                  "metrics": {"listen": "off"}, "limits": {"maxMessageBytes": 1048576, "maxRecipients": 50,
                  "maxConnections": 20, "idleTimeoutSeconds": 60, "maxErrors": 5}, "authFailureDelayMillis": 2000,
                  "policy": {"default": "opportunistic", "mode": "testing", "domains": {"example.org": "bsi-strict"}},
-                 "routes": {"example.net": ["[192.0.2.25]:25"]}}
+                 "routes": {"example.net": ["[192.0.2.25]:25"]},
+                 "delivery": {"concurrency": 64, "perDestinationConcurrency": 32, "leaseSeconds": 7,
+                 "pollIntervalMillis": 250}}
                 """, "t.json");
         assertThat(o.hostName()).isEqualTo("relay.example.org");
         assertThat(o.queueLocation()).isEqualTo("jdbc:postgresql://db:5432/q");
@@ -65,6 +67,9 @@ class RelayConfigTest {
         assertThat(o.delivery().mode()).isEqualTo("testing");
         assertThat(o.delivery().domainPolicies()).containsEntry("example.org", "bsi-strict");
         assertThat(o.delivery().routes().get("example.net")).containsExactly("[192.0.2.25]:25");
+        assertThat(o.delivery().tuning()).isEqualTo(new dev.doublelock.relay.DeliveryTuning(64, 32,
+                java.time.Duration.ofSeconds(7), java.time.Duration.ofMillis(250)));
+        assertThat(RelayConfig.defaults().delivery().tuning()).isEqualTo(dev.doublelock.relay.DeliveryTuning.defaults());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -81,6 +86,8 @@ class RelayConfigTest {
             {"users": {"bob": "pbkdf2-sha256$1000$AAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA"}} | users.bob | too cheap
             {"policy": {"default": "bsy"}}                            | policy.default       | not a built-in policy
             {"policy": {"mode": "enforcing"}}                         | policy.mode          | use enforce
+            {"delivery": {"leaseSeconds": 1}}                         | delivery.leaseSeconds | from 2 to 86400
+            {"delivery": {"lease": 10}}                               | delivery.lease       | known keys here
             {"policy": {"domains": {"a.example": "nope"}}}            | policy.domains.a.example | unknown policy
             {"routes": {"a.example": []}}                             | routes.a.example     | at least one next hop
             {"tls": {"certificate": "/nonexistent.pem"}}              | tls.key              | give both

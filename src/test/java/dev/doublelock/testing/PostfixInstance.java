@@ -106,6 +106,62 @@ public final class PostfixInstance implements AutoCloseable {
         }
     }
 
+    /**
+     * A receiver: an smtpd on {@code 127.0.0.1:port} offering STARTTLS ({@code smtpd_tls_security_level = may}) with
+     * the given PEM certificate chain (leaf first) and key, accepting mail for {@code domain} from anyone and
+     * storing it in a Maildir inside the instance (see {@link #storedMessages()}). {@code extraMainCf} overrides.
+     */
+    public static PostfixInstance receiver(int port, String domain, Path chainPem, Path keyPem,
+                                           Map<String, String> extraMainCf) throws IOException {
+        String uid = output(List.of("id", "-u", "postfix"));
+        String gid = output(List.of("id", "-g", "postfix"));
+        Map<String, String> cf = new LinkedHashMap<>();
+        cf.put("smtpd_tls_security_level", "may");
+        cf.put("virtual_mailbox_domains", domain);
+        cf.put("virtual_mailbox_maps", "static:inbox/");
+        cf.put("virtual_uid_maps", "static:" + uid);
+        cf.put("virtual_gid_maps", "static:" + gid);
+        cf.put("smtpd_client_restrictions", "");
+        cf.put("smtpd_helo_required", "no");
+        cf.put("smtpd_recipient_restrictions", "permit_mynetworks, reject_unauth_destination");
+        cf.putAll(extraMainCf);
+        PostfixInstance pf = create(cf, List.of("127.0.0.1:" + port + " inet n - n - - smtpd"));
+        Path tls = Files.createDirectories(pf.dir.resolve("tls"));
+        Files.copy(chainPem, tls.resolve("chain.pem"));
+        Files.copy(keyPem, tls.resolve("key.pem"));
+        Files.setPosixFilePermissions(tls.resolve("key.pem"), PosixFilePermissions.fromString("rw-------"));
+        Path mail = Files.createDirectories(pf.dir.resolve("mail"));
+        run(List.of("chown", "postfix:" + gid, mail.toString()));
+        Files.writeString(pf.dir.resolve("main.cf"), "smtpd_tls_cert_file = " + tls.resolve("chain.pem") + "\n"
+                + "smtpd_tls_key_file = " + tls.resolve("key.pem") + "\n"
+                + "virtual_mailbox_base = " + mail + "\n", java.nio.file.StandardOpenOption.APPEND);
+        return pf;
+    }
+
+    /** The messages a {@link #receiver} stored, as Postfix wrote them (LF line ends), oldest first. */
+    public List<String> storedMessages() throws IOException {
+        Path inbox = dir.resolve("mail").resolve("inbox").resolve("new");
+        if (!Files.isDirectory(inbox)) return List.of();
+        try (var files = Files.list(inbox)) {
+            List<Path> sorted = files.sorted().toList();
+            List<String> out = new ArrayList<>();
+            for (Path f : sorted) out.add(Files.readString(f, StandardCharsets.UTF_8));
+            return out;
+        }
+    }
+
+    /** Waits until a maillog line matches {@code pattern}; returns that line. */
+    public Optional<String> awaitLogLine(Pattern pattern, Duration timeout) throws InterruptedException {
+        Instant end = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(end)) {
+            for (String line : maillog().split("\n")) {
+                if (pattern.matcher(line).find()) return Optional.of(line);
+            }
+            Thread.sleep(200);
+        }
+        return Optional.empty();
+    }
+
     public Path directory() {
         return dir;
     }
@@ -180,6 +236,13 @@ public final class PostfixInstance implements AutoCloseable {
                 // best effort: the instance may already be gone
             }
         }
+    }
+
+    private static String output(List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        waitFor(p, String.join(" ", command));
+        return out;
     }
 
     static void run(List<String> command) throws IOException {

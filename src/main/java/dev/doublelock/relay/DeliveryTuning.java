@@ -1,0 +1,33 @@
+package dev.doublelock.relay;
+
+import java.time.Duration;
+
+/**
+ * How hard and how patiently the delivery engine works (the config's {@code delivery} object).
+ *
+ * @param concurrency               most messages delivered at once by this node
+ * @param perDestinationConcurrency most deliveries at once to one recipient domain
+ * @param lease                     how long a claimed message belongs to this node before another node (or
+ *                                  this one after a restart) may take it over; renewed while delivering
+ * @param pollInterval              how often an idle node looks for due messages
+ */
+public record DeliveryTuning(int concurrency, int perDestinationConcurrency, Duration lease, Duration pollInterval) {
+    public static final int DEFAULT_CONCURRENCY = 20;
+    public static final int DEFAULT_PER_DESTINATION = 4;
+    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
+
+    public DeliveryTuning {
+        if (concurrency < 1 || perDestinationConcurrency < 1) {
+            throw new IllegalArgumentException("concurrency and perDestinationConcurrency must be at least 1");
+        }
+        if (lease.isNegative() || lease.isZero() || pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("lease and pollInterval must be positive");
+        }
+    }
+
+    /** 20 messages at once, 4 per domain, 5-minute leases, look for work every 5 s when idle. */
+    public static DeliveryTuning defaults() {
+        return new DeliveryTuning(DEFAULT_CONCURRENCY, DEFAULT_PER_DESTINATION, DEFAULT_LEASE, DEFAULT_POLL_INTERVAL);
+    }
+}
