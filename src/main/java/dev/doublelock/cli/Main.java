@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        // dnsjava logs every bogus DNSSEC answer with a stack trace; findings carry that already
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.xbill") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.xbill", "off");
+        }
         System.exit(run(args));
     }
 
