@@ -17,6 +17,8 @@ public final class DeliveryMetrics {
     private final LongAdder bounced = new LongAdder();
     private final LongAdder dsnsSent = new LongAdder();
     private final LongAdder attempts = new LongAdder();
+    private final LongAdder tlsResumed = new LongAdder();
+    private final LongAdder tlsResumptionRejected = new LongAdder();
     private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> wouldRefuse = new ConcurrentHashMap<>();
     private final LongAdder[] latencyBuckets = new LongAdder[BUCKETS.length];
@@ -51,6 +53,24 @@ public final class DeliveryMetrics {
 
     void wouldRefuse(String code) {
         wouldRefuse.computeIfAbsent(code, k -> new LongAdder()).increment();
+    }
+
+    void sessionResumed() {
+        tlsResumed.increment();
+    }
+
+    void resumptionRejected() {
+        tlsResumptionRejected.increment();
+    }
+
+    /** TLS sessions resumed (and accepted after judging their chain again). */
+    public long tlsResumed() {
+        return tlsResumed.sum();
+    }
+
+    /** Resumed TLS sessions whose chain failed the judgement; each was replaced by a full handshake. */
+    public long tlsResumptionsRejected() {
+        return tlsResumptionRejected.sum();
     }
 
     void attempt(long micros) {
@@ -107,6 +127,10 @@ public final class DeliveryMetrics {
         counter(sb, "doublelock_bounced_recipients_total", "Recipients bounced.", bounced.sum());
         counter(sb, "doublelock_dsn_sent_total", "Delivery status notifications enqueued.", dsnsSent.sum());
         counter(sb, "doublelock_delivery_attempts_total", "Attempts at a next-hop server.", attempts.sum());
+        counter(sb, "doublelock_tls_resumed_total", "TLS sessions resumed and accepted.", tlsResumed.sum());
+        counter(sb, "doublelock_tls_resumption_rejected_total",
+                "Resumed TLS sessions that failed the judgement and were replaced by a full handshake.",
+                tlsResumptionRejected.sum());
         labelled(sb, "doublelock_policy_refusals_total", "Sessions refused by the policy, by finding code.", refusals);
         labelled(sb, "doublelock_policy_would_refuse_total",
                 "TESTING mode: sessions delivered that the policy would have refused, by finding code.", wouldRefuse);

@@ -67,7 +67,7 @@ public final class DeliveryWorker implements AutoCloseable {
         TlsSetup tls = new TlsSetup(options.extraTrustAnchors(), options.jdkTrustAnchors(), clock);
         this.log = options.deliveryLog().map(DeliveryLog::open);
         Router routes = options.mxPort() == 25 ? router : router.withMxPort(options.mxPort());
-        this.runner = new MessageRun(store, routes, options, new HopDelivery(dialer, options.clientOptions(), tls), tls,
+        this.runner = new MessageRun(store, routes, options, new HopDelivery(dialer, options.clientOptions(), tls, metrics), tls,
                 metrics, log, clock,
                 d -> perDestination.computeIfAbsent(d, k -> new Semaphore(options.perDestinationConcurrency())),
                 domainSecurity(routes, options, clock));

@@ -27,13 +27,20 @@ import java.util.function.Function;
  * handshake fails (certificate, protocol or suite), the SAME hop is tried again in plaintext on a new
  * connection — as Postfix {@code may} does after a failed handshake. An unverifiable server thus gets the
  * mail unencrypted rather than encrypted-to-whoever-answers; doublelock has no trust-everything manager.
+ *
+ * <p>TLS sessions are resumed when the cached context for this server and policy has one ({@link TlsSetup}). A
+ * resumed handshake consults no trust manager, so its chain is judged here before MAIL FROM exactly as a full
+ * handshake's would be; if that judgement fails, the session is dropped (with the cached context) and the hop is
+ * tried once more with a full handshake, which then decides as usual.
  */
 final class HopDelivery {
     private final Dialer dialer;
     private final ClientOptions clientOptions;
     private final TlsSetup tls;
+    private final DeliveryMetrics metrics;
 
-    HopDelivery(Dialer dialer, ClientOptions clientOptions, TlsSetup tls) {
+    HopDelivery(Dialer dialer, ClientOptions clientOptions, TlsSetup tls, DeliveryMetrics metrics) {
+        this.metrics = metrics;
         this.dialer = dialer;
         this.clientOptions = clientOptions;
         this.tls = tls;
@@ -55,6 +62,14 @@ final class HopDelivery {
      * @param authentication how the server's chain is authenticated: the Web PKI, or the hop's DANE TLSA records
      */
     HopOutcome attempt(Hop hop, InetSocketAddress address, Stance stance, ChainAuthentication authentication, Mail mail) {
+        return attempt(hop, address, stance, authentication, mail, false);
+    }
+
+    /**
+     * @param fresh true to make a new TLS context (no resumption): after a resumed session failed its judgement
+     */
+    private HopOutcome attempt(Hop hop, InetSocketAddress address, Stance stance, ChainAuthentication authentication,
+                               Mail mail, boolean fresh) {
         String ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
         String endpoint = (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + address.getPort();
         PolicyContext ctx = tls.context();
@@ -65,9 +80,26 @@ final class HopDelivery {
             session = SmtpClientSession.connect(dialer, address, hop.host(), clientOptions);
             session.ehlo();
             TlsSetup.Prepared prepared = tls.prepare(stance.engine(), hop.host(), endpoint, stance.enforcePolicy(),
-                    hop.isAddressLiteral(), authentication);
-            StartTlsOutcome outcome = session.startTls(prepared.config());
+                    hop.isAddressLiteral(), authentication, requirement(stance), fresh);
+            StartTlsOutcome outcome;
+            try (ThreadBoundTrustManager.Binding b = prepared.bind()) {
+                outcome = session.startTls(prepared.config());
+            }
             SessionObservation observation = session.observation();
+            if (outcome.isEstablished() && !prepared.trustManager().consulted()) {
+                // a resumed session: no trust manager saw it, so judge its chain now, before anything is sent
+                try {
+                    prepared.trustManager().judgeResumed(observation.chain(), observation.protocol(),
+                            observation.cipherSuite());
+                    metrics.sessionResumed();
+                } catch (java.security.cert.CertificateException e) {
+                    metrics.resumptionRejected();
+                    tls.forget(prepared);
+                    session.quit();
+                    session = null;
+                    return attempt(hop, address, stance, authentication, mail, true);
+                }
+            }
             findings = SessionJudgement.judge(stance.engine(), ctx, observation, session.handshake(),
                     prepared.trustManager(), prepared.config().cipherSuites().size());
             List<Finding> fails = SessionJudgement.fails(findings);
@@ -114,6 +146,10 @@ final class HopDelivery {
                 session.close();
             }
         }
+    }
+
+    private static String requirement(Stance stance) {
+        return stance.label() + (stance.requireVerified() ? "+verified" : "") + (stance.enforcePolicy() ? "+enforced" : "");
     }
 
     /** A 421 to STARTTLS closes the connection; other refusals leave it usable. */

@@ -40,7 +40,8 @@ import java.util.Optional;
  * </ol>
  * Any failure throws {@link CertificateException}, so the handshake ends with an alert and nothing is sent.
  * JSSE's own endpoint identification is off because step 3 does it here, with a finding instead of a bare
- * exception. One instance per handshake; the recorded results are read after the handshake.
+ * exception. One instance per handshake (a cached context reaches it through {@link ThreadBoundTrustManager});
+ * the recorded results are read after the handshake. A resumed session is judged by {@link #judgeResumed}.
  */
 final class JudgingTrustManager extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager pkix;
@@ -56,6 +57,7 @@ final class JudgingTrustManager extends X509ExtendedTrustManager {
     private volatile DaneResult daneResult;
     private volatile List<Finding> findings = List.of();
     private volatile String rejection;
+    private volatile boolean consulted;
 
     JudgingTrustManager(X509ExtendedTrustManager pkix, PolicyEngine engine, PolicyContext ctx, String referenceName,
                         String endpoint, Optional<String> sni, boolean refuseOnPolicyFail,
@@ -97,7 +99,8 @@ final class JudgingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
-        SSLSession hs = socket instanceof SSLSocket s ? s.getHandshakeSession() : null;
+        consulted = true;
+        Negotiated hs = Negotiated.of(socket instanceof SSLSocket s ? s.getHandshakeSession() : null);
         if (authentication instanceof ChainAuthentication.Dane dane) {
             daneCheck(certs, hs, dane);
             return;
@@ -109,7 +112,8 @@ final class JudgingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] certs, String authType, SSLEngine sslEngine) throws CertificateException {
-        SSLSession hs = sslEngine == null ? null : sslEngine.getHandshakeSession();
+        consulted = true;
+        Negotiated hs = Negotiated.of(sslEngine == null ? null : sslEngine.getHandshakeSession());
         if (authentication instanceof ChainAuthentication.Dane dane) {
             daneCheck(certs, hs, dane);
             return;
@@ -124,27 +128,63 @@ final class JudgingTrustManager extends X509ExtendedTrustManager {
         throw new CertificateException("the relay verifies servers only within a TLS handshake (socket or engine)");
     }
 
-    private void judge(X509Certificate[] certs, SSLSession hs) throws CertificateException {
-        findings = evaluate(certs, hs);
+    private void judge(X509Certificate[] certs, Negotiated n) throws CertificateException {
+        findings = evaluate(certs, n);
         refuseIfPolicyFails();
     }
 
     /** The policy's findings on the session as negotiated so far, with the chain just received. */
-    private List<Finding> evaluate(X509Certificate[] certs, SSLSession hs) {
+    private List<Finding> evaluate(X509Certificate[] certs, Negotiated n) {
         chain = certs == null ? List.of() : List.of(certs);
-        Optional<TlsVersion> protocol = Optional.empty();
-        Optional<String> suite = Optional.empty();
-        if (hs != null) {
+        SessionObservation o = new SessionObservation(referenceName, endpoint, StartTlsOutcome.established(),
+                n.protocol(), n.suite(), Optional.empty(), chain, sni);
+        return engine.evaluate(o, ctx);
+    }
+
+    /** The protocol and suite negotiated so far, as far as known. */
+    private record Negotiated(Optional<TlsVersion> protocol, Optional<String> suite) {
+        static Negotiated of(SSLSession hs) {
+            if (hs == null) {
+                return new Negotiated(Optional.empty(), Optional.empty());
+            }
+            Optional<TlsVersion> protocol;
             try {
                 protocol = Optional.of(TlsVersion.forJavaName(hs.getProtocol()));
             } catch (RuntimeException e) {
                 protocol = Optional.empty();
             }
-            suite = Optional.ofNullable(hs.getCipherSuite()).filter(s -> !s.startsWith("SSL_NULL"));
+            return new Negotiated(protocol, Optional.ofNullable(hs.getCipherSuite()).filter(s -> !s.startsWith("SSL_NULL")));
         }
-        SessionObservation o = new SessionObservation(referenceName, endpoint, StartTlsOutcome.established(), protocol,
-                suite, Optional.empty(), chain, sni);
-        return engine.evaluate(o, ctx);
+    }
+
+    /** True if a handshake called this trust manager (a resumed session does not: its chain was judged before). */
+    boolean consulted() {
+        return consulted;
+    }
+
+    /**
+     * The same decision for a RESUMED session, whose handshake did not consult any trust manager: the chain the
+     * session was established with is judged again now (policy, then DANE or PKIX and name), with the protocol and
+     * suite of the resumed session. Records chain, findings and rejection as a handshake would.
+     *
+     * @throws CertificateException if the session must not be used
+     */
+    void judgeResumed(List<X509Certificate> peerChain, Optional<TlsVersion> protocol, Optional<String> suite)
+            throws CertificateException {
+        X509Certificate[] certs = peerChain.toArray(X509Certificate[]::new);
+        Negotiated n = new Negotiated(protocol, suite);
+        if (certs.length == 0) {
+            rejection = "the resumed session has no server certificate to judge";
+            throw new CertificateException(rejection);
+        }
+        if (authentication instanceof ChainAuthentication.Dane dane) {
+            daneCheck(certs, n, dane);
+            return;
+        }
+        judge(certs, n);
+        // no handshake in progress: PKIX without a socket, with the JDK's default algorithm constraints
+        pkixCheck(() -> pkix.checkServerTrusted(certs, "UNKNOWN"));
+        nameCheck(certs);
     }
 
     private void refuseIfPolicyFails() throws CertificateException {
@@ -157,9 +197,9 @@ final class JudgingTrustManager extends X509ExtendedTrustManager {
     }
 
     /** RFC 7672 §3: TLSA records instead of PKIX; the policy's parameter checks still apply. */
-    private void daneCheck(X509Certificate[] certs, SSLSession hs, ChainAuthentication.Dane dane)
+    private void daneCheck(X509Certificate[] certs, Negotiated negotiated, ChainAuthentication.Dane dane)
             throws CertificateException {
-        List<Finding> evaluated = evaluate(certs, hs);
+        List<Finding> evaluated = evaluate(certs, negotiated);
         DaneResult result = TlsaMatcher.match(dane.records(), chain);
         daneResult = result;
         boolean ee = !(result instanceof DaneResult.Matched m) || !m.needsNameCheck();

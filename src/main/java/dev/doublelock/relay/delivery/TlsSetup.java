@@ -31,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What every outgoing handshake shares: the trust anchors (JDK CA store and/or configured ones, as a PKIX
  * trust manager and as a {@link ChainInspector}), the policy engines by name, and per policy the cipher suites
- * the relay offers. Never changes a JDK security property: the relay offers TLS 1.3 and 1.2 only.
+ * the relay offers, and the cached {@link SSLContext}s whose sessions are resumed ({@link TlsContextCache}).
+ * Never changes a JDK security property: the relay offers TLS 1.3 and 1.2 only.
  */
 final class TlsSetup {
     static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -41,9 +42,11 @@ final class TlsSetup {
     private final Clock clock;
     private final Map<String, PolicyEngine> engines = new ConcurrentHashMap<>();
     private final Map<String, List<String>> allowedSuites = new ConcurrentHashMap<>();
+    private final TlsContextCache contexts;
 
     TlsSetup(Collection<X509Certificate> extraAnchors, boolean jdkAnchors, Clock clock) {
         this.clock = clock;
+        this.contexts = new TlsContextCache(TlsContextCache.DEFAULT_MAX_CONTEXTS, TlsContextCache.DEFAULT_TTL, clock);
         this.inspector = new ChainInspector(extraAnchors, jdkAnchors);
         this.pkix = pkixTrustManager(extraAnchors, jdkAnchors);
     }
@@ -61,24 +64,49 @@ final class TlsSetup {
      * The TLS configuration for one handshake with {@code referenceName}, and the trust manager that will hold
      * what it saw. Under an enforced policy only the suites that policy allows are offered. The SNI is the
      * reference name (for an MX host also the TLSA base domain, RFC 7672 §8.1), none for an address literal.
+     * The {@link SSLContext} is the cached one for everything the trust decision depends on ({@link
+     * TlsContextCache.Key}), so its sessions can be resumed; with {@code fresh} a new one replaces it. The handshake
+     * must run inside {@link Prepared#bind()}.
+     *
+     * @param requirement what else the session is held to (stance, DANE, MTA-STS): part of the cache key
      */
     Prepared prepare(PolicyEngine engine, String referenceName, String endpoint, boolean enforcePolicy,
-                     boolean addressLiteral, ChainAuthentication authentication) {
+                     boolean addressLiteral, ChainAuthentication authentication, String requirement, boolean fresh) {
         Optional<String> sni = addressLiteral ? Optional.empty() : Optional.of(referenceName);
         JudgingTrustManager tm = new JudgingTrustManager(pkix, engine, context(), referenceName, endpoint, sni,
                 enforcePolicy, authentication);
+        TlsContextCache.Key key = new TlsContextCache.Key(engine.policy().name() + "@" + engine.policy().version(),
+                String.valueOf(engine.policy().mode()), requirement, referenceName, endpoint, enforcePolicy,
+                addressLiteral, authentication);
+        if (fresh) {
+            contexts.forget(key);
+        }
+        SSLContext ctx = contexts.get(key, this::newContext);
+        List<String> suites = enforcePolicy ? suitesAllowedBy(engine, ctx) : List.of();
+        return new Prepared(new ClientTlsConfig(ctx, PROTOCOLS, suites, List.of(), sni, false), tm, key);
+    }
+
+    private SSLContext newContext() {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {tm}, null);
-            List<String> suites = enforcePolicy ? suitesAllowedBy(engine, ctx) : List.of();
-            return new Prepared(new ClientTlsConfig(ctx, PROTOCOLS, suites, List.of(), sni, false), tm);
+            ctx.init(null, new TrustManager[] {new ThreadBoundTrustManager(pkix)}, null);
+            return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create a TLS context: " + e.getMessage(), e);
         }
     }
 
-    /** A handshake's configuration and its trust manager. */
-    record Prepared(ClientTlsConfig config, JudgingTrustManager trustManager) {
+    /** Drops the cached context (and its sessions) a {@link Prepared} used: its next handshake is a full one. */
+    void forget(Prepared prepared) {
+        contexts.forget(prepared.key());
+    }
+
+    /** A handshake's configuration, its trust manager, and the cache key of its context. */
+    record Prepared(ClientTlsConfig config, JudgingTrustManager trustManager, TlsContextCache.Key key) {
+        /** Binds this handshake's trust manager to the current thread until closed; run STARTTLS inside. */
+        ThreadBoundTrustManager.Binding bind() {
+            return ThreadBoundTrustManager.bind(trustManager);
+        }
     }
 
     /**

@@ -97,6 +97,30 @@ class DaneDeliveryTest {
     }
 
     @Test
+    void resumedSessionToADaneEeServerIsJudgedByItsTlsaRecordsAgain() throws Exception {
+        CertifiedKey self = DeliveryFixture.selfSigned(MX);
+        server = new CapturingServer(self);
+        MailResolver resolver = signedZone(daneEe(self), false);
+        try (DeliveryWorker w = fx.worker(new Router(Optional.of(resolver), Map.of()),
+                fx.options(PolicyMap.defaults()).withMxPort(server.port()))) {
+            long first = fx.store.enqueue(new Envelope("alice@example.org", List.of("bob@dane.test")),
+                    DeliveryFixture.MESSAGE);
+            w.runOnce();
+            long second = fx.store.enqueue(new Envelope("alice@example.org", List.of("carol@dane.test")),
+                    DeliveryFixture.MESSAGE);
+            w.runOnce();
+
+            // the resumed session carries the self-signed chain: without the TLSA match it would be UNKNOWN_ISSUER
+            assertThat(w.metrics().tlsResumed()).isEqualTo(1);
+            assertThat(w.metrics().tlsResumptionsRejected()).isZero();
+            assertThat(fx.store.find(first).orElseThrow().state()).isEqualTo(State.DELIVERED);
+            assertThat(fx.store.find(second).orElseThrow().state()).isEqualTo(State.DELIVERED);
+            assertThat(fx.onlyAttempt(second).policyVerdict()).startsWith("dane: ");
+            assertThat(fx.onlyAttempt(second).findingCodes()).doesNotContain("UNKNOWN_ISSUER");
+        }
+    }
+
+    @Test
     void daneEeMatchDeliversToASelfSignedServerThatPkixWouldRefuse() throws Exception {
         CertifiedKey self = DeliveryFixture.selfSigned(MX);
         server = new CapturingServer(self);
