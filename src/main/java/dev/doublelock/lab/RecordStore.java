@@ -21,7 +21,7 @@ import java.util.List;
 public final class RecordStore implements AutoCloseable {
     private static final String COLUMNS = "session_id, started_at, ended_at, profile, port, client_address, ehlo_name, "
             + "starttls, tls_protocol, tls_cipher, sni, alert, quit_after_handshake, mail_from, rcpt_to, size, "
-            + "message_id, subject, messages, injected_bytes, close_reason, verdict, body";
+            + "message_id, subject, messages, injected_bytes, close_reason, verdict, body, message_ids";
 
     private final Connection connection;
     private final boolean sqlite;
@@ -68,8 +68,17 @@ public final class RecordStore implements AutoCloseable {
                     + "alert TEXT, quit_after_handshake BOOLEAN, mail_from TEXT, rcpt_to TEXT, size BIGINT, "
                     + "message_id TEXT, subject TEXT, messages INTEGER, injected_bytes INTEGER, close_reason TEXT, "
                     + "verdict TEXT NOT NULL, body " + (sqlite ? "BLOB" : "BYTEA") + ")");
+            addColumnIfMissing(s, "message_ids", "TEXT");
             s.execute("CREATE INDEX IF NOT EXISTS lab_sessions_sender ON lab_sessions (profile, client_address, ehlo_name)");
         }
+    }
+
+    /** Upgrades a lab.db made by an older version in place. */
+    private void addColumnIfMissing(Statement s, String column, String type) throws SQLException {
+        try (ResultSet rs = connection.getMetaData().getColumns(null, null, "lab_sessions", column)) {
+            if (rs.next()) return;
+        }
+        s.execute("ALTER TABLE lab_sessions ADD COLUMN " + column + " " + type);
     }
 
     /** Stores a record; returns it with its database id. */
@@ -100,7 +109,8 @@ public final class RecordStore implements AutoCloseable {
             ps.setInt(i++, r.injectedBytes());
             ps.setString(i++, r.closeReason());
             ps.setString(i++, r.verdict().name());
-            ps.setBytes(i, r.body());
+            ps.setBytes(i++, r.body());
+            ps.setString(i, String.join(" ", r.messageIds()));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 long id = keys.next() ? keys.getLong(1) : -1;
@@ -155,7 +165,11 @@ public final class RecordStore implements AutoCloseable {
                 rcpt == null || rcpt.isEmpty() ? List.of() : Arrays.asList(rcpt.split(",")),
                 rs.getLong("size"), rs.getString("message_id"), rs.getString("subject"), rs.getInt("messages"),
                 rs.getInt("injected_bytes"), rs.getString("close_reason"), Verdict.valueOf(rs.getString("verdict")),
-                rs.getBytes("body"));
+                rs.getBytes("body"), ids(rs.getString("message_ids")));
+    }
+
+    private static List<String> ids(String column) {
+        return column == null || column.isBlank() ? List.of() : Arrays.asList(column.trim().split(" +"));
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.List;
  * @param alert        the TLS alert or failure reason when the handshake failed (e.g. "bad_certificate")
  * @param quitAfterHandshake the client completed the handshake and then left without sending mail
  * @param body         the first message's bytes, capped, only with --keep-bodies (else null)
+ * @param messageIds   the Message-ID of every message of the session, in order ({@code messageId} is the first)
  */
 public record SessionRecord(
         long id,
@@ -35,10 +36,12 @@ public record SessionRecord(
         int injectedBytes,
         String closeReason,
         Verdict verdict,
-        byte[] body) {
+        byte[] body,
+        List<String> messageIds) {
 
     public SessionRecord {
         rcptTo = List.copyOf(rcptTo);
+        messageIds = messageIds == null ? List.of() : List.copyOf(messageIds);
     }
 
     /** A sender is identified by its client address and EHLO name. */
@@ -56,6 +59,6 @@ public record SessionRecord(
     public SessionRecord withIdAndVerdict(long newId, Verdict newVerdict) {
         return new SessionRecord(newId, sessionId, startedAt, endedAt, profile, port, clientAddress, ehloName, startTls,
                 tlsProtocol, tlsCipher, sni, alert, quitAfterHandshake, mailFrom, rcptTo, size, messageId, subject,
-                messages, injectedBytes, closeReason, newVerdict, body);
+                messages, injectedBytes, closeReason, newVerdict, body, messageIds);
     }
 }

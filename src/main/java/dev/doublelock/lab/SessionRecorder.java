@@ -40,6 +40,7 @@ final class SessionRecorder implements SessionHandler {
     private String mailFrom;
     private final List<String> rcptTo = new ArrayList<>();
     private final List<String> transactionRcpts = new ArrayList<>();
+    private final List<String> messageIds = new ArrayList<>();
     private String transactionFrom;
     private long size;
     private String messageId;
@@ -111,7 +112,10 @@ final class SessionRecorder implements SessionHandler {
         rcptTo.addAll(transactionRcpts);
         size += message.content().length;
         MessageHeaders headers = MessageHeaders.of(message.content());
-        messageId = headers.first("Message-ID").orElse(messageId);
+        headers.first("Message-ID").ifPresent(id -> {
+            if (messageIds.size() < 1000) messageIds.add(id.replace(' ', '_'));
+        });
+        if (messageId == null) messageId = headers.first("Message-ID").orElse(null);
         subject = headers.first("Subject").orElse(subject);
         if (keepBodyBytes > 0 && body == null) {
             body = java.util.Arrays.copyOf(message.content(), Math.min(keepBodyBytes, message.content().length));
@@ -135,7 +139,7 @@ final class SessionRecorder implements SessionHandler {
                 profile.profileName(), connection.local().getPort(),
                 connection.remote().getAddress().getHostAddress(), ehloName, startTls, tlsProtocol, tlsCipher, sni, alert,
                 tlsEstablished && messages == 0, mailFrom, rcptTo, size, messageId, subject, messages, injectedBytes,
-                reason.name(), verdict, body);
+                reason.name(), verdict, body, messageIds);
         try {
             listener.accept(store.insert(record));
         } catch (RuntimeException e) {

@@ -71,6 +71,7 @@ class LabRecordingTest {
         assertThat(r.mailFrom()).isEqualTo("a@sender.example");
         assertThat(r.rcptTo()).containsExactly("victim@lab.example");
         assertThat(r.messageId()).isEqualTo("<s1@sender.example>");
+        assertThat(r.messageIds()).containsExactly("<s1@sender.example>");
         assertThat(r.sni()).isEqualTo("localhost");
         assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).startsWith("From: <a@sender.example>").hasSize(64);
     }
@@ -134,6 +135,24 @@ class LabRecordingTest {
         SessionRecord r = awaitRecord(x -> "s5".equals(x.subject()));
         assertThat(r.verdict()).isEqualTo(Verdict.PLAINTEXT_FALLBACK);
         assertThat(r.startTls()).isEqualTo("refused-454");
+    }
+
+    @Test
+    void everyMessageOfASessionIsRecorded() throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient(lab.endpoint(LabProfile.GOOD).address())) {
+            c.reply();
+            c.command("EHLO multi.example");
+            c.command("STARTTLS");
+            c.startTls(TestTls.trusting(lab.pki("localhost").caCertificate()), "localhost", true);
+            c.command("EHLO multi.example");
+            assertThat(c.deliver("a@sender.example", "x@lab.example", message("m1"))).isEqualTo(250);
+            c.command("RSET");
+            assertThat(c.deliver("a@sender.example", "x@lab.example", message("m2"))).isEqualTo(250);
+            c.command("QUIT");
+        }
+        SessionRecord r = awaitRecord(x -> x.ehloName().equals("multi.example"));
+        assertThat(r.messages()).isEqualTo(2);
+        assertThat(r.messageIds()).containsExactly("<m1@sender.example>", "<m2@sender.example>");
     }
 
     @Test

@@ -11,6 +11,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RecordStoreTest {
     @Test
+    void upgradesADatabaseFromBeforeMessageIds(@TempDir Path dir) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("lab.db"));
+             var s = c.createStatement()) {
+            s.execute("CREATE TABLE lab_sessions (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, "
+                    + "started_at TIMESTAMP NOT NULL, ended_at TIMESTAMP NOT NULL, profile TEXT NOT NULL, port INTEGER, "
+                    + "client_address TEXT, ehlo_name TEXT, starttls TEXT, tls_protocol TEXT, tls_cipher TEXT, sni TEXT, "
+                    + "alert TEXT, quit_after_handshake BOOLEAN, mail_from TEXT, rcpt_to TEXT, size BIGINT, "
+                    + "message_id TEXT, subject TEXT, messages INTEGER, injected_bytes INTEGER, close_reason TEXT, "
+                    + "verdict TEXT NOT NULL, body BLOB)");
+        }
+        try (RecordStore store = RecordStore.openDefault(dir)) {
+            store.insert(ReportMailerTest.record("a@b.example", LabProfile.GOOD, Verdict.DELIVERED));
+            assertThat(store.all(0).get(0).messageIds()).containsExactly("<m@x>");
+        }
+    }
+
+    @Test
     void storesAndReadsBackEveryField(@TempDir Path dir) {
         SessionRecord r = ReportMailerTest.record("a@b.example", LabProfile.SHAME, Verdict.DELIVERED_INSECURELY);
         try (RecordStore store = RecordStore.openDefault(dir)) {

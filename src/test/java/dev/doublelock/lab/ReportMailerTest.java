@@ -25,7 +25,7 @@ class ReportMailerTest {
         return new SessionRecord(1, "sid1", Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:00:01Z"),
                 profile.profileName(), 2531, "192.0.2.7", "mta.sender.example", "established", "TLSv1.3",
                 "TLS_AES_128_GCM_SHA256", null, null, false, mailFrom, List.of("x@lab.test"), 100, "<m@x>", "s", 1, 0,
-                "QUIT", verdict, null);
+                "QUIT", verdict, null, List.of("<m@x>"));
     }
 
     @Test

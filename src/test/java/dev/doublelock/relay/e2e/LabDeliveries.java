@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,12 +30,13 @@ record LabDeliveries(Map<String, Integer> deliveries, Map<Verdict, Integer> othe
         Map<String, Integer> byEhlo = new TreeMap<>();
         try (RecordStore records = RecordStore.openDefault(labDataDir)) {
             for (SessionRecord r : records.all(0)) {
-                String id = Submitter.bare(r.messageId());
-                boolean ours = id != null && id.startsWith(prefix);
-                if (ours && r.messages() > 0 && r.verdict() == Verdict.DELIVERED) {
-                    deliveries.merge(id, r.messages(), Integer::sum);
-                    byEhlo.merge(String.valueOf(r.ehloName()), r.messages(), Integer::sum);
-                } else if (ours || r.messages() == 0) {
+                // every message of the session counts (a relay may deliver several over one connection)
+                List<String> ids = r.messageIds().stream().map(Submitter::bare)
+                        .filter(id -> id != null && id.startsWith(prefix)).toList();
+                if (!ids.isEmpty() && r.verdict() == Verdict.DELIVERED) {
+                    for (String id : ids) deliveries.merge(id, 1, Integer::sum);
+                    byEhlo.merge(String.valueOf(r.ehloName()), ids.size(), Integer::sum);
+                } else if (!ids.isEmpty() || r.messages() == 0) {
                     other.merge(r.verdict(), 1, Integer::sum);
                 }
             }
