@@ -216,6 +216,30 @@ public final class SmtpClientSession implements AutoCloseable {
         return new MailTransaction(this, wire, ehlo, options).run(mailFrom, recipients, mailParams, message);
     }
 
+    /**
+     * RSET (RFC 5321 §4.1.1.5): ends any transaction and leaves the session ready for the next {@link #send}. A
+     * relay sending several messages over one connection calls it between them; it also proves the connection is
+     * still alive before the next MAIL FROM.
+     *
+     * @throws SmtpClientException if the server does not answer 250 (the connection is then closed) or the
+     *                             connection is broken
+     * @throws IllegalStateException before {@link #ehlo()}
+     */
+    public void reset() throws SmtpClientException {
+        if (ehlo == null) {
+            throw new IllegalStateException("call ehlo() before reset(): there is no session to reset yet");
+        }
+        Reply reply = exchange(Phase.MAIL, "RSET");
+        if (reply.code() != 250) {
+            throw refused(Phase.MAIL, "RSET", reply);
+        }
+    }
+
+    /** True while the connection is open (no exception, 421, QUIT or close has ended it). */
+    public boolean isOpen() {
+        return wire.isOpen();
+    }
+
     /** Sends QUIT and closes; errors are ignored (the mail is already delivered or not). */
     public void quit() {
         if (wire.isOpen()) {

@@ -73,6 +73,29 @@ class DeliveryTest {
     }
 
     @Test
+    void resetBetweenTransactionsLetsOneSessionCarrySeveralMessages() throws Exception {
+        byte[] first = "Subject: one\r\n\r\nfirst\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] second = "Subject: two\r\n\r\nsecond\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (ServerUnderTest server = ServerUnderTest.plain(); SmtpClientSession s = connect(server)) {
+            assertThatThrownBy(s::reset).isInstanceOf(IllegalStateException.class);
+            s.ehlo();
+            assertThat(s.send("a@example.org", List.of("b@example.net"), Map.of(), first).anyAccepted()).isTrue();
+            s.reset();
+            assertThat(s.isOpen()).isTrue();
+            assertThat(s.send("a@example.org", List.of("c@example.net"), Map.of(), second).anyAccepted()).isTrue();
+            assertThat(server.nextMessage().content()).isEqualTo(first);
+            ReceivedMessage got = server.nextMessage();
+            assertThat(got.content()).isEqualTo(second);
+            assertThat(got.recipients()).extracting(p -> p.toWire()).containsExactly("<c@example.net>");
+            assertThat(s.transcript().entries()).extracting(Transcript.Entry::text).contains("RSET");
+            s.quit();
+            assertThat(s.isOpen()).isFalse();
+            assertThatThrownBy(s::reset).as("a closed session cannot be reset: the caller opens a new one")
+                    .isInstanceOf(SmtpClientException.class);
+        }
+    }
+
+    @Test
     void perRecipientRepliesSeparateAcceptedRejectedAndDeferred() throws Exception {
         byte[] message = "Subject: x\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII);
         try (ServerUnderTest server = ServerUnderTest.plain(); SmtpClientSession s = connect(server)) {
