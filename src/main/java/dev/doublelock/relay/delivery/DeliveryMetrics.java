@@ -19,6 +19,7 @@ public final class DeliveryMetrics {
     private final LongAdder attempts = new LongAdder();
     private final LongAdder tlsResumed = new LongAdder();
     private final LongAdder tlsResumptionRejected = new LongAdder();
+    private final LongAdder sessionsReused = new LongAdder();
     private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> wouldRefuse = new ConcurrentHashMap<>();
     private final LongAdder[] latencyBuckets = new LongAdder[BUCKETS.length];
@@ -61,6 +62,15 @@ public final class DeliveryMetrics {
 
     void resumptionRejected() {
         tlsResumptionRejected.increment();
+    }
+
+    void sessionReused() {
+        sessionsReused.increment();
+    }
+
+    /** Messages sent over an SMTP connection that an earlier message had opened and the policy had judged. */
+    public long sessionsReused() {
+        return sessionsReused.sum();
     }
 
     /** TLS sessions resumed (and accepted after judging their chain again). */
@@ -131,6 +141,9 @@ public final class DeliveryMetrics {
         counter(sb, "doublelock_tls_resumption_rejected_total",
                 "Resumed TLS sessions that failed the judgement and were replaced by a full handshake.",
                 tlsResumptionRejected.sum());
+        counter(sb, "doublelock_connection_reuse_total",
+                "Messages sent over an already open and judged SMTP connection (RSET between transactions).",
+                sessionsReused.sum());
         labelled(sb, "doublelock_policy_refusals_total", "Sessions refused by the policy, by finding code.", refusals);
         labelled(sb, "doublelock_policy_would_refuse_total",
                 "TESTING mode: sessions delivered that the policy would have refused, by finding code.", wouldRefuse);

@@ -134,15 +134,18 @@ public final class DeliveryWorker implements AutoCloseable {
                 break;
             }
             List<Future<?>> futures = new ArrayList<>();
-            int fresh = 0;
+            List<QueuedMessage> todo = new ArrayList<>();
             for (QueuedMessage m : batch) {
                 if (!seen.add(m.id())) {
                     // due again within one call (a lease expired meanwhile): leave it for the next call
                     store.defer(m.id(), clock.instant(), "released: already processed in this run");
                     continue;
                 }
-                fresh++;
-                futures.add(executor.submit(() -> process(m)));
+                todo.add(m);
+            }
+            int fresh = todo.size();
+            for (List<QueuedMessage> group : byDestination(todo)) {
+                futures.add(executor.submit(() -> processGroup(group, m -> { })));
             }
             for (Future<?> f : futures) {
                 try {
@@ -168,23 +171,58 @@ public final class DeliveryWorker implements AutoCloseable {
         int free = 1 + slots.drainPermits();
         List<QueuedMessage> batch = store.claimDue(options.nodeId(), clock.instant(), free, options.lease());
         slots.release(free - batch.size());
-        for (QueuedMessage m : batch) {
-            executor.submit(() -> {
-                try {
-                    process(m);
-                } finally {
-                    slots.release();
-                }
-            });
+        for (List<QueuedMessage> group : byDestination(batch)) {
+            executor.submit(() -> processGroup(group, m -> slots.release()));
         }
         return batch.size();
     }
 
-    private void process(QueuedMessage m) {
+    /**
+     * The batch in groups of messages for the same recipient domains, each to be delivered one after the other so
+     * that they can share SMTP sessions (see {@link SessionPool}; whether two messages really share one is decided
+     * per hop address by the pool's key). Claim order is kept within a group.
+     */
+    static List<List<QueuedMessage>> byDestination(List<QueuedMessage> batch) {
+        Map<String, List<QueuedMessage>> groups = new java.util.LinkedHashMap<>();
+        for (QueuedMessage m : batch) {
+            String key = m.pendingRecipients().stream().map(MessageRun::domainOf).distinct().sorted()
+                    .collect(Collectors.joining(","));
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    /**
+     * Delivers a group in order over a session pool scoped to it, closed (QUIT) at the end; {@code done} runs after
+     * each message whatever happened to it. Every message of the group counts as in flight (its lease is renewed)
+     * until it is finished.
+     */
+    private void processGroup(List<QueuedMessage> group, java.util.function.Consumer<QueuedMessage> done) {
+        group.forEach(m -> inFlight.add(m.id()));
+        int finished = 0;
+        try (SessionPool pool = SessionPool.forBatch(clock)) {
+            for (QueuedMessage m : group) {
+                try {
+                    process(m, pool);
+                } finally {
+                    inFlight.remove(m.id());
+                    finished++;
+                    done.accept(m);
+                }
+            }
+        } finally {
+            for (QueuedMessage m : group.subList(finished, group.size())) {
+                inFlight.remove(m.id());
+                done.accept(m);
+            }
+        }
+    }
+
+    private void process(QueuedMessage m, SessionPool pool) {
         inFlight.add(m.id());
         try {
             byte[] bytes = store.messageBytes(m.id());
-            MessageRun.Result r = runner.run(m, bytes);
+            MessageRun.Result r = runner.run(m, bytes, pool);
             finish(m, bytes, r);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

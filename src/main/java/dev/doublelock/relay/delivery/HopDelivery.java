@@ -62,14 +62,70 @@ final class HopDelivery {
      * @param authentication how the server's chain is authenticated: the Web PKI, or the hop's DANE TLSA records
      */
     HopOutcome attempt(Hop hop, InetSocketAddress address, Stance stance, ChainAuthentication authentication, Mail mail) {
-        return attempt(hop, address, stance, authentication, mail, false);
+        return attempt(hop, address, stance, authentication, mail, SessionPool.none(), null);
+    }
+
+    /**
+     * The same, over a session from {@code pool} when one with {@code key} is open (RSET, then the transaction);
+     * a session this attempt opens and judges is offered to the pool afterwards instead of QUIT. If the pooled
+     * session turns out broken before the server answered anything about this message, a new connection is made
+     * as if there had been no pool.
+     *
+     * @param key what the decision for this message is; null to use no pool
+     */
+    HopOutcome attempt(Hop hop, InetSocketAddress address, Stance stance, ChainAuthentication authentication, Mail mail,
+                       SessionPool pool, SessionPool.Key key) {
+        if (key != null) {
+            Optional<HopOutcome> reused = pool.take(key).flatMap(open -> reuse(open, mail, pool, key));
+            if (reused.isPresent()) {
+                return reused.get();
+            }
+        }
+        return attempt(hop, address, stance, authentication, mail, false, pool, key);
+    }
+
+    /** One more transaction on a judged session; empty if the session broke before the server answered for it. */
+    private Optional<HopOutcome> reuse(SessionPool.OpenSession open, Mail mail, SessionPool pool, SessionPool.Key key) {
+        SmtpClientSession session = open.session();
+        try {
+            session.reset();
+        } catch (SmtpClientException e) {
+            session.close();
+            return Optional.empty();
+        }
+        try {
+            DeliveryResult r = session.send(mail.mailFrom(), mail.recipients(), mail.mailParams(), mail.withTrace(open.used()));
+            metrics.sessionReused();
+            pool.offer(key, open.next());
+            return Optional.of(new HopOutcome.Sent(open.ip(), open.used(), open.findings(), open.wouldRefuse(), r));
+        } catch (SmtpClientException e) {
+            if (!session.isOpen()) {
+                // broken mid-transaction (network, 421, garbage): this message gets a new connection
+                return Optional.empty();
+            }
+            // the server answered (or the message cannot go to this server): this message's outcome
+            metrics.sessionReused();
+            pool.offer(key, open.next());
+            return Optional.of(new HopOutcome.Failed(open.ip(), open.used(), open.findings(), e));
+        }
+    }
+
+    /** Hands the session to the pool, or QUITs it without one; the caller must no longer use or close it. */
+    private static void keep(SmtpClientSession session, SessionPool pool, SessionPool.Key key, String ip, TlsUsed used,
+                         List<Finding> findings, boolean wouldRefuse) {
+        if (key == null) {
+            session.quit();
+        } else {
+            pool.offer(key, new SessionPool.OpenSession(session, ip, used, findings, wouldRefuse,
+                    pool.clock().instant(), 1));
+        }
     }
 
     /**
      * @param fresh true to make a new TLS context (no resumption): after a resumed session failed its judgement
      */
     private HopOutcome attempt(Hop hop, InetSocketAddress address, Stance stance, ChainAuthentication authentication,
-                               Mail mail, boolean fresh) {
+                               Mail mail, boolean fresh, SessionPool pool, SessionPool.Key key) {
         String ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
         String endpoint = (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + address.getPort();
         PolicyContext ctx = tls.context();
@@ -97,7 +153,7 @@ final class HopDelivery {
                     tls.forget(prepared);
                     session.quit();
                     session = null;
-                    return attempt(hop, address, stance, authentication, mail, true);
+                    return attempt(hop, address, stance, authentication, mail, true, pool, key);
                 }
             }
             findings = SessionJudgement.judge(stance.engine(), ctx, observation, session.handshake(),
@@ -116,8 +172,10 @@ final class HopDelivery {
                             + "but " + hop.host() + " does not advertise it");
                 }
                 DeliveryResult r = session.send(mail.mailFrom(), mail.recipients(), mail.mailParams(), mail.withTrace(used));
-                session.quit();
-                return new HopOutcome.Sent(ip, used, findings, stance.testing() && !fails.isEmpty(), r);
+                boolean wouldRefuse = stance.testing() && !fails.isEmpty();
+                keep(session, pool, key, ip, used, findings, wouldRefuse);
+                session = null;
+                return new HopOutcome.Sent(ip, used, findings, wouldRefuse, r);
             }
             if (stance.requireVerified()) {
                 session.quit();
@@ -129,7 +187,8 @@ final class HopDelivery {
             if (outcome.status() != Status.HANDSHAKE_FAILED && session.ehloResult().isPresent() && isOpen(outcome)) {
                 used = outcome.status() == Status.NOT_OFFERED ? TlsUsed.NONE : TlsUsed.FALLBACK;
                 DeliveryResult r = session.send(mail.mailFrom(), mail.recipients(), mail.mailParams(), mail.withTrace(used));
-                session.quit();
+                keep(session, pool, key, ip, used, findings, wouldRefuse);
+                session = null;
                 return new HopOutcome.Sent(ip, used, findings, wouldRefuse, r);
             }
             session.close();
@@ -137,7 +196,8 @@ final class HopDelivery {
             session.ehlo();
             used = TlsUsed.FALLBACK;
             DeliveryResult r = session.send(mail.mailFrom(), mail.recipients(), mail.mailParams(), mail.withTrace(used));
-            session.quit();
+            keep(session, pool, key, ip, used, findings, wouldRefuse);
+            session = null;
             return new HopOutcome.Sent(ip, used, findings, wouldRefuse, r);
         } catch (SmtpClientException e) {
             return new HopOutcome.Failed(ip, used, findings, e);
@@ -148,7 +208,7 @@ final class HopDelivery {
         }
     }
 
-    private static String requirement(Stance stance) {
+    static String requirement(Stance stance) {
         return stance.label() + (stance.requireVerified() ? "+verified" : "") + (stance.enforcePolicy() ? "+enforced" : "");
     }
 

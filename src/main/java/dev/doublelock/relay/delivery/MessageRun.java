@@ -63,6 +63,14 @@ final class MessageRun {
     }
 
     Result run(QueuedMessage m, byte[] bytes) throws InterruptedException {
+        return run(m, bytes, SessionPool.none());
+    }
+
+    /**
+     * @param pool judged sessions of earlier messages of this batch, used when this message's decision for a hop
+     *             address is identical, and offered this message's sessions for the next ones
+     */
+    Result run(QueuedMessage m, byte[] bytes, SessionPool pool) throws InterruptedException {
         Map<String, List<String>> byDomain = new LinkedHashMap<>();
         for (String r : m.pendingRecipients()) {
             byDomain.computeIfAbsent(domainOf(r), k -> new java.util.ArrayList<>()).add(r);
@@ -72,7 +80,7 @@ final class MessageRun {
             Semaphore limit = destinationLimit.apply(e.getKey());
             limit.acquire();
             try {
-                deliverDomain(m, bytes, e.getKey(), e.getValue(), result);
+                deliverDomain(m, bytes, e.getKey(), e.getValue(), result, pool);
             } finally {
                 limit.release();
             }
@@ -80,7 +88,8 @@ final class MessageRun {
         return result;
     }
 
-    private void deliverDomain(QueuedMessage m, byte[] bytes, String domain, List<String> recipients, Result result) {
+    private void deliverDomain(QueuedMessage m, byte[] bytes, String domain, List<String> recipients, Result result,
+                               SessionPool pool) {
         String policyName = options.policies().policyFor(domain);
         PolicyEngine engine = tls.engine(policyName);
         boolean requireTls = m.envelope().params().containsKey("REQUIRETLS");
@@ -123,7 +132,11 @@ final class MessageRun {
                         used -> ReceivedHeader.of(options.ehloName(), m, used, clock.instant()));
                 Instant started = clock.instant();
                 long t0 = System.nanoTime();
-                HopOutcome outcome = req.annotate(hops.attempt(hop, address, hopStance, req.authentication(), mail));
+                SessionPool.Key key = new SessionPool.Key(hop, address, policyName, HopDelivery.requirement(hopStance)
+                        + (hopStance.requireTls() ? "+requiretls" : "") + (hopStance.testing() ? "+testing" : ""),
+                        req.label(policyName), req.authentication());
+                HopOutcome outcome = req.annotate(hops.attempt(hop, address, hopStance, req.authentication(), mail,
+                        pool, key));
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 record(m, domain, hop, address, hopStance, policyName, req, outcome, started, took);
                 boolean done = apply(outcome, hop, remaining, hopStance, req, result);
