@@ -38,6 +38,9 @@ import java.util.stream.Collectors;
  * <p>Never loses a message: state changes happen only after the remote server answered; a message whose
  * node dies or shuts down mid-delivery stays DELIVERING until its lease expires and is then taken over.
  * Leases of messages in flight are renewed in the background.
+ *
+ * <p>A claim batch is split into groups by recipient domains; each group is delivered in order over a
+ * {@link SessionPool} of its own, so messages with the same delivery decision share one judged SMTP session.
  */
 public final class DeliveryWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);

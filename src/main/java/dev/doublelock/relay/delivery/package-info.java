@@ -14,6 +14,11 @@
  * {@code TLS-Required: No} waives the local policy's refusals and the domain's DANE/MTA-STS policies. Each
  * attempt records which mechanism decided ("dane", "mta-sts", or the local policy's name).
  *
+ * <p>Messages of one claim batch for the same recipient domains are delivered one after the other and share an
+ * SMTP connection when their decision for a hop address is identical ({@link
+ * dev.doublelock.relay.delivery.SessionPool}): the session is judged once, before the first MAIL FROM; the next
+ * messages follow after RSET, each recording the session's TLS details and findings as its own attempt.
+ *
  * <p>Entry point: {@link dev.doublelock.relay.delivery.DeliveryWorker}. Level 3: uses queue, smtp.client,
  * policy, tls, dns, finding; never config, cli, web or lab.
  */
