@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# bench/relay.sh: the relay under load, beside Postfix, in the same run (issue 4, performance).
+#
+# One receiver: the lab's `good` profile (TLS, certificate from the lab CA, records every delivered session
+# in lab.db). Two relays in front of it, each routing bench.test to that receiver and each refusing any
+# session that is not verified TLS:
+#   - doublelock relay: relay listener, policy bsi enforce, policy.trust = lab CA, SQLite queue
+#     (WAL, synchronous=FULL: every message is on disk before the 250);
+#   - Postfix (Debian package): smtpd from 127.0.0.0/8, transport bench.test -> smtp:[127.0.0.1]:GOOD,
+#     smtp_tls_security_level = secure (its queue files are fsynced before the 250, as always).
+# Both listeners offer STARTTLS with the lab's `good` certificate, so the load is identical: CONCURRENCY
+# senders doing EHLO/STARTTLS/EHLO/MAIL/RCPT/DATA/QUIT for SECONDS, one message per session, first to one
+# relay, then (after it has delivered everything) to the other.
+#
+# Prints per relay: messages/s accepted, accept latency p50/p99 (MAIL FROM to the 250 after the end of data),
+# messages/s delivered = accepted messages / (last arrival at the lab - first accept), and the ratios.
+# Target: doublelock >= Postfix in throughput, accept p99 < 50 ms.
+#
+# Loopback only. Needs root (Postfix instance), the postfix and sqlite3 packages.
+# Usage: bench/relay.sh [SECONDS] [CONCURRENCY]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-20}
+CONCURRENCY=${2:-50}
+DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-300}
+LAB_BASE=27200          # the lab's good profile listens on the base port
+DL_PORT=27300           # doublelock relay listener
+PF_PORT=27301           # Postfix smtpd
+DL_NAME=doublelock-relay.bench
+PF_NAME=postfix-relay.bench
+
+[ "$(id -u)" = 0 ] || { echo "bench/relay.sh: run as root (it starts a private Postfix instance)" >&2; exit 2; }
+command -v postfix >/dev/null || { echo "bench/relay.sh: needs the postfix package" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "bench/relay.sh: needs sqlite3 (apt-get install -y sqlite3)" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/doublelock-bench-relay.XXXXXX)
+chmod 755 "$work"
+lab_pid=""
+relay_pid=""
+cleanup() {
+  [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null || true
+  [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null && wait "$lab_pid" 2>/dev/null || true
+  [ -f "$work/pf/main.cf" ] && postfix -c "$work/pf" stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+await_line() { # FILE TEXT: wait up to 60 s for TEXT in FILE
+  for _ in $(seq 1 120); do grep -q "$2" "$1" && return 0; sleep 0.5; done
+  echo "bench/relay.sh: no '$2' in $1:" >&2; cat "$1" >&2; exit 1
+}
+
+[ -f target/doublelock.jar ] || mvn -q -B -DskipTests package
+
+# --- the receiver: the lab's good profile
+./doublelock lab --base-port $LAB_BASE --web-port -1 --data "$work/lab" > "$work/lab.out" 2>&1 &
+lab_pid=$!
+await_line "$work/lab.out" "recording sessions"
+./doublelock lab certs --data "$work/lab" --out "$work/certs" >/dev/null
+ca="$work/certs/ca.pem"
+
+# --- doublelock relay
+cat > "$work/relay.json" <<JSON
+{
+  "dataDir": "$work/relay",
+  "hostName": "$DL_NAME",
+  "submission": { "listen": "off" },
+  "relay": { "listen": "127.0.0.1:$DL_PORT", "allowedNetworks": ["127.0.0.0/8"] },
+  "tls": { "certificate": "$work/certs/good.chain.pem", "key": "$work/certs/good.key.pem" },
+  "metrics": { "listen": "off" },
+  "limits": { "maxConnections": $((CONCURRENCY + 50)) },
+  "policy": { "default": "bsi", "mode": "enforce", "trust": ["$ca"] },
+  "routes": { "bench.test": ["[127.0.0.1]:$LAB_BASE"] }
+}
+JSON
+./doublelock relay --config "$work/relay.json" > "$work/relay.out" 2>&1 &
+relay_pid=$!
+
+# --- Postfix relay (private instance)
+pf="$work/pf"; mkdir -p "$pf/queue" "$pf/data"; chown postfix "$pf/data"
+sed 's/^smtp      inet/#smtp      inet/' /etc/postfix/master.cf > "$pf/master.cf"
+echo "127.0.0.1:$PF_PORT inet n - n - - smtpd" >> "$pf/master.cf"
+cat > "$pf/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $pf/queue
+data_directory = $pf/data
+mail_owner = postfix
+setgid_group = postdrop
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = $PF_NAME
+mydestination =
+mynetworks = 127.0.0.0/8
+relay_domains = bench.test
+transport_maps = inline:{ bench.test=smtp:[127.0.0.1]:$LAB_BASE }
+alias_maps =
+alias_database =
+maillog_file = $pf/maillog
+maillog_file_prefixes = /tmp
+smtpd_tls_security_level = may
+smtpd_tls_chain_files = $work/certs/good.key.pem, $work/certs/good.chain.pem
+smtpd_relay_restrictions = permit_mynetworks, reject
+smtp_tls_security_level = secure
+smtp_tls_CAfile = $ca
+smtp_tls_secure_cert_match = localhost
+smtp_tls_session_cache_database = btree:$pf/data/smtp_scache
+default_process_limit = $((CONCURRENCY + 50))
+smtpd_client_connection_count_limit = 0
+smtpd_client_connection_rate_limit = 0
+smtpd_client_message_rate_limit = 0
+CF
+postfix -c "$pf" start >/dev/null
+
+await_line "$work/relay.out" "stop with Ctrl-C"
+sleep 1
+
+delivered() { # EHLO_NAME -> "messages last_ended_at_ms" for sessions from that relay that delivered mail
+  sqlite3 "$work/lab/lab.db" \
+    "SELECT COALESCE(SUM(messages),0), COALESCE(MAX(ended_at),0) FROM lab_sessions WHERE ehlo_name='$1' AND messages > 0"
+}
+
+# run LABEL PORT EHLO_NAME: load, then wait for every accepted message at the lab; prints one result line
+run() {
+  local label=$1 port=$2 ehlo=$3 line accepted first
+  line=$(./doublelock bench-smtp --port "$port" --trust "$ca" --to sink@bench.test --concurrency "$CONCURRENCY" \
+    --seconds "$SECONDS_PER_RUN" --accept-latency --label "$label" || true)
+  echo "$line" >&2
+  accepted=$(sed -nE 's/.*; ([0-9]+) messages = .*/\1/p' <<< "$line")
+  first=$(sed -nE 's/.*first accept at ([0-9]+) ms.*/\1/p' <<< "$line")
+  [ -n "$accepted" ] && [ "$accepted" -gt 0 ] || { echo "bench/relay.sh: $label accepted nothing" >&2; exit 1; }
+  local waited=0 got last
+  while :; do
+    read -r got last < <(delivered "$ehlo" | tr '|' ' ')
+    [ "$got" -ge "$accepted" ] && break
+    if [ "$waited" -ge $((DRAIN_TIMEOUT * 5)) ]; then
+      echo "bench/relay.sh: $label delivered only $got of $accepted within ${DRAIN_TIMEOUT}s after the load" >&2
+      break
+    fi
+    sleep 0.2; waited=$((waited + 1))
+  done
+  local rate p50 p99
+  rate=$(sed -nE 's/.* = ([0-9.]+) messages\/s.*/\1/p' <<< "$line")
+  p50=$(sed -nE 's/.*accept p50 ([0-9.]+) ms.*/\1/p' <<< "$line")
+  p99=$(sed -nE 's/.*accept p99 ([0-9.]+) ms.*/\1/p' <<< "$line")
+  awk -v l="$label" -v a="$accepted" -v g="$got" -v f="$first" -v t="$last" -v r="$rate" -v p50="$p50" -v p99="$p99" \
+    'BEGIN { s = (t - f) / 1000; printf "%s|%d|%d|%.1f|%.1f|%.1f|%.1f|%.1f\n", l, a, g, r, g / s, s, p50, p99 }'
+}
+
+echo "== $CONCURRENCY concurrent senders, ${SECONDS_PER_RUN}s per relay, one message per STARTTLS session;"
+echo "   relays deliver to the lab's good profile over verified TLS (doublelock: bsi enforce; Postfix: secure)"
+dl=$(run "doublelock relay" $DL_PORT $DL_NAME)
+pf_result=$(run "Postfix $(postconf -d -h mail_version)" $PF_PORT $PF_NAME)
+
+printf "%-20s %9s %9s %12s %13s %9s %10s %10s\n" relay accepted delivered "accepted/s" "delivered/s" "drain s" "acc p50" "acc p99"
+for r in "$dl" "$pf_result"; do
+  IFS='|' read -r l a g ra rd s p50 p99 <<< "$r"
+  printf "%-20s %9d %9d %12.1f %13.1f %9.1f %7.1f ms %7.1f ms\n" "$l" "$a" "$g" "$ra" "$rd" "$s" "$p50" "$p99"
+done
+IFS='|' read -r _ _ _ dra drd _ _ dp99 <<< "$dl"
+IFS='|' read -r _ _ _ pra prd _ _ pp99 <<< "$pf_result"
+awk -v dra="$dra" -v drd="$drd" -v pra="$pra" -v prd="$prd" -v p99="$dp99" -v pp99="$pp99" 'BEGIN {
+  printf "ratio doublelock/Postfix: accepted %.2fx, delivered %.2fx (target >= 1.00x); accept p99 %.1f ms vs %.1f ms (target < 50 ms)\n",
+    dra / pra, drd / prd, p99, pp99 }'
