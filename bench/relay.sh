@@ -16,6 +16,7 @@
 # messages/s delivered = accepted messages / (last arrival at the lab - first accept), and the ratios.
 # Target: doublelock >= Postfix in throughput, accept p99 < 50 ms.
 #
+# RELAY_JAVA_OPTS: extra JVM options for the doublelock relay only (e.g. a JFR recording).
 # Loopback only. Needs root (Postfix instance), the postfix and sqlite3 packages.
 # Usage: bench/relay.sh [SECONDS] [CONCURRENCY]
 set -euo pipefail
@@ -23,6 +24,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-20}
 CONCURRENCY=${2:-50}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-300}
+WARMUP_SECONDS=${WARMUP_SECONDS:-5}  # unmeasured load first (JIT, process pools), delivered before the measured run
 LAB_BASE=27200          # the lab's good profile listens on the base port
 DL_PORT=27300           # doublelock relay listener
 PF_PORT=27301           # Postfix smtpd
@@ -74,7 +76,7 @@ cat > "$work/relay.json" <<JSON
   "routes": { "bench.test": ["[127.0.0.1]:$LAB_BASE"] }
 }
 JSON
-./doublelock relay --config "$work/relay.json" > "$work/relay.out" 2>&1 &
+DOUBLELOCK_JAVA_OPTS="${RELAY_JAVA_OPTS:-}" ./doublelock relay --config "$work/relay.json" > "$work/relay.out" 2>&1 &
 relay_pid=$!
 
 # --- Postfix relay (private instance)
@@ -115,50 +117,87 @@ postfix -c "$pf" start >/dev/null
 await_line "$work/relay.out" "stop with Ctrl-C"
 sleep 1
 
-delivered() { # EHLO_NAME -> "messages last_ended_at_ms" for sessions from that relay that delivered mail
-  sqlite3 "$work/lab/lab.db" \
-    "SELECT COALESCE(SUM(messages),0), COALESCE(MAX(ended_at),0) FROM lab_sessions WHERE ehlo_name='$1' AND messages > 0"
+delivered() { # EHLO_NAME AFTER_ID -> "messages last_ended_at_ms connections" for that relay's sessions with mail
+  sqlite3 "$work/lab/lab.db" "SELECT COALESCE(SUM(messages),0), COALESCE(MAX(ended_at),0), COUNT(*)
+    FROM lab_sessions WHERE ehlo_name='$1' AND messages > 0 AND id > $2"
+}
+last_id() { sqlite3 "$work/lab/lab.db" "SELECT COALESCE(MAX(id),0) FROM lab_sessions"; }
+
+load() { # LABEL PORT SECONDS: prints bench-smtp's line
+  ./doublelock bench-smtp --port "$2" --trust "$ca" --to sink@bench.test --concurrency "$CONCURRENCY" \
+    --seconds "$3" --accept-latency --label "$1" || true
 }
 
-# run LABEL PORT EHLO_NAME: load, then wait for every accepted message at the lab; prints one result line
-run() {
-  local label=$1 port=$2 ehlo=$3 line accepted first
-  line=$(./doublelock bench-smtp --port "$port" --trust "$ca" --to sink@bench.test --concurrency "$CONCURRENCY" \
-    --seconds "$SECONDS_PER_RUN" --accept-latency --label "$label" || true)
-  echo "$line" >&2
-  accepted=$(sed -nE 's/.*; ([0-9]+) messages = .*/\1/p' <<< "$line")
-  first=$(sed -nE 's/.*first accept at ([0-9]+) ms.*/\1/p' <<< "$line")
-  [ -n "$accepted" ] && [ "$accepted" -gt 0 ] || { echo "bench/relay.sh: $label accepted nothing" >&2; exit 1; }
-  local waited=0 got last
+await_delivered() { # LABEL EHLO_NAME AFTER_ID COUNT: waits; prints "messages last_ended_at_ms connections"
+  local waited=0 got last conns
   while :; do
-    read -r got last < <(delivered "$ehlo" | tr '|' ' ')
-    [ "$got" -ge "$accepted" ] && break
+    read -r got last conns < <(delivered "$2" "$3" | tr '|' ' ')
+    [ "$got" -ge "$4" ] && break
     if [ "$waited" -ge $((DRAIN_TIMEOUT * 5)) ]; then
-      echo "bench/relay.sh: $label delivered only $got of $accepted within ${DRAIN_TIMEOUT}s after the load" >&2
+      echo "bench/relay.sh: $1 delivered only $got of $4 within ${DRAIN_TIMEOUT}s after the load" >&2
       break
     fi
     sleep 0.2; waited=$((waited + 1))
   done
+  echo "$got $last $conns"
+}
+
+cpu_ticks() { # PID: CPU ticks of PID and its live children, plus its reaped children
+  local pid=$1 total=0 p f
+  for p in "$pid" $(pgrep -P "$pid"); do
+    f=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null) || continue
+    if [ "$p" = "$pid" ]; then total=$((total + $(awk '{ print $12 + $13 + $14 + $15 }' <<< "$f")))
+    else total=$((total + $(awk '{ print $12 + $13 }' <<< "$f"))); fi
+  done
+  echo "$total"
+}
+tck=$(getconf CLK_TCK)
+
+# run LABEL PORT EHLO_NAME PID: load, then wait for every accepted message at the lab; prints one result line
+run() {
+  local label=$1 port=$2 ehlo=$3 pid=$4 line accepted first cpu0 cpu1 base got last conns
+  if [ "$WARMUP_SECONDS" -gt 0 ]; then
+    base=$(last_id)
+    line=$(load "$label (warm-up)" "$port" "$WARMUP_SECONDS")
+    echo "$line" >&2
+    accepted=$(sed -nE 's/.*; ([0-9]+) messages = .*/\1/p' <<< "$line")
+    await_delivered "$label (warm-up)" "$ehlo" "$base" "${accepted:-0}" >/dev/null
+  fi
+  base=$(last_id)
+  cpu0=$(cpu_ticks "$pid")
+  line=$(load "$label" "$port" "$SECONDS_PER_RUN")
+  echo "$line" >&2
+  accepted=$(sed -nE 's/.*; ([0-9]+) messages = .*/\1/p' <<< "$line")
+  first=$(sed -nE 's/.*first accept at ([0-9]+) ms.*/\1/p' <<< "$line")
+  [ -n "$accepted" ] && [ "$accepted" -gt 0 ] || { echo "bench/relay.sh: $label accepted nothing" >&2; exit 1; }
+  read -r got last conns < <(await_delivered "$label" "$ehlo" "$base" "$accepted")
+  cpu1=$(cpu_ticks "$pid")
   local rate p50 p99
   rate=$(sed -nE 's/.* = ([0-9.]+) messages\/s.*/\1/p' <<< "$line")
   p50=$(sed -nE 's/.*accept p50 ([0-9.]+) ms.*/\1/p' <<< "$line")
   p99=$(sed -nE 's/.*accept p99 ([0-9.]+) ms.*/\1/p' <<< "$line")
-  awk -v l="$label" -v a="$accepted" -v g="$got" -v f="$first" -v t="$last" -v r="$rate" -v p50="$p50" -v p99="$p99" \
-    'BEGIN { s = (t - f) / 1000; printf "%s|%d|%d|%.1f|%.1f|%.1f|%.1f|%.1f\n", l, a, g, r, g / s, s, p50, p99 }'
+  awk -v l="$label" -v a="$accepted" -v g="$got" -v f="$first" -v t="$last" -v r="$rate" -v p50="$p50" -v p99="$p99" -v c="$conns" \
+    -v cpu="$(( (cpu1 - cpu0) * 1000 / tck ))" \
+    'BEGIN { s = (t - f) / 1000; printf "%s|%d|%d|%.1f|%.1f|%.1f|%.1f|%.1f|%d|%.1f\n", l, a, g, r, g / s, s, p50, p99, c, cpu / g }'
 }
 
 echo "== $CONCURRENCY concurrent senders, ${SECONDS_PER_RUN}s per relay, one message per STARTTLS session;"
 echo "   relays deliver to the lab's good profile over verified TLS (doublelock: bsi enforce; Postfix: secure)"
-dl=$(run "doublelock relay" $DL_PORT $DL_NAME)
-pf_result=$(run "Postfix $(postconf -d -h mail_version)" $PF_PORT $PF_NAME)
+echo "   (load average before: $(cut -d" " -f1-3 /proc/loadavg); nproc $(nproc); figures are only comparable within one run)"
+dl=$(run "doublelock relay" $DL_PORT $DL_NAME "$relay_pid")
+pf_result=$(run "Postfix $(postconf -d -h mail_version)" $PF_PORT $PF_NAME "$(tr -d ' ' < "$pf/queue/pid/master.pid")")
 
-printf "%-20s %9s %9s %12s %13s %9s %10s %10s\n" relay accepted delivered "accepted/s" "delivered/s" "drain s" "acc p50" "acc p99"
+printf "%-20s %9s %9s %12s %13s %9s %10s %10s %12s %12s\n" relay accepted delivered "accepted/s" "delivered/s" "drain s" \
+  "acc p50" "acc p99" "connections" "CPU/msg"
 for r in "$dl" "$pf_result"; do
-  IFS='|' read -r l a g ra rd s p50 p99 <<< "$r"
-  printf "%-20s %9d %9d %12.1f %13.1f %9.1f %7.1f ms %7.1f ms\n" "$l" "$a" "$g" "$ra" "$rd" "$s" "$p50" "$p99"
+  IFS='|' read -r l a g ra rd s p50 p99 c cpu <<< "$r"
+  printf "%-20s %9d %9d %12.1f %13.1f %9.1f %7.1f ms %7.1f ms %12d %9.1f ms\n" "$l" "$a" "$g" "$ra" "$rd" "$s" "$p50" \
+    "$p99" "$c" "$cpu"
 done
-IFS='|' read -r _ _ _ dra drd _ _ dp99 <<< "$dl"
-IFS='|' read -r _ _ _ pra prd _ _ pp99 <<< "$pf_result"
+echo "(drain s = first accept to last arrival at the receiver; connections = TLS sessions the relay opened to the"
+echo " receiver; CPU/msg = CPU time of the relay's processes (JVM; Postfix master and its children) per delivered message)"
+IFS="|" read -r _ _ _ dra drd _ _ dp99 _ <<< "$dl"
+IFS="|" read -r _ _ _ pra prd _ _ pp99 _ <<< "$pf_result"
 awk -v dra="$dra" -v drd="$drd" -v pra="$pra" -v prd="$prd" -v p99="$dp99" -v pp99="$pp99" 'BEGIN {
   printf "ratio doublelock/Postfix: accepted %.2fx, delivered %.2fx (target >= 1.00x); accept p99 %.1f ms vs %.1f ms (target < 50 ms)\n",
     dra / pra, drd / prd, p99, pp99 }'
