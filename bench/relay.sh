@@ -5,26 +5,32 @@
 # in lab.db). Two relays in front of it, each routing bench.test to that receiver and each refusing any
 # session that is not verified TLS:
 #   - doublelock relay: relay listener, policy bsi enforce, policy.trust = lab CA, SQLite queue
-#     (WAL, synchronous=FULL: every message is on disk before the 250);
+#     (WAL, synchronous=FULL: every message is on disk before the 250), delivery.perDestination =
+#     DL_DELIVERY_CONCURRENCY (default 20, like Postfix's default_destination_concurrency_limit);
 #   - Postfix (Debian package): smtpd from 127.0.0.0/8, transport bench.test -> smtp:[127.0.0.1]:GOOD,
 #     smtp_tls_security_level = secure (its queue files are fsynced before the 250, as always).
 # Both listeners offer STARTTLS with the lab's `good` certificate, so the load is identical: CONCURRENCY
 # senders doing EHLO/STARTTLS/EHLO/MAIL/RCPT/DATA/QUIT for SECONDS, one message per session, first to one
-# relay, then (after it has delivered everything) to the other.
+# relay, then (after it has delivered everything) to the other; each relay gets WARMUP_SECONDS of unmeasured load
+# first. With ROUNDS > 1 the pair is repeated, alternating which relay goes first.
 #
 # Prints per relay: messages/s accepted, accept latency p50/p99 (MAIL FROM to the 250 after the end of data),
-# messages/s delivered = accepted messages / (last arrival at the lab - first accept), and the ratios.
+# messages/s delivered = accepted messages / (last arrival at the lab - first accept), the connections each relay
+# opened to the receiver, the relay's CPU time per message, and the ratios.
 # Target: doublelock >= Postfix in throughput, accept p99 < 50 ms.
 #
 # RELAY_JAVA_OPTS: extra JVM options for the doublelock relay only (e.g. a JFR recording).
 # Loopback only. Needs root (Postfix instance), the postfix and sqlite3 packages.
-# Usage: bench/relay.sh [SECONDS] [CONCURRENCY]
+# Usage: [ROUNDS=N] [WARMUP_SECONDS=S] [DL_DELIVERY_CONCURRENCY=C] bench/relay.sh [SECONDS] [CONCURRENCY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-20}
 CONCURRENCY=${2:-50}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-300}
-WARMUP_SECONDS=${WARMUP_SECONDS:-5}  # unmeasured load first (JIT, process pools), delivered before the measured run
+ROUNDS=${ROUNDS:-1}                  # >1: repeat, alternating which relay goes first (this machine is noisy)
+WARMUP_SECONDS=${WARMUP_SECONDS:-10}
+# doublelock's outgoing concurrency to the one destination; 20 = Postfix's default_destination_concurrency_limit
+DL_DELIVERY_CONCURRENCY=${DL_DELIVERY_CONCURRENCY:-20}  # unmeasured load first (JIT, process pools), delivered before the measured run
 LAB_BASE=27200          # the lab's good profile listens on the base port
 DL_PORT=27300           # doublelock relay listener
 PF_PORT=27301           # Postfix smtpd
@@ -73,7 +79,8 @@ cat > "$work/relay.json" <<JSON
   "metrics": { "listen": "off" },
   "limits": { "maxConnections": $((CONCURRENCY + 50)) },
   "policy": { "default": "bsi", "mode": "enforce", "trust": ["$ca"] },
-  "routes": { "bench.test": ["[127.0.0.1]:$LAB_BASE"] }
+  "routes": { "bench.test": ["[127.0.0.1]:$LAB_BASE"] },
+  "delivery": { "concurrency": $DL_DELIVERY_CONCURRENCY, "perDestination": $DL_DELIVERY_CONCURRENCY }
 }
 JSON
 DOUBLELOCK_JAVA_OPTS="${RELAY_JAVA_OPTS:-}" ./doublelock relay --config "$work/relay.json" > "$work/relay.out" 2>&1 &
@@ -184,20 +191,39 @@ run() {
 echo "== $CONCURRENCY concurrent senders, ${SECONDS_PER_RUN}s per relay, one message per STARTTLS session;"
 echo "   relays deliver to the lab's good profile over verified TLS (doublelock: bsi enforce; Postfix: secure)"
 echo "   (load average before: $(cut -d" " -f1-3 /proc/loadavg); nproc $(nproc); figures are only comparable within one run)"
-dl=$(run "doublelock relay" $DL_PORT $DL_NAME "$relay_pid")
-pf_result=$(run "Postfix $(postconf -d -h mail_version)" $PF_PORT $PF_NAME "$(tr -d ' ' < "$pf/queue/pid/master.pid")")
+pf_pid=$(tr -d ' ' < "$pf/queue/pid/master.pid")
+pf_label="Postfix $(postconf -d -h mail_version)"
+row() { # RESULT [ROUND]
+  local l a g ra rd s p50 p99 c cpu
+  IFS='|' read -r l a g ra rd s p50 p99 c cpu <<< "$1"
+  printf "%-20s %9d %9d %12.1f %13.1f %9.1f %7.1f ms %7.1f ms %12d %9.1f ms\n" "$l$2" "$a" "$g" "$ra" "$rd" "$s" "$p50" \
+    "$p99" "$c" "$cpu"
+}
+results=()
+for round in $(seq 1 "$ROUNDS"); do
+  # alternate the order so neither relay always runs while the machine is busier
+  if [ $((round % 2)) = 1 ]; then
+    dl=$(run "doublelock relay" $DL_PORT $DL_NAME "$relay_pid")
+    pf_result=$(run "$pf_label" $PF_PORT $PF_NAME "$pf_pid")
+  else
+    pf_result=$(run "$pf_label" $PF_PORT $PF_NAME "$pf_pid")
+    dl=$(run "doublelock relay" $DL_PORT $DL_NAME "$relay_pid")
+  fi
+  results+=("$dl" "$pf_result")
+  WARMUP_SECONDS=0
+done
 
 printf "%-20s %9s %9s %12s %13s %9s %10s %10s %12s %12s\n" relay accepted delivered "accepted/s" "delivered/s" "drain s" \
   "acc p50" "acc p99" "connections" "CPU/msg"
-for r in "$dl" "$pf_result"; do
-  IFS='|' read -r l a g ra rd s p50 p99 c cpu <<< "$r"
-  printf "%-20s %9d %9d %12.1f %13.1f %9.1f %7.1f ms %7.1f ms %12d %9.1f ms\n" "$l" "$a" "$g" "$ra" "$rd" "$s" "$p50" \
-    "$p99" "$c" "$cpu"
+for ((k = 0; k < ${#results[@]}; k++)); do
+  if [ "$ROUNDS" -gt 1 ]; then row "${results[$k]}" " #$((k / 2 + 1))"; else row "${results[$k]}"; fi
 done
 echo "(drain s = first accept to last arrival at the receiver; connections = TLS sessions the relay opened to the"
 echo " receiver; CPU/msg = CPU time of the relay's processes (JVM; Postfix master and its children) per delivered message)"
-IFS="|" read -r _ _ _ dra drd _ _ dp99 _ <<< "$dl"
-IFS="|" read -r _ _ _ pra prd _ _ pp99 _ <<< "$pf_result"
-awk -v dra="$dra" -v drd="$drd" -v pra="$pra" -v prd="$prd" -v p99="$dp99" -v pp99="$pp99" 'BEGIN {
-  printf "ratio doublelock/Postfix: accepted %.2fx, delivered %.2fx (target >= 1.00x); accept p99 %.1f ms vs %.1f ms (target < 50 ms)\n",
-    dra / pra, drd / prd, p99, pp99 }'
+for ((k = 0; k < ${#results[@]}; k += 2)); do
+  IFS="|" read -r _ _ _ dra drd _ _ dp99 _ <<< "${results[$k]}"
+  IFS="|" read -r _ _ _ pra prd _ _ pp99 _ <<< "${results[$((k + 1))]}"
+  awk -v dra="$dra" -v drd="$drd" -v pra="$pra" -v prd="$prd" -v p99="$dp99" -v pp99="$pp99" -v r="$([ "$ROUNDS" -gt 1 ] && echo " #$((k / 2 + 1))")" 'BEGIN {
+    printf "ratio doublelock/Postfix%s: accepted %.2fx, delivered %.2fx (target >= 1.00x); accept p99 %.1f ms vs %.1f ms (target < 50 ms)\n",
+      r, dra / pra, drd / prd, p99, pp99 }'
+done

@@ -49,7 +49,7 @@ public final class RelayConfig {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     private static final Set<String> TOP = Set.of("dataDir", "hostName", "queue", "submission", "relay", "users", "tls",
-            "metrics", "limits", "authFailureDelayMillis", "policy", "routes");
+            "metrics", "limits", "authFailureDelayMillis", "policy", "routes", "delivery");
 
     private RelayConfig() {
     }
@@ -186,7 +186,11 @@ public final class RelayConfig {
             }
             trust.add(path);
         }
-        return new DeliverySettings(def, mode, domains, routes, trust);
+        ConfigNode d = top.object("delivery", Set.of("concurrency", "perDestination"));
+        int concurrency = d.number("concurrency", 1, 10_000).orElse((long) DeliverySettings.DEFAULT_CONCURRENCY).intValue();
+        int perDestination = d.number("perDestination", 1, 10_000)
+                .orElse((long) DeliverySettings.DEFAULT_PER_DESTINATION).intValue();
+        return new DeliverySettings(def, mode, domains, routes, trust, concurrency, perDestination);
     }
 
     private static Set<String> routeKeys(ConfigNode top) {

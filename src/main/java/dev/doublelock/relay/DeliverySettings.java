@@ -16,10 +16,17 @@ import java.util.TreeMap;
  * @param routes         recipient domain → next hops ({@code host}, {@code host:port},
  *                       {@code [ip]:port}) used instead of the domain's MX records
  * @param trustFiles     PEM files of CAs trusted for outgoing sessions in addition to the JDK's store
+ * @param concurrency    most messages delivered at once
+ * @param perDestination most deliveries at once to one recipient domain (like Postfix's
+ *                       {@code default_destination_concurrency_limit})
  */
 public record DeliverySettings(String defaultPolicy, String mode, Map<String, String> domainPolicies,
-                               Map<String, List<String>> routes, List<java.nio.file.Path> trustFiles) {
+                               Map<String, List<String>> routes, List<java.nio.file.Path> trustFiles,
+                               int concurrency, int perDestination) {
     public static final Set<String> MODES = Set.of("enforce", "testing");
+    /** The defaults of {@code delivery.concurrency} and {@code delivery.perDestination}. */
+    public static final int DEFAULT_CONCURRENCY = 20;
+    public static final int DEFAULT_PER_DESTINATION = 4;
 
     public DeliverySettings {
         Objects.requireNonNull(defaultPolicy, "defaultPolicy");
@@ -31,6 +38,14 @@ public record DeliverySettings(String defaultPolicy, String mode, Map<String, St
         routes.forEach((k, v) -> r.put(k, List.copyOf(v)));
         routes = Map.copyOf(r);
         trustFiles = List.copyOf(trustFiles);
+        if (concurrency < 1 || perDestination < 1) {
+            throw new IllegalArgumentException("concurrency and perDestination must be at least 1");
+        }
+    }
+
+    public DeliverySettings(String defaultPolicy, String mode, Map<String, String> domainPolicies,
+                            Map<String, List<String>> routes, List<java.nio.file.Path> trustFiles) {
+        this(defaultPolicy, mode, domainPolicies, routes, trustFiles, DEFAULT_CONCURRENCY, DEFAULT_PER_DESTINATION);
     }
 
     public DeliverySettings(String defaultPolicy, String mode, Map<String, String> domainPolicies,

@@ -30,6 +30,7 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
         DeliveryOptions delivery = DeliveryOptions.defaults(options.hostName())
                 .withPolicies(policies)
                 .withTrust(anchors, true)
+                .withConcurrency(settings.concurrency(), settings.perDestination())
                 .withDeliveryLog(Optional.of(options.dataDir().resolve("delivery.log")))
                 .withPostmasterAddress("postmaster@" + options.hostName());
         Router router = new Router(Optional.of(DnsjavaResolver.builder().build()), settings.routes());

@@ -31,6 +31,8 @@ class RelayConfigTest {
         assertThat(o.allowedNetworks().allows(InetAddress.getByName("192.0.2.1"))).isFalse();
         assertThat(o.delivery().defaultPolicy()).isEqualTo("bsi");
         assertThat(o.delivery().mode()).isEqualTo("enforce");
+        assertThat(o.delivery().concurrency()).isEqualTo(20);
+        assertThat(o.delivery().perDestination()).isEqualTo(4);
         assertThat(o.users().isEmpty()).isTrue();
         assertThat(o.tlsCertificate()).isEmpty();
     }
@@ -51,7 +53,7 @@ class RelayConfigTest {
                  "metrics": {"listen": "off"}, "limits": {"maxMessageBytes": 1048576, "maxRecipients": 50,
                  "maxConnections": 20, "idleTimeoutSeconds": 60, "maxErrors": 5}, "authFailureDelayMillis": 2000,
                  "policy": {"default": "opportunistic", "mode": "testing", "domains": {"example.org": "bsi-strict"}},
-                 "routes": {"example.net": ["[192.0.2.25]:25"]}}
+                 "routes": {"example.net": ["[192.0.2.25]:25"]}, "delivery": {"concurrency": 100, "perDestination": 20}}
                 """, "t.json");
         assertThat(o.hostName()).isEqualTo("relay.example.org");
         assertThat(o.queueLocation()).isEqualTo("jdbc:postgresql://db:5432/q");
@@ -65,6 +67,8 @@ class RelayConfigTest {
         assertThat(o.delivery().mode()).isEqualTo("testing");
         assertThat(o.delivery().domainPolicies()).containsEntry("example.org", "bsi-strict");
         assertThat(o.delivery().routes().get("example.net")).containsExactly("[192.0.2.25]:25");
+        assertThat(o.delivery().concurrency()).isEqualTo(100);
+        assertThat(o.delivery().perDestination()).isEqualTo(20);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -86,6 +90,8 @@ class RelayConfigTest {
             {"tls": {"certificate": "/nonexistent.pem"}}              | tls.key              | give both
             {"limits": {"maxConnections": 0}}                         | limits.maxConnections | whole number from 1
             {"hostName": "two words"}                                 | hostName             | no spaces
+            {"delivery": {"perDestination": 0}}                       | delivery.perDestination | whole number from 1
+            {"delivery": {"concurency": 5}}                           | delivery.concurency  | known keys here
             """)
     void errorsNameTheFileTheKeyAndTheFix(String json, String key, String fix) {
         assertThatThrownBy(() -> RelayConfig.parse(json, "relay.json"))
