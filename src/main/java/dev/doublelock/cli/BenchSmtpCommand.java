@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code doublelock bench-smtp}: a load generator for bench/ scripts. N concurrent senders each run
@@ -40,8 +41,17 @@ final class BenchSmtpCommand implements Callable<Integer> {
     int port;
     @Option(names = "--name", defaultValue = "localhost", description = "Name the certificate must match.")
     String name;
-    @Option(names = "--trust", required = true, description = "PEM CA to trust.")
+    @Option(names = "--trust", description = "PEM CA to trust (required unless --plain).")
     Path trust;
+    @Option(names = "--plain", description = "No STARTTLS: plaintext sessions.")
+    boolean plain;
+    @Option(names = "--to", defaultValue = "sink@lab.test", description = "Envelope recipient.")
+    String to;
+    @Option(names = "--messages-per-session", defaultValue = "1", description = "Transactions per session.")
+    int messagesPerSession;
+    @Option(names = "--accept-latency",
+            description = "Also print messages, messages/s and accept latency (MAIL FROM to the 250 after DATA) percentiles.")
+    boolean acceptLatency;
     @Option(names = "--concurrency", defaultValue = "200")
     int concurrency;
     @Option(names = "--seconds", defaultValue = "20")
@@ -55,12 +65,21 @@ final class BenchSmtpCommand implements Callable<Integer> {
             System.err.println("bench-smtp only talks to loopback addresses");
             return 2;
         }
-        SSLContext ctx = trusting(Pem.readCertificates(trust));
-        ClientTlsConfig tls = ClientTlsConfig.verifying(ctx, name);
-        byte[] message = ("From: <bench@sender.test>\r\nTo: <sink@lab.test>\r\nSubject: bench\r\n\r\n"
+        if (!plain && trust == null) {
+            System.err.println("bench-smtp: give --trust CA.pem (to verify the STARTTLS certificate) or --plain");
+            return 2;
+        }
+        if (messagesPerSession < 1 || concurrency < 1 || seconds < 1) {
+            System.err.println("bench-smtp: --messages-per-session, --concurrency and --seconds must be at least 1");
+            return 2;
+        }
+        ClientTlsConfig tls = plain ? null : ClientTlsConfig.verifying(trusting(Pem.readCertificates(trust)), name);
+        byte[] message = ("From: <bench@sender.test>\r\nTo: <" + to + ">\r\nSubject: bench\r\n\r\n"
                 + ("x".repeat(76) + "\r\n").repeat(26)).getBytes(StandardCharsets.US_ASCII);
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> accepts = new ConcurrentLinkedQueue<>();
+        AtomicLong firstAcceptMillis = new AtomicLong();
         AtomicInteger failures = new AtomicInteger();
         AtomicInteger firstErrors = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
@@ -72,10 +91,17 @@ final class BenchSmtpCommand implements Callable<Integer> {
                     try (SmtpClientSession s = SmtpClientSession.connect(Dialer.direct(), new InetSocketAddress(host, port),
                             name, ClientOptions.defaults("bench.sender.test"))) {
                         s.ehlo();
-                        StartTlsOutcome o = s.startTls(tls);
-                        if (!o.isEstablished()) throw new IllegalStateException("STARTTLS: " + o);
-                        DeliveryResult r = s.send("bench@sender.test", List.of("sink@lab.test"), Map.of(), message);
-                        if (!r.anyAccepted()) throw new IllegalStateException("not accepted: " + r);
+                        if (tls != null) {
+                            StartTlsOutcome o = s.startTls(tls);
+                            if (!o.isEstablished()) throw new IllegalStateException("STARTTLS: " + o);
+                        }
+                        for (int m = 0; m < messagesPerSession; m++) {
+                            long a0 = System.nanoTime();
+                            DeliveryResult r = s.send("bench@sender.test", List.of(to), Map.of(), message);
+                            if (!r.anyAccepted()) throw new IllegalStateException("not accepted: " + r);
+                            accepts.add(System.nanoTime() - a0);
+                            firstAcceptMillis.compareAndSet(0, System.currentTimeMillis());
+                        }
                         s.quit();
                         latencies.add(System.nanoTime() - t0);
                     } catch (Exception e) {
@@ -89,8 +115,16 @@ final class BenchSmtpCommand implements Callable<Integer> {
         double elapsed = (System.nanoTime() - started) / 1e9;
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        System.out.printf("%s: %d sessions in %.1f s = %.1f sessions/s; p50 %.1f ms, p99 %.1f ms; %d failed%n", label,
-                sorted.size(), elapsed, sorted.size() / elapsed, pct(sorted, 50), pct(sorted, 99), failures.get());
+        String line = String.format("%s: %d sessions in %.1f s = %.1f sessions/s; p50 %.1f ms, p99 %.1f ms; %d failed",
+                label, sorted.size(), elapsed, sorted.size() / elapsed, pct(sorted, 50), pct(sorted, 99), failures.get());
+        if (acceptLatency) {
+            List<Long> accepted = new ArrayList<>(accepts);
+            Collections.sort(accepted);
+            line += String.format("; %d messages = %.1f messages/s; accept p50 %.1f ms, accept p99 %.1f ms",
+                    accepted.size(), accepted.size() / elapsed, pct(accepted, 50), pct(accepted, 99));
+            line += "; first accept at " + firstAcceptMillis.get() + " ms since the epoch";
+        }
+        System.out.println(line);
         return failures.get() > sorted.size() / 100 ? 1 : 0;
     }
 

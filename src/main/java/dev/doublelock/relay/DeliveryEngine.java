@@ -12,6 +12,10 @@ public interface DeliveryEngine extends AutoCloseable {
     @Override
     void close();
 
+    /** Mail was queued: look for due messages now rather than at the next poll. Default: nothing. */
+    default void wake() {
+    }
+
     /** Delivery metrics in Prometheus text format (may be empty). */
     String prometheusText();
 

@@ -44,6 +44,11 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
             }
 
             @Override
+            public void wake() {
+                worker.wake();
+            }
+
+            @Override
             public void close() {
                 worker.close();
             }

@@ -34,7 +34,7 @@ public final class Relay implements AutoCloseable {
     private final List<SmtpServer> listeners = new ArrayList<>();
     private SmtpServer submission;
     private SmtpServer relay;
-    private DeliveryEngine engine = DeliveryEngine.QUEUE_ONLY;
+    private volatile DeliveryEngine engine = DeliveryEngine.QUEUE_ONLY;
     private MetricsEndpoint metrics;
 
     private Relay(QueueStore store) {
@@ -71,10 +71,12 @@ public final class Relay implements AutoCloseable {
         IntakeOptions intake = IntakeOptions.defaults(options.hostName()).withUsers(options.users())
                 .withAllowedNetworks(options.allowedNetworks()).withAuthFailureDelay(options.authFailureDelay());
         if (options.submission().isPresent()) {
-            submission = listen(options, options.submission().get(), tls, new Intake(store, intake, ListenerRole.SUBMISSION, counters));
+            submission = listen(options, options.submission().get(), tls, new Intake(store, intake, ListenerRole.SUBMISSION, counters,
+                    () -> engine.wake()));
         }
         if (options.relay().isPresent()) {
-            relay = listen(options, options.relay().get(), tls, new Intake(store, intake, ListenerRole.RELAY, counters));
+            relay = listen(options, options.relay().get(), tls, new Intake(store, intake, ListenerRole.RELAY, counters,
+                    () -> engine.wake()));
         }
     }
 

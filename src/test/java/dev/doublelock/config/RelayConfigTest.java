@@ -31,6 +31,8 @@ class RelayConfigTest {
         assertThat(o.allowedNetworks().allows(InetAddress.getByName("192.0.2.1"))).isFalse();
         assertThat(o.delivery().defaultPolicy()).isEqualTo("bsi");
         assertThat(o.delivery().mode()).isEqualTo("enforce");
+        assertThat(o.delivery().tuning().concurrency()).isEqualTo(20);
+        assertThat(o.delivery().tuning().perDestinationConcurrency()).isEqualTo(4);
         assertThat(o.users().isEmpty()).isTrue();
         assertThat(o.tlsCertificate()).isEmpty();
     }
@@ -93,6 +95,8 @@ class RelayConfigTest {
             {"tls": {"certificate": "/nonexistent.pem"}}              | tls.key              | give both
             {"limits": {"maxConnections": 0}}                         | limits.maxConnections | whole number from 1
             {"hostName": "two words"}                                 | hostName             | no spaces
+            {"delivery": {"perDestinationConcurrency": 0}}            | delivery.perDestinationConcurrency | whole number from 1
+            {"delivery": {"concurency": 5}}                           | delivery.concurency  | known keys here
             """)
     void errorsNameTheFileTheKeyAndTheFix(String json, String key, String fix) {
         assertThatThrownBy(() -> RelayConfig.parse(json, "relay.json"))

@@ -23,17 +23,25 @@ public final class Intake implements SessionHandlerFactory {
     private final IntakeOptions options;
     private final ListenerRole role;
     private final IntakeCounters counters;
+    private final Runnable onQueued;
 
     public Intake(QueueStore store, IntakeOptions options, ListenerRole role, IntakeCounters counters) {
+        this(store, options, role, counters, () -> { });
+    }
+
+    /** @param onQueued run after each message is durably queued, before the 250 (e.g. to wake the delivery loop) */
+    public Intake(QueueStore store, IntakeOptions options, ListenerRole role, IntakeCounters counters,
+                  Runnable onQueued) {
         this.store = Objects.requireNonNull(store, "store");
         this.options = Objects.requireNonNull(options, "options");
         this.role = Objects.requireNonNull(role, "role");
         this.counters = Objects.requireNonNull(counters, "counters");
+        this.onQueued = Objects.requireNonNull(onQueued, "onQueued");
     }
 
     @Override
     public SessionHandler open(ConnectionInfo info) {
-        return new IntakeSession(info, role, options, store, counters);
+        return new IntakeSession(info, role, options, store, counters, onQueued);
     }
 
     public ListenerRole role() {

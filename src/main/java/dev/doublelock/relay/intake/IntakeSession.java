@@ -34,17 +34,20 @@ final class IntakeSession implements SessionHandler {
     private final IntakeOptions options;
     private final QueueStore store;
     private final IntakeCounters counters;
+    private final Runnable onQueued;
     private Optional<TlsHandshakeResult.Established> tls = Optional.empty();
     private Optional<String> user = Optional.empty();
     private SaslExchange sasl;
     private boolean inTransaction;
 
-    IntakeSession(ConnectionInfo info, ListenerRole role, IntakeOptions options, QueueStore store, IntakeCounters counters) {
+    IntakeSession(ConnectionInfo info, ListenerRole role, IntakeOptions options, QueueStore store, IntakeCounters counters,
+                  Runnable onQueued) {
         this.info = info;
         this.role = role;
         this.options = options;
         this.store = store;
         this.counters = counters;
+        this.onQueued = onQueued;
     }
 
     @Override
@@ -169,6 +172,11 @@ final class IntakeSession implements SessionHandler {
             return Replies.LOCAL_ERROR;
         }
         counters.accepted.incrementAndGet();
+        try {
+            onQueued.run();
+        } catch (RuntimeException e) {
+            LOG.warn("message {} is queued; notifying the delivery side failed: {}", id, e.toString());
+        }
         return Replies.OK_QUEUED(Long.toString(id));
     }
 

@@ -63,15 +63,18 @@ class LocalDeliveryTest {
     }
 
     DeliveryWorker worker() {
-        DeliveryOptions o = DeliveryOptions.defaults("relay.test").withTrust(List.of(ca.leaf()), false)
+        Router router = Router.staticOnly(Map.of("example.net", List.of("localhost:" + server.port())));
+        return new DeliveryWorker(store, router, options(), Dialer.direct(), clock);
+    }
+
+    DeliveryOptions options() {
+        return DeliveryOptions.defaults("relay.test").withTrust(List.of(ca.leaf()), false)
                 .withSchedule(RetrySchedule.defaults().withSteps(List.of(Duration.ofMinutes(1)), Duration.ofMinutes(1))
                         .withJitter(0).withGiveUpAfter(Duration.ofMinutes(10)).withDelayNoticeAfter(Duration.ofMinutes(5))
                         .withRandom(new Random(1)))
                 .withDeliveryLog(Optional.of(dir.resolve("delivery.jsonl")))
                 .withClientOptions(dev.doublelock.smtp.client.ClientOptions.defaults("relay.test")
                         .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10)));
-        Router router = Router.staticOnly(Map.of("example.net", List.of("localhost:" + server.port())));
-        return new DeliveryWorker(store, router, o, Dialer.direct(), clock);
     }
 
     @Test
@@ -102,6 +105,30 @@ class LocalDeliveryTest {
         assertThat(j.get("outcome").asText()).isEqualTo("delivered");
         assertThat(j.get("queue_id").asLong()).isEqualTo(id);
         assertThat(j.get("mode").asText()).isEqualTo("enforce");
+    }
+
+    @Test
+    @Timeout(60)
+    void wakeLetsTheIdleLoopDeliverNewMailWithoutWaitingForItsPollInterval() throws Exception {
+        long first = store.enqueue(new Envelope("alice@example.org", List.of("bob@example.net")), MESSAGE);
+        DeliveryWorker w = new DeliveryWorker(store, Router.staticOnly(Map.of("example.net",
+                List.of("localhost:" + server.port()))), options().withPollInterval(Duration.ofHours(1)),
+                Dialer.direct(), clock);
+        try (w) {
+            w.start();
+            awaitDelivered(first);
+            // the loop found nothing more and now waits up to an hour, unless woken
+            long second = store.enqueue(new Envelope("alice@example.org", List.of("carol@example.net")), MESSAGE);
+            w.wake();
+            awaitDelivered(second);
+        }
+        assertThat(server.messages).hasSize(2);
+    }
+
+    private void awaitDelivered(long id) throws InterruptedException {
+        while (store.find(id).orElseThrow().state() != State.DELIVERED) {
+            Thread.sleep(20);
+        }
     }
 
     @Test

@@ -25,6 +25,8 @@ final class IntakeFixture implements AutoCloseable {
     final QueueStore store;
     final IntakeCounters counters = new IntakeCounters();
     final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    /** How often the intake said "queued" to the delivery side (the relay wakes its delivery loop with it). */
+    final java.util.concurrent.atomic.AtomicInteger queuedNotices = new java.util.concurrent.atomic.AtomicInteger();
     final SmtpServer submission;
     final SmtpServer relay;
 
@@ -40,9 +42,11 @@ final class IntakeFixture implements AutoCloseable {
                 .withSleeper(sleeps::add);
         StartTlsSupport tls = new StartTlsSupport.Offered(ServerTls.upgrader(ServerTls.context(KEY)));
         submission = SmtpServer.builder().hostName("relay.test").startTls(tls)
-                .handlerFactory(new Intake(store, options, ListenerRole.SUBMISSION, counters)).build().start();
+                .handlerFactory(new Intake(store, options, ListenerRole.SUBMISSION, counters,
+                        queuedNotices::incrementAndGet)).build().start();
         relay = SmtpServer.builder().hostName("relay.test").startTls(tls)
-                .handlerFactory(new Intake(store, options, ListenerRole.RELAY, counters)).build().start();
+                .handlerFactory(new Intake(store, options, ListenerRole.RELAY, counters,
+                        queuedNotices::incrementAndGet)).build().start();
     }
 
     static SSLContext clientTls() throws Exception {

@@ -51,6 +51,7 @@ class IntakeTest {
             String afterHeader = stored.substring(stored.indexOf("\r\n", stored.indexOf(";\r\n\t") + 3) + 2);
             assertThat(afterHeader).isEqualTo(MESSAGE);
             assertThat(f.counters.accepted()).isEqualTo(1);
+            assertThat(f.queuedNotices).as("the delivery side is told once").hasValue(1);
         }
     }
 
@@ -75,6 +76,7 @@ class IntakeTest {
                 assertThat(done.enhancedStatus()).isEqualTo("4.3.0");
                 assertThat(f.counters.storeFailures()).isEqualTo(1);
                 assertThat(f.counters.accepted()).isZero();
+                assertThat(f.queuedNotices).as("nothing queued, nothing to wake").hasValue(0);
                 assertThat(c.command("NOOP").code()).as("the session goes on").isEqualTo(250);
             }
         }
