@@ -196,7 +196,7 @@ pf_label="Postfix $(postconf -d -h mail_version)"
 row() { # RESULT [ROUND]
   local l a g ra rd s p50 p99 c cpu
   IFS='|' read -r l a g ra rd s p50 p99 c cpu <<< "$1"
-  printf "%-20s %9d %9d %12.1f %13.1f %9.1f %7.1f ms %7.1f ms %12d %9.1f ms\n" "$l$2" "$a" "$g" "$ra" "$rd" "$s" "$p50" \
+  printf "%-20s %9d %9d %12.1f %13.1f %9.1f %7.1f ms %7.1f ms %12d %9.1f ms\n" "$l${2:-}" "$a" "$g" "$ra" "$rd" "$s" "$p50" \
     "$p99" "$c" "$cpu"
 }
 results=()
