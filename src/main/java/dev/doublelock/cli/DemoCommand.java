@@ -28,9 +28,7 @@ import dev.doublelock.tls.probe.TlsProber;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (LabChild lab = LabChild.start(dir.resolve("lab"))) {
             Path ca = dir.resolve("lab-ca.pem");
             Files.copy(dir.resolve("lab").resolve("pki").resolve("ca.pem"), ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            progress("lab: " + lab.ports.size() + " endpoints on 127.0.0.1 (its own JVM); checking each with the checker ...");
+            progress("lab: " + lab.ports().size() + " endpoints on 127.0.0.1 (its own JVM); checking each with the checker ...");
             Map<LabProfile, List<String>> checks = check(lab, ca, policy);
             progress("relay: sending one message to each profile through the relay (policy " + policy.name() + ") ...");
             Map<LabProfile, Attempt> attempts = relay(lab, ca, dir.resolve("relay"));
@@ -115,7 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (ExecutorService pool = Executors.newFixedThreadPool(4, Thread.ofVirtual().factory())) {
             Map<LabProfile, Future<CheckReport>> futures = new EnumMap<>(LabProfile.class);
             for (LabProfile p : LabProfile.values()) {
-                futures.put(p, pool.submit(() -> runner.check(Target.parse("127.0.0.1:" + lab.port(p)))));
+                futures.put(p, pool.submit(() -> runner.check(Target.parse("127.0.0.1:" + lab.port(p.profileName())))));
             }
             for (var e : futures.entrySet()) {
                 CheckReport report = e.getValue().get(3, TimeUnit.MINUTES);
@@ -133,7 +131,7 @@ public final class DemoCommand implements Callable<Integer> {
         StringBuilder routes = new StringBuilder();
         for (LabProfile p : LabProfile.values()) {
             if (routes.length() > 0) routes.append(", ");
-            routes.append('"').append(domain(p)).append("\": [\"[127.0.0.1]:").append(lab.port(p)).append("\"]");
+            routes.append('"').append(domain(p)).append("\": [\"[127.0.0.1]:").append(lab.port(p.profileName())).append("\"]");
         }
         String config = "{ \"dataDir\": " + quote(relayDir.toString()) + ", \"hostName\": \"localhost\","
                 + " \"submission\": {\"listen\": \"off\"}, \"relay\": {\"listen\": \"127.0.0.1:0\"},"
@@ -243,60 +241,6 @@ public final class DemoCommand implements Callable<Integer> {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // best effort: a temporary directory
-        }
-    }
-
-    /** The lab in a child JVM (same classpath): the demo's own JVM never relaxes the JDK's limits. */
-    static final class LabChild implements AutoCloseable {
-        final Process process;
-        final Map<String, Integer> ports;
-
-        private LabChild(Process process, Map<String, Integer> ports) {
-            this.process = process;
-            this.ports = ports;
-        }
-
-        static LabChild start(Path dataDir) throws IOException {
-            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "lab", "--base-port", "0", "--web-port", "-1", "--data", dataDir.toString())
-                    .redirectErrorStream(true).start();
-            Map<String, Integer> ports = new LinkedHashMap<>();
-            List<String> said = new ArrayList<>();
-            BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            String line;
-            while (System.nanoTime() < deadline && (line = in.readLine()) != null) {
-                said.add(line);
-                String[] cols = line.trim().split("\\s+");
-                if (cols.length >= 2 && cols[0].matches("\\d+")) ports.put(cols[1], Integer.parseInt(cols[0]));
-                if (line.startsWith("recording sessions")) {
-                    Thread.ofVirtual().start(() -> drain(in));
-                    return new LabChild(p, ports);
-                }
-            }
-            p.destroyForcibly();
-            throw new IOException("the lab did not start:\n" + String.join("\n", said));
-        }
-
-        int port(LabProfile p) {
-            return ports.get(p.profileName());
-        }
-
-        private static void drain(BufferedReader in) {
-            try {
-                while (in.readLine() != null) {
-                    // discard: the lab logs to its own stdout
-                }
-            } catch (IOException ignored) {
-                // the lab ended
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
         }
     }
 }

@@ -1,0 +1,99 @@
+package dev.doublelock.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The lab in a child JVM on the same classpath, on free loopback ports. The lab relaxes the JDK's
+ * legacy-algorithm limits in its own process; running it as a child keeps the caller's JVM (the demo's relay,
+ * or a test's) exactly as in production. The ports come from the table the lab prints.
+ */
+public final class LabChild implements AutoCloseable {
+    private static final int MAX_OUTPUT_LINES = 10_000;
+
+    private final Process process;
+    private final Map<String, Integer> ports;
+    private final List<String> output;
+
+    private LabChild(Process process, Map<String, Integer> ports, List<String> output) {
+        this.process = process;
+        this.ports = Map.copyOf(ports);
+        this.output = output;
+    }
+
+    /** Starts {@code doublelock lab --base-port 0 --web-port -1 --data DIR} and waits (up to 2 min) for its table. */
+    public static LabChild start(Path dataDir) throws IOException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(),
+                "lab", "--base-port", "0", "--web-port", "-1", "--data", dataDir.toString())
+                .redirectErrorStream(true).start();
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        List<String> said = new ArrayList<>();
+        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        String line;
+        while (System.nanoTime() < deadline && (line = in.readLine()) != null) {
+            said.add(line);
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length >= 2 && cols[0].matches("\\d+")) ports.put(cols[1], Integer.parseInt(cols[0]));
+            if (line.startsWith("recording sessions")) {
+                LabChild child = new LabChild(p, ports, said);
+                Thread.ofVirtual().name("lab-child-output").start(() -> child.collect(in));
+                return child;
+            }
+        }
+        p.destroyForcibly();
+        throw new IOException("the lab did not start; it said:\n" + String.join("\n", said));
+    }
+
+    private void collect(BufferedReader in) {
+        try {
+            String l;
+            while ((l = in.readLine()) != null) {
+                synchronized (output) {
+                    if (output.size() < MAX_OUTPUT_LINES) output.add(l);
+                }
+            }
+        } catch (IOException ignored) {
+            // the lab ended
+        }
+    }
+
+    /** The port of a profile by its contract name ("good", "shame", ...). */
+    public int port(String profile) {
+        Integer port = ports.get(profile);
+        if (port == null) throw new IllegalArgumentException("no such lab profile: " + profile + "; have " + ports.keySet());
+        return port;
+    }
+
+    public Map<String, Integer> ports() {
+        return ports;
+    }
+
+    /** What the lab printed so far (bounded). */
+    public List<String> output() {
+        synchronized (output) {
+            return List.copyOf(output);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
