@@ -1,28 +1,17 @@
 package dev.doublelock.smtp.server;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import dev.doublelock.tls.pki.CertificateBuilder;
+import dev.doublelock.tls.pki.CertifiedKey;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 
 /** A self-signed ECDSA P-256 certificate for "localhost", generated in memory for each test class. */
 final class TestPki {
@@ -35,21 +24,15 @@ final class TestPki {
         this.certificate = certificate;
     }
 
-    static TestPki selfSigned(String cn) throws Exception {
-        KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
-        kpg.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair kp = kpg.generateKeyPair();
-        X500Name name = new X500Name("CN=" + cn);
+    static TestPki selfSigned(String cn) {
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name,
-                new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
-                Date.from(now.plus(Duration.ofDays(1))), name, kp.getPublic());
-        b.addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        X509Certificate cert = new JcaX509CertificateConverter()
-                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
-        return new TestPki(kp, cert);
+        // CertificateBuilder's default key is ECDSA P-256, signed SHA256withECDSA, as before.
+        CertifiedKey key = new CertificateBuilder()
+                .subject("CN=" + cn)
+                .dnsNames("localhost")
+                .validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)))
+                .build();
+        return new TestPki(new KeyPair(key.leaf().getPublicKey(), key.privateKey()), key.leaf());
     }
 
     /** A server context presenting this certificate. */

@@ -1,43 +1,31 @@
 package dev.doublelock.tls.probe;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import dev.doublelock.tls.pki.CertificateBuilder;
+import dev.doublelock.tls.pki.CertifiedKey;
+import dev.doublelock.tls.pki.Pem;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Date;
 
 /** A self-signed RSA server certificate for "localhost", made in memory for each test class. */
 record TestCertificates(KeyPair keys, X509Certificate certificate) {
     static TestCertificates rsa(String cn) {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
-            KeyPair kp = g.generateKeyPair();
-            X500Name name = new X500Name("CN=" + cn);
-            Instant now = Instant.now();
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-                    Date.from(now.minus(1, ChronoUnit.DAYS)), Date.from(now.plus(30, ChronoUnit.DAYS)), name, kp.getPublic());
-            b.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.dNSName, cn)));
-            X509Certificate cert = new JcaX509CertificateConverter()
-                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
-            return new TestCertificates(kp, cert);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        Instant now = Instant.now();
+        CertifiedKey key = new CertificateBuilder()
+                .rsa(2048)
+                .subject("CN=" + cn)
+                .dnsNames(cn)
+                .validity(now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS))
+                // PKCS#1 v1.5 as before (the builder's RSA default is PSS): the canned and legacy
+                // TLS 1.0/1.1 peers these tests talk to must be able to verify it.
+                .signatureAlgorithm("SHA256withRSA")
+                .build();
+        return new TestCertificates(new KeyPair(key.leaf().getPublicKey(), key.privateKey()), key.leaf());
     }
 
     SSLContext serverContext() {
@@ -56,18 +44,10 @@ record TestCertificates(KeyPair keys, X509Certificate certificate) {
     }
 
     String pem() {
-        try {
-            return "-----BEGIN CERTIFICATE-----\n"
-                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n";
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Pem.encode(certificate);
     }
 
     String keyPem() {
-        return "-----BEGIN PRIVATE KEY-----\n"
-                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(keys.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
+        return Pem.encode(keys.getPrivate());
     }
 }
