@@ -1,5 +1,6 @@
 package dev.doublelock.queue;
 
+import dev.doublelock.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.testing.MutableClock;
 import dev.doublelock.queue.Attempt;
 import dev.doublelock.queue.QueueStore;
 import dev.doublelock.queue.QueueStores;
@@ -25,7 +26,7 @@ final class DeliveryFixture implements AutoCloseable {
     static final byte[] MESSAGE = "From: alice@example.org\r\nSubject: hello\r\n\r\nsecure hello\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
-    final TestClock clock = TestClock.now();
+    final MutableClock clock = MutableClock.now();
     final QueueStore store;
     final CertifiedKey ca = new CertificateBuilder().subject("CN=Delivery Fixture CA").certificateAuthority(0).build();
 

@@ -1,5 +1,6 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.doublelock.finding.FindingCode;
@@ -58,7 +59,7 @@ class LabDeliveryTest {
 
     @TempDir
     Path dir;
-    TestClock clock;
+    MutableClock clock;
     QueueStore store;
 
     @BeforeAll
@@ -74,7 +75,7 @@ class LabDeliveryTest {
 
     @BeforeEach
     void openStore() {
-        clock = TestClock.now();
+        clock = MutableClock.now();
         store = QueueStores.open(dir.resolve("queue.db").toString(), clock);
     }
 

@@ -1,5 +1,6 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.doublelock.queue.Attempt;
@@ -42,14 +43,14 @@ class LocalDeliveryTest {
 
     @TempDir
     Path dir;
-    TestClock clock;
+    MutableClock clock;
     QueueStore store;
     CapturingServer server;
     CertifiedKey ca;
 
     @BeforeEach
     void setUp() throws Exception {
-        clock = TestClock.now();
+        clock = MutableClock.now();
         store = QueueStores.open(dir.resolve("queue.db").toString(), clock);
         ca = new CertificateBuilder().subject("CN=Delivery Test CA").certificateAuthority(0).build();
         CertifiedKey leaf = new CertificateBuilder().dnsNames("localhost").issuer(ca).build();

@@ -1,5 +1,6 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLContext;
@@ -28,7 +29,7 @@ class TlsContextCacheTest {
 
     @Test
     void sameKeySharesAContextUntilItsLifetimeEnds() {
-        TestClock clock = TestClock.now();
+        MutableClock clock = MutableClock.now();
         TlsContextCache cache = new TlsContextCache(4, Duration.ofMinutes(10), clock);
         SSLContext a = cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext);
         assertThat(cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext))
@@ -40,7 +41,7 @@ class TlsContextCacheTest {
 
     @Test
     void anotherPolicyOrAuthenticationNeverGetsTheSameContext() {
-        TlsContextCache cache = new TlsContextCache(4, Duration.ofMinutes(10), TestClock.now());
+        TlsContextCache cache = new TlsContextCache(4, Duration.ofMinutes(10), MutableClock.now());
         SSLContext a = cache.get(key("192.0.2.1:25", "opportunistic@1", ChainAuthentication.WEB_PKI),
                 TlsContextCacheTest::newContext);
         assertThat(cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext))
@@ -53,7 +54,7 @@ class TlsContextCacheTest {
 
     @Test
     void leastRecentlyUsedContextIsDroppedBeyondTheBound() {
-        TlsContextCache cache = new TlsContextCache(2, Duration.ofMinutes(10), TestClock.now());
+        TlsContextCache cache = new TlsContextCache(2, Duration.ofMinutes(10), MutableClock.now());
         SSLContext one = cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext);
         cache.get(key("192.0.2.2:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext);
         cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext);

@@ -1,4 +1,4 @@
-package dev.doublelock.queue;
+package dev.doublelock.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,21 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A test clock that moves only when told to. */
-final class MutableClock extends Clock {
+/** A test clock (UTC) that moves only when the test says so, shared by the queue and relay tests. */
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    /** A clock stopped at the current instant. */
+    public static MutableClock now() {
+        return new MutableClock(Instant.now());
+    }
+
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
