@@ -1,6 +1,8 @@
 package dev.doublelock.tls;
 
-import java.math.BigInteger;
+import dev.doublelock.tls.pki.CertificateBuilder;
+import dev.doublelock.tls.pki.CertifiedKey;
+
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
@@ -8,31 +10,19 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Test-only PKI: root → intermediate → leaf with chosen key, signature algorithm, validity and SANs.
  * Keys are cached per spec so a test run generates each size once. Nothing is written to disk.
+ * Certificates are made by {@link CertificateBuilder}, so they carry its extensions (SKI, AKI; for
+ * leaves also EKU serverAuth, and keyEncipherment only on RSA keys); this is test code in
+ * {@code tls} using the fixture factory of {@code tls.pki}, which main code in {@code tls} may not.
  */
 public final class CertFixture {
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private static final Map<String, KeyPair> KEYS = new ConcurrentHashMap<>();
-    private static final AtomicLong SERIAL = new AtomicLong(1000);
     public static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
 
     /** A certificate with the key pair that belongs to it. */
@@ -59,6 +49,8 @@ public final class CertFixture {
         return ec(curve, "");
     }
 
+    // Kept: CertificateBuilder generates a fresh key per build and has no cache; these tests
+    // reuse keys (and ask for two different keys of one kind by slot), so key making stays here.
     private static KeyPair generate(String alg, int bits, String curve) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance(alg);
@@ -83,7 +75,8 @@ public final class CertFixture {
         private Instant notBefore = NOW.minus(Duration.ofDays(365));
         private Instant notAfter = NOW.plus(Duration.ofDays(365));
         private boolean ca;
-        private final List<GeneralName> sans = new ArrayList<>();
+        private final List<String> dnsNames = new ArrayList<>();
+        private final List<String> ipAddresses = new ArrayList<>();
 
         private Builder(String subject) {
             this.subject = subject;
@@ -95,31 +88,25 @@ public final class CertFixture {
         public Builder signedWith(String alg) { this.sigAlg = alg; return this; }
         public Builder validity(Instant from, Instant to) { this.notBefore = from; this.notAfter = to; return this; }
         public Builder ca() { this.ca = true; return this; }
-        public Builder dns(String... names) { for (String n : names) sans.add(new GeneralName(GeneralName.dNSName, n)); return this; }
-        public Builder ip(String... ips) { for (String n : ips) sans.add(new GeneralName(GeneralName.iPAddress, n)); return this; }
+        public Builder dns(String... names) { dnsNames.addAll(List.of(names)); return this; }
+        public Builder ip(String... ips) { ipAddresses.addAll(List.of(ips)); return this; }
 
         public Issued build() {
-            try {
-                KeyPair signer = issuer == null ? keys : issuer.keys();
-                X500Name issuerName = issuer == null ? new X500Name(subject)
-                        : X500Name.getInstance(issuer.cert().getSubjectX500Principal().getEncoded());
-                String alg = sigAlg != null ? sigAlg
-                        : signer.getPublic().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-                X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName,
-                        BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(notBefore), Date.from(notAfter),
-                        new X500Name(subject), keys.getPublic());
-                b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-                b.addExtension(Extension.keyUsage, true, new KeyUsage(ca
-                        ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-                if (!sans.isEmpty()) {
-                    b.addExtension(Extension.subjectAlternativeName, false,
-                            new GeneralNames(sans.toArray(GeneralName[]::new)));
-                }
-                var holder = b.build(new JcaContentSignerBuilder(alg).setProvider(BC).build(signer.getPrivate()));
-                return new Issued(new JcaX509CertificateConverter().getCertificate(holder), keys);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot build test certificate " + subject + ": " + e, e);
-            }
+            KeyPair signer = issuer == null ? keys : issuer.keys();
+            // The fixture's own default, not the builder's: SHA256withECDSA for any EC signer and
+            // PKCS#1 v1.5 SHA256withRSA for RSA (the builder would pick by curve size, and PSS).
+            String alg = sigAlg != null ? sigAlg
+                    : signer.getPublic().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+            CertificateBuilder b = new CertificateBuilder()
+                    .keyPair(keys)
+                    .subject(subject)
+                    .validity(notBefore, notAfter)
+                    .signatureAlgorithm(alg)
+                    .dnsNames(dnsNames.toArray(String[]::new))
+                    .ipAddresses(ipAddresses.toArray(String[]::new));
+            if (issuer != null) b = b.issuer(new CertifiedKey(issuer.keys().getPrivate(), List.of(issuer.cert())));
+            if (ca) b = b.certificateAuthority(-1);
+            return new Issued(b.build().leaf(), keys);
         }
     }
 

@@ -1,52 +1,44 @@
 package dev.doublelock.policy.mtasts;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import dev.doublelock.tls.pki.CertificateBuilder;
+import dev.doublelock.tls.pki.CertifiedKey;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** A throw-away CA generated in memory (ECDSA P-256), issuing server leaves for tests. */
 public final class TestCa {
-    private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
-    private final KeyPair key;
-    private final X509Certificate cert;
+    private final CertifiedKey ca;
 
     public TestCa(String name) {
-        this.key = ecKey();
-        this.cert = issue(new X500Name("CN=" + name), key, new X500Name("CN=" + name), key, true, List.of());
+        // basicConstraints critical CA:true (no path length), key usage keyCertSign|cRLSign.
+        this.ca = validForTwoDays().subject("CN=" + name).certificateAuthority(-1).build();
     }
 
     public X509Certificate certificate() {
-        return cert;
+        return ca.leaf();
     }
 
-    /** A leaf for the given DNS names / IP addresses, with its key. */
+    /**
+     * A leaf for the given DNS names / IP addresses, with its key. As before, a name made only of
+     * digits and dots is an IP address; everything else is a DNS name.
+     */
     public Leaf leaf(String... names) {
-        KeyPair leafKey = ecKey();
-        X509Certificate leaf = issue(new X500Name("CN=" + names[0]), leafKey,
-                new X500Name(cert.getSubjectX500Principal().getName()), key, false, List.of(names));
-        return new Leaf(leafKey, leaf, cert);
+        CertifiedKey leaf = validForTwoDays()
+                .subject("CN=" + names[0])
+                .dnsNames(Arrays.stream(names).filter(n -> !isIp(n)).toArray(String[]::new))
+                .ipAddresses(Arrays.stream(names).filter(TestCa::isIp).toArray(String[]::new))
+                .issuer(ca)
+                .build();
+        return new Leaf(new KeyPair(leaf.leaf().getPublicKey(), leaf.privateKey()), leaf.leaf(), ca.leaf());
     }
 
     /** A leaf and its chain (leaf, CA). */
@@ -72,7 +64,7 @@ public final class TestCa {
     public SSLContext clientContext() throws Exception {
         KeyStore ts = KeyStore.getInstance("PKCS12");
         ts.load(null, null);
-        ts.setCertificateEntry("ca", cert);
+        ts.setCertificateEntry("ca", ca.leaf());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ts);
         SSLContext ctx = SSLContext.getInstance("TLS");
@@ -80,36 +72,13 @@ public final class TestCa {
         return ctx;
     }
 
-    private static X509Certificate issue(X500Name subject, KeyPair subjectKey, X500Name issuer, KeyPair issuerKey,
-                                         boolean ca, List<String> names) {
-        try {
-            Instant now = Instant.now();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))),
-                    subject, subjectKey.getPublic());
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(ca
-                    ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
-            if (!names.isEmpty()) {
-                GeneralName[] sans = names.stream().map(n -> n.matches("[0-9.]+")
-                        ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n))
-                        .toArray(GeneralName[]::new);
-                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
-            }
-            return new JcaX509CertificateConverter().getCertificate(
-                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot issue test certificate", e);
-        }
+    private static boolean isIp(String name) {
+        return name.matches("[0-9.]+");
     }
 
-    private static KeyPair ecKey() {
-        try {
-            KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
-            kpg.initialize(new ECGenParameterSpec("secp256r1"));
-            return kpg.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    /** ECDSA P-256 signed SHA256withECDSA (the builder's defaults), valid from an hour ago for two days. */
+    private static CertificateBuilder validForTwoDays() {
+        Instant now = Instant.now();
+        return new CertificateBuilder().validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(2)));
     }
 }
