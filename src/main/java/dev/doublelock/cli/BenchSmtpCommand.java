@@ -5,18 +5,15 @@ import dev.doublelock.smtp.client.ClientTlsConfig;
 import dev.doublelock.smtp.client.DeliveryResult;
 import dev.doublelock.smtp.client.Dialer;
 import dev.doublelock.smtp.client.SmtpClientSession;
+import dev.doublelock.tls.PkixTrust;
 import dev.doublelock.tls.StartTlsOutcome;
 import dev.doublelock.tls.pki.Pem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,7 +70,7 @@ final class BenchSmtpCommand implements Callable<Integer> {
             System.err.println("bench-smtp: --messages-per-session, --concurrency and --seconds must be at least 1");
             return 2;
         }
-        ClientTlsConfig tls = plain ? null : ClientTlsConfig.verifying(trusting(Pem.readCertificates(trust)), name);
+        ClientTlsConfig tls = plain ? null : ClientTlsConfig.verifying(PkixTrust.clientContext(Pem.readCertificates(trust)), name);
         byte[] message = ("From: <bench@sender.test>\r\nTo: <" + to + ">\r\nSubject: bench\r\n\r\n"
                 + ("x".repeat(76) + "\r\n").repeat(26)).getBytes(StandardCharsets.US_ASCII);
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
@@ -132,16 +129,5 @@ final class BenchSmtpCommand implements Callable<Integer> {
         if (sorted.isEmpty()) return Double.NaN;
         int i = Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1);
         return sorted.get(Math.max(0, i)) / 1e6;
-    }
-
-    private static SSLContext trusting(List<X509Certificate> anchors) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        for (int i = 0; i < anchors.size(); i++) ks.setCertificateEntry("a" + i, anchors.get(i));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(ks);
-        SSLContext c = SSLContext.getInstance("TLS");
-        c.init(null, tmf.getTrustManagers(), null);
-        return c;
     }
 }

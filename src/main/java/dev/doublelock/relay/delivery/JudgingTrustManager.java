@@ -8,6 +8,7 @@ import dev.doublelock.policy.PolicyEngine;
 import dev.doublelock.policy.dane.DaneResult;
 import dev.doublelock.policy.dane.TlsaMatcher;
 import dev.doublelock.tls.HostnameMatcher;
+import dev.doublelock.tls.ServerOnlyTrustManager;
 import dev.doublelock.tls.SessionObservation;
 import dev.doublelock.tls.StartTlsOutcome;
 import dev.doublelock.tls.TlsVersion;
@@ -43,7 +44,7 @@ import java.util.Optional;
  * exception. One instance per handshake (a cached context reaches it through {@link ThreadBoundTrustManager});
  * the recorded results are read after the handshake. A resumed session is judged by {@link #judgeResumed}.
  */
-final class JudgingTrustManager extends X509ExtendedTrustManager {
+final class JudgingTrustManager extends ServerOnlyTrustManager {
     private final X509ExtendedTrustManager pkix;
     private final PolicyEngine engine;
     private final PolicyContext ctx;
@@ -62,6 +63,7 @@ final class JudgingTrustManager extends X509ExtendedTrustManager {
     JudgingTrustManager(X509ExtendedTrustManager pkix, PolicyEngine engine, PolicyContext ctx, String referenceName,
                         String endpoint, Optional<String> sni, boolean refuseOnPolicyFail,
                         ChainAuthentication authentication) {
+        super("the relay's delivery side never accepts client certificates");
         this.pkix = pkix;
         this.engine = engine;
         this.ctx = ctx;
@@ -317,20 +319,8 @@ final class JudgingTrustManager extends X509ExtendedTrustManager {
         };
     }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("the relay's delivery side never accepts client certificates");
-    }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] certs, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("the relay's delivery side never accepts client certificates");
-    }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] certs, String authType) throws CertificateException {
-        throw new CertificateException("the relay's delivery side never accepts client certificates");
-    }
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {

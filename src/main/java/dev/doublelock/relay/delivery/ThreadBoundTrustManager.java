@@ -1,6 +1,8 @@
 package dev.doublelock.relay.delivery;
 
 import javax.net.ssl.SSLEngine;
+import dev.doublelock.tls.ServerOnlyTrustManager;
+
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.Socket;
 import java.security.cert.CertificateException;
@@ -14,12 +16,13 @@ import java.security.cert.X509Certificate;
  * trust check) on the thread that calls {@code startHandshake}, which JSSE does for sockets. A handshake with no
  * bound judge is rejected: it fails closed.
  */
-final class ThreadBoundTrustManager extends X509ExtendedTrustManager {
+final class ThreadBoundTrustManager extends ServerOnlyTrustManager {
     private static final ThreadLocal<JudgingTrustManager> CURRENT = new ThreadLocal<>();
 
     private final X509ExtendedTrustManager pkix;
 
     ThreadBoundTrustManager(X509ExtendedTrustManager pkix) {
+        super("the relay's delivery side never accepts client certificates");
         this.pkix = pkix;
     }
 
@@ -66,20 +69,8 @@ final class ThreadBoundTrustManager extends X509ExtendedTrustManager {
         judge().checkServerTrusted(certs, authType);
     }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("the relay's delivery side never accepts client certificates");
-    }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] certs, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("the relay's delivery side never accepts client certificates");
-    }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] certs, String authType) throws CertificateException {
-        throw new CertificateException("the relay's delivery side never accepts client certificates");
-    }
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {

@@ -7,16 +7,15 @@ import dev.doublelock.policy.PolicyContext;
 import dev.doublelock.policy.PolicyEngine;
 import dev.doublelock.smtp.client.ClientTlsConfig;
 import dev.doublelock.tls.ChainInspector;
+import dev.doublelock.tls.PkixTrust;
 import dev.doublelock.tls.SessionObservation;
 import dev.doublelock.tls.StartTlsOutcome;
 import dev.doublelock.tls.TlsVersion;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -140,27 +139,10 @@ final class TlsSetup {
     }
 
     private static X509ExtendedTrustManager pkixTrustManager(Collection<X509Certificate> extra, boolean jdkAnchors) {
-        try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            int i = 0;
-            List<X509Certificate> all = new ArrayList<>(extra);
-            if (jdkAnchors) {
-                all.addAll(ChainInspector.jdkDefaultAnchors());
-            }
-            for (X509Certificate c : all) {
-                ks.setCertificateEntry("anchor" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            tmf.init(ks);
-            for (TrustManager tm : tmf.getTrustManagers()) {
-                if (tm instanceof X509ExtendedTrustManager x) {
-                    return x;
-                }
-            }
-            throw new IllegalStateException("the JDK's PKIX TrustManagerFactory made no X509ExtendedTrustManager");
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot set up the trust anchors: " + e.getMessage(), e);
+        List<X509Certificate> all = new ArrayList<>(extra);
+        if (jdkAnchors) {
+            all.addAll(ChainInspector.jdkDefaultAnchors());
         }
+        return PkixTrust.trustManager(all);
     }
 }

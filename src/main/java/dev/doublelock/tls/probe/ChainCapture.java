@@ -6,6 +6,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import dev.doublelock.tls.ServerOnlyTrustManager;
+
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
 import java.net.Socket;
@@ -73,8 +75,12 @@ final class ChainCapture {
     }
 
     /** Records the server chain, then refuses it: a probe must never trust anything. */
-    static final class RecordingTrustManager extends X509ExtendedTrustManager {
+    static final class RecordingTrustManager extends ServerOnlyTrustManager {
         final AtomicReference<List<X509Certificate>> chain = new AtomicReference<>();
+
+        RecordingTrustManager() {
+            super("a probe accepts no clients");
+        }
 
         private void record(X509Certificate[] certs) throws CertificateException {
             chain.compareAndSet(null, List.of(certs));
@@ -96,20 +102,8 @@ final class ChainCapture {
             record(certs);
         }
 
-        @Override
-        public void checkClientTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
-            throw new CertificateException("a probe accepts no clients");
-        }
 
-        @Override
-        public void checkClientTrusted(X509Certificate[] certs, String authType, SSLEngine engine) throws CertificateException {
-            throw new CertificateException("a probe accepts no clients");
-        }
 
-        @Override
-        public void checkClientTrusted(X509Certificate[] certs, String authType) throws CertificateException {
-            throw new CertificateException("a probe accepts no clients");
-        }
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
