@@ -55,6 +55,9 @@ final class BenchSmtpCommand implements Callable<Integer> {
     int seconds;
     @Option(names = "--label", defaultValue = "target")
     String label;
+    @Option(names = "--warmup", defaultValue = "0",
+            description = "Seconds of the same load before measuring (not counted): lets a JVM target compile its hot code.")
+    int warmup;
 
     @Override
     public Integer call() throws Exception {
@@ -66,14 +69,40 @@ final class BenchSmtpCommand implements Callable<Integer> {
             System.err.println("bench-smtp: give --trust CA.pem (to verify the STARTTLS certificate) or --plain");
             return 2;
         }
-        if (messagesPerSession < 1 || concurrency < 1 || seconds < 1) {
+        if (messagesPerSession < 1 || concurrency < 1 || seconds < 1 || warmup < 0) {
             System.err.println("bench-smtp: --messages-per-session, --concurrency and --seconds must be at least 1");
             return 2;
         }
         ClientTlsConfig tls = plain ? null : ClientTlsConfig.verifying(PkixTrust.clientContext(Pem.readCertificates(trust)), name);
         byte[] message = ("From: <bench@sender.test>\r\nTo: <" + to + ">\r\nSubject: bench\r\n\r\n"
                 + ("x".repeat(76) + "\r\n").repeat(26)).getBytes(StandardCharsets.US_ASCII);
-        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        if (warmup > 0) {
+            Phase w = load(tls, message, warmup);
+            System.err.printf("%s: warm-up %d sessions in %d s, %d failed%n", label, w.latencies.size(), warmup, w.failures.get());
+        }
+        Phase r = load(tls, message, seconds);
+        double elapsed = r.elapsed;
+        List<Long> sorted = new ArrayList<>(r.latencies);
+        Collections.sort(sorted);
+        String line = String.format("%s: %d sessions in %.1f s = %.1f sessions/s; p50 %.1f ms, p99 %.1f ms; %d failed",
+                label, sorted.size(), elapsed, sorted.size() / elapsed, pct(sorted, 50), pct(sorted, 99), r.failures.get());
+        if (acceptLatency) {
+            List<Long> accepted = new ArrayList<>(r.accepts);
+            Collections.sort(accepted);
+            line += String.format("; %d messages = %.1f messages/s; accept p50 %.1f ms, accept p99 %.1f ms",
+                    accepted.size(), accepted.size() / elapsed, pct(accepted, 50), pct(accepted, 99));
+            line += "; first accept at " + r.firstAcceptMillis.get() + " ms since the epoch";
+        }
+        System.out.println(line);
+        return r.failures.get() > sorted.size() / 100 ? 1 : 0;
+    }
+
+    /** What one timed phase of load saw. */
+    private record Phase(ConcurrentLinkedQueue<Long> latencies, ConcurrentLinkedQueue<Long> accepts,
+                         AtomicLong firstAcceptMillis, AtomicInteger failures, double elapsed) {}
+
+    private Phase load(ClientTlsConfig tls, byte[] message, int phaseSeconds) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(phaseSeconds).toNanos();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> accepts = new ConcurrentLinkedQueue<>();
         AtomicLong firstAcceptMillis = new AtomicLong();
@@ -109,20 +138,7 @@ final class BenchSmtpCommand implements Callable<Integer> {
             }));
         }
         for (Thread t : threads) t.join();
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        List<Long> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        String line = String.format("%s: %d sessions in %.1f s = %.1f sessions/s; p50 %.1f ms, p99 %.1f ms; %d failed",
-                label, sorted.size(), elapsed, sorted.size() / elapsed, pct(sorted, 50), pct(sorted, 99), failures.get());
-        if (acceptLatency) {
-            List<Long> accepted = new ArrayList<>(accepts);
-            Collections.sort(accepted);
-            line += String.format("; %d messages = %.1f messages/s; accept p50 %.1f ms, accept p99 %.1f ms",
-                    accepted.size(), accepted.size() / elapsed, pct(accepted, 50), pct(accepted, 99));
-            line += "; first accept at " + firstAcceptMillis.get() + " ms since the epoch";
-        }
-        System.out.println(line);
-        return failures.get() > sorted.size() / 100 ? 1 : 0;
+        return new Phase(latencies, accepts, firstAcceptMillis, failures, (System.nanoTime() - started) / 1e9);
     }
 
     private static double pct(List<Long> sorted, int p) {

@@ -1,5 +1,6 @@
 package dev.doublelock.cli;
 
+import dev.doublelock.tls.FastEc;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +17,7 @@ public final class Main {
         if (System.getProperty("org.slf4j.simpleLogger.log.org.xbill") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.org.xbill", "off");
         }
+        FastEc.install();
         System.exit(run(args));
     }
 
