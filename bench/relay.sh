@@ -17,18 +17,19 @@
 # Prints per relay: messages/s accepted, accept latency p50/p99 (MAIL FROM to the 250 after the end of data),
 # messages/s delivered = accepted messages / (last arrival at the lab - first accept), the connections each relay
 # opened to the receiver, the relay's CPU time per message, and the ratios.
-# Target: doublelock >= Postfix in throughput, accept p99 < 50 ms.
+# Target: doublelock >= Postfix in throughput, accept p99 < 50 ms. Then both again in an open loop (LATENCY_RATE
+# sessions started per second, default 75 % of what Postfix accepted), for the accept latency at a load both carry.
 #
 # RELAY_JAVA_OPTS: extra JVM options for the doublelock relay only (e.g. a JFR recording).
 # Loopback only. Needs root (Postfix instance), the postfix and sqlite3 packages.
-# Usage: [ROUNDS=N] [WARMUP_SECONDS=S] [DL_DELIVERY_CONCURRENCY=C] bench/relay.sh [SECONDS] [CONCURRENCY]
+# Usage: [ROUNDS=N] [WARMUP_SECONDS=S] [LATENCY_RATE=R (0: skip)] [DL_DELIVERY_CONCURRENCY=C] bench/relay.sh [SECONDS] [CONCURRENCY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-20}
 CONCURRENCY=${2:-50}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-300}
 ROUNDS=${ROUNDS:-1}                  # >1: repeat, alternating which relay goes first (this machine is noisy)
-WARMUP_SECONDS=${WARMUP_SECONDS:-10}
+WARMUP_SECONDS=${WARMUP_SECONDS:-30}
 # doublelock's outgoing concurrency to the one destination; 20 = Postfix's default_destination_concurrency_limit
 DL_DELIVERY_CONCURRENCY=${DL_DELIVERY_CONCURRENCY:-20}  # unmeasured load first (JIT, process pools), delivered before the measured run
 LAB_BASE=27200          # the lab's good profile listens on the base port
@@ -49,7 +50,7 @@ cleanup() {
   [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null || true
   [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null && wait "$lab_pid" 2>/dev/null || true
   [ -f "$work/pf/main.cf" ] && postfix -c "$work/pf" stop >/dev/null 2>&1 || true
-  rm -rf "$work"
+  cp "$work/relay.out" /tmp/last-relay.out 2>/dev/null || true; rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -130,9 +131,9 @@ delivered() { # EHLO_NAME AFTER_ID -> "messages last_ended_at_ms connections" fo
 }
 last_id() { sqlite3 "$work/lab/lab.db" "SELECT COALESCE(MAX(id),0) FROM lab_sessions"; }
 
-load() { # LABEL PORT SECONDS: prints bench-smtp's line
+load() { # LABEL PORT SECONDS [RATE]: prints bench-smtp's line (RATE: open loop, sessions started per second)
   ./doublelock bench-smtp --port "$2" --trust "$ca" --to sink@bench.test --concurrency "$CONCURRENCY" \
-    --seconds "$3" --accept-latency --label "$1" || true
+    --seconds "$3" --accept-latency --label "$1" ${4:+--rate "$4"} || true
 }
 
 await_delivered() { # LABEL EHLO_NAME AFTER_ID COUNT: waits; prints "messages last_ended_at_ms connections"
@@ -161,8 +162,8 @@ cpu_ticks() { # PID: CPU ticks of PID and its live children, plus its reaped chi
 tck=$(getconf CLK_TCK)
 
 # run LABEL PORT EHLO_NAME PID: load, then wait for every accepted message at the lab; prints one result line
-run() {
-  local label=$1 port=$2 ehlo=$3 pid=$4 line accepted first cpu0 cpu1 base got last conns
+run() { # LABEL PORT EHLO_NAME PID [RATE]
+  local label=$1 port=$2 ehlo=$3 pid=$4 rate_arg=${5:-} line accepted first cpu0 cpu1 base got last conns
   if [ "$WARMUP_SECONDS" -gt 0 ]; then
     base=$(last_id)
     line=$(load "$label (warm-up)" "$port" "$WARMUP_SECONDS")
@@ -172,7 +173,7 @@ run() {
   fi
   base=$(last_id)
   cpu0=$(cpu_ticks "$pid")
-  line=$(load "$label" "$port" "$SECONDS_PER_RUN")
+  line=$(load "$label" "$port" "$SECONDS_PER_RUN" "$rate_arg")
   echo "$line" >&2
   accepted=$(sed -nE 's/.*; ([0-9]+) messages = .*/\1/p' <<< "$line")
   first=$(sed -nE 's/.*first accept at ([0-9]+) ms.*/\1/p' <<< "$line")
@@ -227,3 +228,22 @@ for ((k = 0; k < ${#results[@]}; k += 2)); do
     printf "ratio doublelock/Postfix%s: accepted %.2fx, delivered %.2fx (target >= 1.00x); accept p99 %.1f ms vs %.1f ms (target < 50 ms)\n",
       r, dra / pra, drd / prd, p99, pp99 }'
 done
+
+# Accept latency at a load both relays carry: open loop, LATENCY_RATE sessions started per second (default:
+# 75 % of Postfix's accepted/s in the last closed-loop round above), at most CONCURRENCY at once, same order.
+if [ "${LATENCY_RATE:-}" != "0" ]; then
+  IFS="|" read -r _ _ _ pra _ <<< "${results[$((${#results[@]} - 1))]}"
+  rate=${LATENCY_RATE:-$(awk -v p="$pra" 'BEGIN { printf "%d", p * 0.75 }')}
+  echo
+  echo "== open loop: $rate sessions started per second (at most $CONCURRENCY at once), ${SECONDS_PER_RUN}s per relay"
+  dl=$(run "doublelock relay" $DL_PORT $DL_NAME "$relay_pid" "$rate")
+  pf_result=$(run "$pf_label" $PF_PORT $PF_NAME "$pf_pid" "$rate")
+  printf "%-20s %9s %9s %12s %13s %9s %10s %10s %12s %12s\n" relay accepted delivered "accepted/s" "delivered/s" "drain s" \
+    "acc p50" "acc p99" "connections" "CPU/msg"
+  row "$dl"
+  row "$pf_result"
+  IFS="|" read -r _ _ _ _ _ _ _ dp99 _ <<< "$dl"
+  IFS="|" read -r _ _ _ _ _ _ _ pp99 _ <<< "$pf_result"
+  awk -v p99="$dp99" -v pp99="$pp99" -v r="$rate" 'BEGIN {
+    printf "accept p99 at %d sessions/s offered: doublelock %.1f ms, Postfix %.1f ms (target < 50 ms)\n", r, p99, pp99 }'
+fi

@@ -55,6 +55,11 @@ final class BenchSmtpCommand implements Callable<Integer> {
     int seconds;
     @Option(names = "--label", defaultValue = "target")
     String label;
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Open loop: start this many sessions per second on a fixed schedule (at most --concurrency "
+                    + "at once; a start that finds them all busy is counted as skipped) instead of --concurrency "
+                    + "senders each starting the next session when the last one ended. 0 = closed loop.")
+    double rate;
     @Option(names = "--warmup", defaultValue = "0",
             description = "Seconds of the same load before measuring (not counted): lets a JVM target compile its hot code.")
     int warmup;
@@ -69,7 +74,7 @@ final class BenchSmtpCommand implements Callable<Integer> {
             System.err.println("bench-smtp: give --trust CA.pem (to verify the STARTTLS certificate) or --plain");
             return 2;
         }
-        if (messagesPerSession < 1 || concurrency < 1 || seconds < 1 || warmup < 0) {
+        if (messagesPerSession < 1 || concurrency < 1 || seconds < 1 || warmup < 0 || rate < 0) {
             System.err.println("bench-smtp: --messages-per-session, --concurrency and --seconds must be at least 1");
             return 2;
         }
@@ -86,6 +91,9 @@ final class BenchSmtpCommand implements Callable<Integer> {
         Collections.sort(sorted);
         String line = String.format("%s: %d sessions in %.1f s = %.1f sessions/s; p50 %.1f ms, p99 %.1f ms; %d failed",
                 label, sorted.size(), elapsed, sorted.size() / elapsed, pct(sorted, 50), pct(sorted, 99), r.failures.get());
+        if (rate > 0) {
+            line += String.format("; offered %.1f sessions/s, %d skipped (all %d in flight)", rate, r.skipped.get(), concurrency);
+        }
         if (acceptLatency) {
             List<Long> accepted = new ArrayList<>(r.accepts);
             Collections.sort(accepted);
@@ -99,7 +107,7 @@ final class BenchSmtpCommand implements Callable<Integer> {
 
     /** What one timed phase of load saw. */
     private record Phase(ConcurrentLinkedQueue<Long> latencies, ConcurrentLinkedQueue<Long> accepts,
-                         AtomicLong firstAcceptMillis, AtomicInteger failures, double elapsed) {}
+                         AtomicLong firstAcceptMillis, AtomicInteger failures, AtomicInteger skipped, double elapsed) {}
 
     private Phase load(ClientTlsConfig tls, byte[] message, int phaseSeconds) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(phaseSeconds).toNanos();
@@ -108,37 +116,59 @@ final class BenchSmtpCommand implements Callable<Integer> {
         AtomicLong firstAcceptMillis = new AtomicLong();
         AtomicInteger failures = new AtomicInteger();
         AtomicInteger firstErrors = new AtomicInteger();
+        AtomicInteger skipped = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
         long started = System.nanoTime();
-        for (int i = 0; i < concurrency; i++) {
-            threads.add(Thread.ofVirtual().start(() -> {
-                while (System.nanoTime() < end) {
-                    long t0 = System.nanoTime();
-                    try (SmtpClientSession s = SmtpClientSession.connect(Dialer.direct(), new InetSocketAddress(host, port),
-                            name, ClientOptions.defaults("bench.sender.test"))) {
-                        s.ehlo();
-                        if (tls != null) {
-                            StartTlsOutcome o = s.startTls(tls);
-                            if (!o.isEstablished()) throw new IllegalStateException("STARTTLS: " + o);
-                        }
-                        for (int m = 0; m < messagesPerSession; m++) {
-                            long a0 = System.nanoTime();
-                            DeliveryResult r = s.send("bench@sender.test", List.of(to), Map.of(), message);
-                            if (!r.anyAccepted()) throw new IllegalStateException("not accepted: " + r);
-                            accepts.add(System.nanoTime() - a0);
-                            firstAcceptMillis.compareAndSet(0, System.currentTimeMillis());
-                        }
-                        s.quit();
-                        latencies.add(System.nanoTime() - t0);
-                    } catch (Exception e) {
-                        failures.incrementAndGet();
-                        if (firstErrors.incrementAndGet() <= 3) System.err.println(label + ": session failed: " + e);
-                    }
+        Runnable session = () -> {
+            long t0 = System.nanoTime();
+            try (SmtpClientSession s = SmtpClientSession.connect(Dialer.direct(), new InetSocketAddress(host, port),
+                    name, ClientOptions.defaults("bench.sender.test"))) {
+                s.ehlo();
+                if (tls != null) {
+                    StartTlsOutcome o = s.startTls(tls);
+                    if (!o.isEstablished()) throw new IllegalStateException("STARTTLS: " + o);
                 }
-            }));
+                for (int m = 0; m < messagesPerSession; m++) {
+                    long a0 = System.nanoTime();
+                    DeliveryResult r = s.send("bench@sender.test", List.of(to), Map.of(), message);
+                    if (!r.anyAccepted()) throw new IllegalStateException("not accepted: " + r);
+                    accepts.add(System.nanoTime() - a0);
+                    firstAcceptMillis.compareAndSet(0, System.currentTimeMillis());
+                }
+                s.quit();
+                latencies.add(System.nanoTime() - t0);
+            } catch (Exception e) {
+                failures.incrementAndGet();
+                if (firstErrors.incrementAndGet() <= 3) System.err.println(label + ": session failed: " + e);
+            }
+        };
+        if (rate > 0) {
+            java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(concurrency);
+            long interval = (long) (1e9 / rate);
+            for (long next = started; next < end; next += interval) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                if (!slots.tryAcquire()) {
+                    skipped.incrementAndGet();
+                    continue;
+                }
+                threads.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        session.run();
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+        } else {
+            for (int i = 0; i < concurrency; i++) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    while (System.nanoTime() < end) session.run();
+                }));
+            }
         }
         for (Thread t : threads) t.join();
-        return new Phase(latencies, accepts, firstAcceptMillis, failures, (System.nanoTime() - started) / 1e9);
+        return new Phase(latencies, accepts, firstAcceptMillis, failures, skipped, (System.nanoTime() - started) / 1e9);
     }
 
     private static double pct(List<Long> sorted, int p) {

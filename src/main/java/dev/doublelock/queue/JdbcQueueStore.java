@@ -33,6 +33,7 @@ final class JdbcQueueStore implements QueueStore {
     private final Dialect dialect;
     private final Clock clock;
     private final int schemaVersion;
+    private final GroupCommit intake;
 
     JdbcQueueStore(Transactions tx, Dialect dialect, Clock clock) {
         this.tx = tx;
@@ -44,6 +45,12 @@ final class JdbcQueueStore implements QueueStore {
             tx.close();
             throw e;
         }
+        this.intake = new GroupCommit(tx, clock, tx.describe());
+    }
+
+    /** The group commit behind {@link #enqueue} (for tests). */
+    GroupCommit intake() {
+        return intake;
     }
 
     /** The schema version the database has after the migrations run on open. */
@@ -56,8 +63,7 @@ final class JdbcQueueStore implements QueueStore {
         Objects.requireNonNull(envelope, "envelope");
         Objects.requireNonNull(messageBytes, "messageBytes");
         String messageId = MessageIdHeader.find(messageBytes);
-        long now = clock.millis();
-        return tx.inTransaction("enqueue", c -> NewMessage.insert(c, envelope, messageBytes, messageId, now));
+        return intake.enqueue(envelope, messageBytes, messageId);
     }
 
     @Override
@@ -286,6 +292,7 @@ final class JdbcQueueStore implements QueueStore {
 
     @Override
     public void close() {
+        intake.close();
         tx.close();
     }
 
