@@ -50,7 +50,7 @@ cleanup() {
   [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null || true
   [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null && wait "$lab_pid" 2>/dev/null || true
   [ -f "$work/pf/main.cf" ] && postfix -c "$work/pf" stop >/dev/null 2>&1 || true
-  cp "$work/relay.out" /tmp/last-relay.out 2>/dev/null || true; rm -rf "$work"
+  rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -14,6 +14,11 @@ import org.sqlite.SQLiteConfig;
  * threads or processes wait (up to the busy timeout) instead of failing half-way. The journal is
  * WAL with {@code synchronous=FULL}: a commit is on disk when it returns.
  *
+ * <p>Checkpoints (copying the WAL back into the database file, with its own sync) run on a background
+ * thread with a second connection, {@code PASSIVE}, every {@link #CHECKPOINT_INTERVAL_MILLIS}: SQLite's
+ * automatic checkpoint would run inside whichever commit crossed the threshold and stall every session
+ * waiting for the queue meanwhile. The automatic one stays as a backstop at a larger size.
+ *
  * <p>The connection stays in JDBC auto-commit mode and transactions are begun and ended with SQL:
  * the driver's own transaction handling would begin the next transaction right after each commit and
  * so hold the file's write lock while idle, locking every other instance out.
@@ -21,11 +26,15 @@ import org.sqlite.SQLiteConfig;
 final class SqliteTransactions extends JdbcTransactions {
 
     static final int BUSY_TIMEOUT_MILLIS = 15_000;
+    static final long CHECKPOINT_INTERVAL_MILLIS = 500;
+    /** Pages in the WAL at which a commit checkpoints by itself (SQLite's default is 1,000). */
+    static final int AUTO_CHECKPOINT_PAGES = 20_000;
 
     private final String url;
     private final ReentrantLock lock = new ReentrantLock();
     private Connection connection;
-    private boolean closed;
+    private volatile boolean closed;
+    private final Thread checkpointer;
 
     SqliteTransactions(String url) {
         this.url = url;
@@ -34,6 +43,33 @@ final class SqliteTransactions extends JdbcTransactions {
         } catch (SQLException e) {
             throw new QueueException("cannot open the SQLite queue " + url + ": " + e.getMessage()
                     + " (does the folder exist and is it writable?)", e);
+        }
+        this.checkpointer = Thread.ofPlatform().daemon().name("sqlite-checkpoint").start(this::checkpointLoop);
+    }
+
+    private void checkpointLoop() {
+        Connection c = null;
+        while (!closed) {
+            try {
+                Thread.sleep(CHECKPOINT_INTERVAL_MILLIS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            try {
+                if (c == null || c.isClosed()) {
+                    c = open();
+                }
+                run(c, "PRAGMA wal_checkpoint(PASSIVE)");
+            } catch (SQLException e) {
+                // busy or a broken connection: the next round (or the automatic checkpoint) catches up
+                if (c != null) {
+                    closeQuietly(c);
+                }
+                c = null;
+            }
+        }
+        if (c != null) {
+            closeQuietly(c);
         }
     }
 
@@ -50,6 +86,7 @@ final class SqliteTransactions extends JdbcTransactions {
                 c.close();
                 throw new SQLException("journal_mode is " + mode + ", not wal; put the queue on a local file system");
             }
+            s.execute("PRAGMA wal_autocheckpoint=" + AUTO_CHECKPOINT_PAGES);
         }
         return c;
     }
@@ -117,9 +154,15 @@ final class SqliteTransactions extends JdbcTransactions {
 
     @Override
     public void close() {
+        closed = true;
+        checkpointer.interrupt();
+        try {
+            checkpointer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         lock.lock();
         try {
-            closed = true;
             if (connection != null) {
                 closeQuietly(connection);
                 connection = null;

@@ -55,6 +55,25 @@ class SqliteQueueStoreTest extends QueueStoreContract {
     }
 
     @Test
+    void aBackgroundCheckpointMovesTheWalIntoTheDatabaseFile() throws Exception {
+        Path file = dir.resolve("queue.db");
+        try (QueueStore store = QueueStores.open(url(), clock)) {
+            long before = java.nio.file.Files.size(file);
+            byte[] body = ("Subject: big\r\n\r\n" + "x".repeat(76).concat("\r\n").repeat(130)).getBytes();
+            for (int i = 0; i < 200; i++) {
+                store.enqueue(new Envelope("a@sender.test", List.of("b@dest.test")), body);
+            }
+            // 2 MB of messages sit in the WAL; SQLite's own checkpoint waits for 20,000 pages (80 MB), so only the
+            // background checkpointer can bring them into the database file
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (java.nio.file.Files.size(file) < before + 1_500_000 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(java.nio.file.Files.size(file)).isGreaterThan(before + 1_500_000);
+        }
+    }
+
+    @Test
     void aBarePathOpensSqliteAndCreatesTheFolder() {
         Path file = dir.resolve("nested/deeper/q.db");
         try (QueueStore store = QueueStores.open(file.toString(), clock)) {
