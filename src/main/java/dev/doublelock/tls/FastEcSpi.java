@@ -14,9 +14,6 @@ import java.security.SecureRandom;
 import java.security.SignatureException;
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.ECGenParameterSpec;
-import javax.crypto.SecretKey;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.agreement.ECDHBasicAgreement;
 import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
@@ -84,14 +81,13 @@ public final class FastEcSpi {
     }
 
     /** {@code KeyAgreement "ECDH"}: the shared x coordinate, fixed length, as TLS (RFC 8446 7.4.2) uses it. */
-    public static final class Ecdh extends javax.crypto.KeyAgreementSpi {
+    public static final class Ecdh extends OnePhaseAgreement {
         private ECPrivateKeyParameters key;
-        private byte[] secret;
 
         @Override
         protected void engineInit(Key key, SecureRandom random) throws InvalidKeyException {
             this.key = FastEcKeys.privateKey(key);
-            this.secret = null;
+            forget();
         }
 
         @Override
@@ -124,43 +120,8 @@ public final class FastEcSpi {
                 throw new InvalidKeyException("ECDH failed: " + e.getMessage(), e);
             }
             int length = (key.getParameters().getCurve().getFieldSize() + 7) / 8;
-            secret = BigIntegers.asUnsignedByteArray(length, x);
+            agreed(BigIntegers.asUnsignedByteArray(length, x));
             return null;
-        }
-
-        private byte[] take() {
-            if (secret == null) {
-                throw new IllegalStateException("doPhase first");
-            }
-            byte[] s = secret;
-            secret = null;
-            return s;
-        }
-
-        @Override
-        protected byte[] engineGenerateSecret() {
-            return take();
-        }
-
-        @Override
-        protected int engineGenerateSecret(byte[] out, int offset) throws ShortBufferException {
-            if (secret == null) {
-                throw new IllegalStateException("doPhase first");
-            }
-            if (out.length - offset < secret.length) {
-                throw new ShortBufferException("need " + secret.length + " bytes");
-            }
-            byte[] s = take();
-            System.arraycopy(s, 0, out, offset, s.length);
-            return s.length;
-        }
-
-        @Override
-        protected SecretKey engineGenerateSecret(String algorithm) throws NoSuchAlgorithmException {
-            if (algorithm == null) {
-                throw new NoSuchAlgorithmException("null algorithm");
-            }
-            return new SecretKeySpec(take(), algorithm);
         }
     }
 

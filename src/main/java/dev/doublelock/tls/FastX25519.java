@@ -14,9 +14,6 @@ import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
-import javax.crypto.SecretKey;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
@@ -68,9 +65,8 @@ public final class FastX25519 {
     }
 
     /** {@code KeyAgreement "XDH"} / {@code "X25519"}: the 32-byte shared secret; small-order points are refused. */
-    public static final class Agreement extends javax.crypto.KeyAgreementSpi {
+    public static final class Agreement extends OnePhaseAgreement {
         private byte[] scalar;
-        private byte[] secret;
 
         @Override
         protected void engineInit(Key key, SecureRandom random) throws InvalidKeyException {
@@ -82,7 +78,7 @@ public final class FastX25519 {
                 throw new InvalidKeyException("X25519 scalar of " + k.length + " bytes");
             }
             scalar = k;
-            secret = null;
+            forget();
         }
 
         @Override
@@ -110,37 +106,8 @@ public final class FastX25519 {
             if (!X25519.calculateAgreement(scalar, 0, u, 0, s, 0)) {
                 throw new InvalidKeyException("Point has small order");
             }
-            secret = s;
+            agreed(s);
             return null;
-        }
-
-        private byte[] take() {
-            if (secret == null) {
-                throw new IllegalStateException("doPhase first");
-            }
-            byte[] s = secret;
-            secret = null;
-            return s;
-        }
-
-        @Override
-        protected byte[] engineGenerateSecret() {
-            return take();
-        }
-
-        @Override
-        protected int engineGenerateSecret(byte[] out, int offset) throws ShortBufferException {
-            if (secret != null && out.length - offset < secret.length) {
-                throw new ShortBufferException("need " + secret.length + " bytes");
-            }
-            byte[] s = take();
-            System.arraycopy(s, 0, out, offset, s.length);
-            return s.length;
-        }
-
-        @Override
-        protected SecretKey engineGenerateSecret(String algorithm) {
-            return new SecretKeySpec(take(), algorithm);
         }
     }
 
