@@ -31,6 +31,7 @@ final class GroupCommit implements AutoCloseable {
     private final LinkedBlockingQueue<Request> pending = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
+    private volatile int committing;
     private final java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
 
     GroupCommit(Transactions tx, Clock clock, String name) {
@@ -91,6 +92,7 @@ final class GroupCommit implements AutoCloseable {
 
     private void commit(List<Request> batch) {
         List<Object> outcomes;
+        committing = batch.size();
         try {
             outcomes = tx.inTransaction(batch.size() == 1 ? "enqueue" : "enqueue " + batch.size() + " messages", c -> {
                 List<Object> out = new ArrayList<>(batch.size());
@@ -121,6 +123,8 @@ final class GroupCommit implements AutoCloseable {
                 r.result.completeExceptionally(e);
             }
             throw e;
+        } finally {
+            committing = 0;
         }
         commits.incrementAndGet();
         for (int i = 0; i < batch.size(); i++) {
@@ -136,6 +140,11 @@ final class GroupCommit implements AutoCloseable {
     /** Transactions committed so far (for tests and diagnostics). */
     int commits() {
         return commits.get();
+    }
+
+    /** Messages in the transaction the writer is running (or waiting to begin) right now; 0 when idle. */
+    int committing() {
+        return committing;
     }
 
     /** Messages waiting for the writer right now. */

@@ -44,22 +44,21 @@ class GroupCommitTest {
                 }
                 return null;
             }));
-            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
             int n = 50;
             List<CompletableFuture<Long>> results = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int k = i;
-                String from = k == 17 ? "poison@sender.test" : "s" + k + "@sender.test";
-                results.add(CompletableFuture.supplyAsync(
-                        () -> store.enqueue(new Envelope(from, List.of("r" + k + "@dest.test")), body(k)),
-                        command -> Thread.ofVirtual().start(command)));
+            try { // whatever fails here, the held lock is given back, or closing the store would wait for ever
+                assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+                // the first message: the writer takes it alone and waits for the lock with it
+                results.add(enqueueAsync(store, 0));
+                awaitState(() -> store.intake().committing() == 1 && store.intake().waiting() == 0);
+                // the other 49 arrive while that commit cannot run
+                for (int i = 1; i < n; i++) {
+                    results.add(enqueueAsync(store, i));
+                }
+                awaitState(() -> store.intake().waiting() == n - 1);
+            } finally {
+                release.countDown();
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (store.intake().waiting() < n - 1 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(store.intake().waiting()).as("waiting behind the held lock").isEqualTo(n - 1);
-            release.countDown();
             holder.get(10, TimeUnit.SECONDS);
 
             List<Long> ids = new ArrayList<>();
@@ -81,6 +80,23 @@ class GroupCommitTest {
             // the first message's commit, then one for the 49 that waited (a 128-message batch holds them all)
             assertThat(store.intake().commits() - commitsBefore).isEqualTo(2);
             assertThat(store.counts().get(State.QUEUED)).isEqualTo(n - 1L);
+        }
+    }
+
+    private static CompletableFuture<Long> enqueueAsync(JdbcQueueStore store, int k) {
+        String from = k == 17 ? "poison@sender.test" : "s" + k + "@sender.test";
+        return CompletableFuture.supplyAsync(
+                () -> store.enqueue(new Envelope(from, List.of("r" + k + "@dest.test")), body(k)),
+                command -> Thread.ofVirtual().start(command));
+    }
+
+    private static void awaitState(java.util.function.BooleanSupplier state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!state.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the group commit did not reach the expected state within 20 s");
+            }
+            Thread.sleep(5);
         }
     }
 
