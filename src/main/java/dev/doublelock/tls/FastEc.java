@@ -54,9 +54,4 @@ public final class FastEc extends Provider {
         }
         return true;
     }
-
-    /** Whether the provider is installed in this JVM. */
-    public static boolean installed() {
-        return Security.getProvider(NAME) != null;
-    }
 }

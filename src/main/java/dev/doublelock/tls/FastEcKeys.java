@@ -31,11 +31,7 @@ import org.bouncycastle.jce.spec.ECNamedCurveSpec;
 final class FastEcKeys {
 
     /** One curve: its names, the JDK's view of its parameters and BouncyCastle's. */
-    record Curve(String name, ECParameterSpec jdk, ECDomainParameters bc) {
-        int fieldBytes() {
-            return (bc.getCurve().getFieldSize() + 7) / 8;
-        }
-    }
+    record Curve(String name, ECParameterSpec jdk, ECDomainParameters bc) {}
 
     private static final List<Curve> CURVES = List.of(curve("secp256r1"), curve("secp384r1"), curve("secp521r1"));
 
