@@ -192,13 +192,15 @@ public final class RelayConfig {
 
     private static DeliveryTuning tuning(ConfigNode top) {
         ConfigNode d = top.object("delivery", Set.of("concurrency", "perDestinationConcurrency", "leaseSeconds",
-                "pollIntervalMillis"));
+                "pollIntervalMillis", "connectionCacheMillis"));
         DeliveryTuning t = DeliveryTuning.defaults();
         return new DeliveryTuning(
                 d.number("concurrency", 1, 10_000).orElse((long) t.concurrency()).intValue(),
                 d.number("perDestinationConcurrency", 1, 10_000).orElse((long) t.perDestinationConcurrency()).intValue(),
                 Duration.ofSeconds(d.number("leaseSeconds", 2, 86_400).orElse(t.lease().toSeconds())),
-                Duration.ofMillis(d.number("pollIntervalMillis", 50, 600_000).orElse(t.pollInterval().toMillis())));
+                Duration.ofMillis(d.number("pollIntervalMillis", 50, 600_000).orElse(t.pollInterval().toMillis())),
+                Duration.ofMillis(d.number("connectionCacheMillis", 0, 300_000)
+                        .orElse(t.connectionCacheTime().toMillis())));
     }
 
     private static Set<String> routeKeys(ConfigNode top) {

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param mac         "SHA", "SHA256", "MD5", "" for CCM suites without a hash token
  */
 public record SuiteTraits(String name, String keyExchange, String cipher, String mac, Set<Trait> traits) {
+    private static final java.util.regex.Pattern MAC_NAME = java.util.regex.Pattern.compile("SHA|SHA\\d{3}|MD5|SM3|NULL|GOSTR341112|IMIT");
 
     /** Properties a policy can forbid or warn about. */
     public enum Trait {
@@ -82,7 +83,7 @@ public record SuiteTraits(String name, String keyExchange, String cipher, String
         String last = lastUnderscore < 0 ? rest : rest.substring(lastUnderscore + 1);
         String cipher;
         String mac;
-        if (last.matches("SHA|SHA\\d{3}|MD5|SM3|NULL|GOSTR341112|IMIT") && lastUnderscore > 0) {
+        if (MAC_NAME.matcher(last).matches() && lastUnderscore > 0) {
             cipher = rest.substring(0, lastUnderscore);
             mac = last;
         } else {

@@ -10,12 +10,17 @@ import java.time.Duration;
  * @param lease                     how long a claimed message belongs to this node before another node (or
  *                                  this one after a restart) may take it over; renewed while delivering
  * @param pollInterval              how often an idle node looks for due messages
+ * @param connectionCacheTime       how long a judged TLS connection to a destination stays open after its last
+ *                                  message, for the next one (zero: only within one batch of due messages)
  */
-public record DeliveryTuning(int concurrency, int perDestinationConcurrency, Duration lease, Duration pollInterval) {
+public record DeliveryTuning(int concurrency, int perDestinationConcurrency, Duration lease, Duration pollInterval,
+                             Duration connectionCacheTime) {
     public static final int DEFAULT_CONCURRENCY = 20;
     public static final int DEFAULT_PER_DESTINATION = 4;
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
+    /** Like Postfix's {@code smtp_connection_cache_time_limit}. */
+    public static final Duration DEFAULT_CONNECTION_CACHE_TIME = Duration.ofSeconds(2);
 
     public DeliveryTuning {
         if (concurrency < 1 || perDestinationConcurrency < 1) {
@@ -24,10 +29,17 @@ public record DeliveryTuning(int concurrency, int perDestinationConcurrency, Dur
         if (lease.isNegative() || lease.isZero() || pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("lease and pollInterval must be positive");
         }
+        if (connectionCacheTime.isNegative()) {
+            throw new IllegalArgumentException("connectionCacheTime must be zero (off) or positive");
+        }
     }
 
-    /** 20 messages at once, 4 per domain, 5-minute leases, look for work every 5 s when idle. */
+    /**
+     * 20 messages at once, 4 per domain, 5-minute leases, look for work every 5 s when idle, judged connections
+     * kept 2 s for the next message.
+     */
     public static DeliveryTuning defaults() {
-        return new DeliveryTuning(DEFAULT_CONCURRENCY, DEFAULT_PER_DESTINATION, DEFAULT_LEASE, DEFAULT_POLL_INTERVAL);
+        return new DeliveryTuning(DEFAULT_CONCURRENCY, DEFAULT_PER_DESTINATION, DEFAULT_LEASE, DEFAULT_POLL_INTERVAL,
+                DEFAULT_CONNECTION_CACHE_TIME);
     }
 }

@@ -34,7 +34,8 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
                 .withPostmasterAddress("postmaster@" + options.hostName())
                 .withConcurrency(settings.tuning().concurrency(), settings.tuning().perDestinationConcurrency())
                 .withLease(settings.tuning().lease())
-                .withPollInterval(settings.tuning().pollInterval());
+                .withPollInterval(settings.tuning().pollInterval())
+                .withConnectionCacheTime(settings.tuning().connectionCacheTime());
         Router router = new Router(Optional.of(DnsjavaResolver.builder().build()), settings.routes());
         DeliveryWorker worker = new DeliveryWorker(store, router, delivery, Dialer.direct(), Clock.systemUTC());
         return new DeliveryEngine() {

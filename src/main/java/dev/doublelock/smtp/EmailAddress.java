@@ -9,6 +9,8 @@ import java.util.Locale;
  * The special recipient "postmaster" (no domain) is represented with an empty domain.
  */
 public record EmailAddress(String localPart, String domain) {
+    private static final java.util.regex.Pattern IPV6_CHARS = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    private static final java.util.regex.Pattern IPV4_LITERAL = java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
     public static final int MAX_LOCAL_PART = 64;
     public static final int MAX_DOMAIN = 255;
     private static final String ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~";
@@ -121,10 +123,10 @@ public record EmailAddress(String localPart, String domain) {
         }
         String inner = lit.substring(1, lit.length() - 1);
         if (inner.toLowerCase(Locale.ROOT).startsWith("ipv6:")) {
-            if (!inner.substring(5).matches("[0-9A-Fa-f:.]{2,45}")) {
+            if (!IPV6_CHARS.matcher(inner.substring(5)).matches()) {
                 throw new AddressSyntaxException("bad IPv6 address literal: " + lit);
             }
-        } else if (!inner.matches("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}")) {
+        } else if (!IPV4_LITERAL.matcher(inner).matches()) {
             throw new AddressSyntaxException("bad IPv4 address literal: " + lit);
         }
     }

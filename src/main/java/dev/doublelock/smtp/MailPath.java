@@ -15,6 +15,8 @@ import java.util.OptionalLong;
  * @param address the mailbox, or {@code null} for the null reverse-path
  */
 public record MailPath(EmailAddress address) {
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d{1,20}");
+    private static final java.util.regex.Pattern KEYWORD = java.util.regex.Pattern.compile("[A-Z0-9][A-Z0-9-]*");
     /** Total path length limit including angle brackets (RFC 5321 4.5.3.1.3). */
     public static final int MAX_PATH = 256;
     public static final MailPath NULL = new MailPath(null);
@@ -45,7 +47,7 @@ public record MailPath(EmailAddress address) {
             if (v == null) {
                 return OptionalLong.empty();
             }
-            if (!v.matches("\\d{1,20}")) {
+            if (!DIGITS.matcher(v).matches()) {
                 throw new AddressSyntaxException("SIZE must be a decimal number of octets: " + v);
             }
             try {
@@ -150,7 +152,7 @@ public record MailPath(EmailAddress address) {
             int eq = p.indexOf('=');
             String key = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
             String value = eq < 0 ? "" : p.substring(eq + 1);
-            if (!key.matches("[A-Z0-9][A-Z0-9-]*")) {
+            if (!KEYWORD.matcher(key).matches()) {
                 throw new AddressSyntaxException("bad ESMTP parameter keyword: " + p);
             }
             if (eq >= 0 && (value.isEmpty() || value.chars().anyMatch(c -> c < 33 || c == '=' || c == 127))) {

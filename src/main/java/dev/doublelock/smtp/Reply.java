@@ -14,11 +14,12 @@ import java.util.Objects;
  * @param lines          the text lines without code and enhanced status; at least one (may be empty text)
  */
 public record Reply(int code, String enhancedStatus, List<String> lines) {
+    private static final java.util.regex.Pattern ENHANCED_STATUS = java.util.regex.Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
     public Reply {
         if (code < 200 || code > 599) {
             throw new IllegalArgumentException("SMTP reply code must be 200..599, got " + code);
         }
-        if (enhancedStatus != null && !enhancedStatus.matches("[245]\\.\\d{1,3}\\.\\d{1,3}")) {
+        if (enhancedStatus != null && !ENHANCED_STATUS.matcher(enhancedStatus).matches()) {
             throw new IllegalArgumentException("enhanced status must look like 2.0.0, got " + enhancedStatus);
         }
         lines = List.copyOf(Objects.requireNonNull(lines, "lines"));
@@ -110,7 +111,7 @@ public record Reply(int code, String enhancedStatus, List<String> lines) {
 
     private static String commonEnhancedStatus(int code, List<String> texts) {
         String first = texts.get(0).split(" ", 2)[0];
-        if (!first.matches("[245]\\.\\d{1,3}\\.\\d{1,3}") || first.charAt(0) - '0' != code / 100) {
+        if (!ENHANCED_STATUS.matcher(first).matches() || first.charAt(0) - '0' != code / 100) {
             return null;
         }
         for (String t : texts) {

@@ -55,7 +55,7 @@ class RelayConfigTest {
                  "policy": {"default": "opportunistic", "mode": "testing", "domains": {"example.org": "bsi-strict"}},
                  "routes": {"example.net": ["[192.0.2.25]:25"]},
                  "delivery": {"concurrency": 64, "perDestinationConcurrency": 32, "leaseSeconds": 7,
-                 "pollIntervalMillis": 250}}
+                 "pollIntervalMillis": 250, "connectionCacheMillis": 0}}
                 """, "t.json");
         assertThat(o.hostName()).isEqualTo("relay.example.org");
         assertThat(o.queueLocation()).isEqualTo("jdbc:postgresql://db:5432/q");
@@ -70,7 +70,7 @@ class RelayConfigTest {
         assertThat(o.delivery().domainPolicies()).containsEntry("example.org", "bsi-strict");
         assertThat(o.delivery().routes().get("example.net")).containsExactly("[192.0.2.25]:25");
         assertThat(o.delivery().tuning()).isEqualTo(new dev.doublelock.relay.DeliveryTuning(64, 32,
-                java.time.Duration.ofSeconds(7), java.time.Duration.ofMillis(250)));
+                java.time.Duration.ofSeconds(7), java.time.Duration.ofMillis(250), java.time.Duration.ZERO));
         assertThat(RelayConfig.defaults().delivery().tuning()).isEqualTo(dev.doublelock.relay.DeliveryTuning.defaults());
     }
 

@@ -34,12 +34,19 @@ import java.util.UUID;
  * @param stsFetcher                how MTA-STS policies are fetched; empty = HTTPS to {@code mta-sts.DOMAIN} with the
  *                                  JDK's CA store and a 10-second timeout. MTA-STS and DANE are used whenever the
  *                                  router has a DNS resolver
+ * @param connectionCacheTime       how long a judged TLS connection stays open after its last message, waiting for
+ *                                  the next message with the same delivery decision (zero: connections are shared
+ *                                  only within one claim batch)
  */
 public record DeliveryOptions(String nodeId, String ehloName, int concurrency, int perDestinationConcurrency,
                               Duration lease, RetrySchedule schedule, PolicyMap policies,
                               Collection<X509Certificate> extraTrustAnchors, boolean jdkTrustAnchors,
                               Optional<Path> deliveryLog, Duration pollInterval, String postmasterAddress,
-                              ClientOptions clientOptions, int mxPort, Optional<StsFetcher> stsFetcher) {
+                              ClientOptions clientOptions, int mxPort, Optional<StsFetcher> stsFetcher,
+                              Duration connectionCacheTime) {
+
+    /** How long a judged connection waits for the next message to its destination by default (Postfix: 2 s). */
+    public static final Duration DEFAULT_CONNECTION_CACHE_TIME = Duration.ofSeconds(2);
 
     public DeliveryOptions {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -59,6 +66,10 @@ public record DeliveryOptions(String nodeId, String ehloName, int concurrency, i
             throw new IllegalArgumentException("mxPort must be 1..65535, got " + mxPort);
         }
         Objects.requireNonNull(stsFetcher, "stsFetcher");
+        if (connectionCacheTime == null || connectionCacheTime.isNegative()) {
+            throw new IllegalArgumentException("connectionCacheTime must be zero (off) or positive, got "
+                    + connectionCacheTime);
+        }
         if (!jdkTrustAnchors && extraTrustAnchors.isEmpty()) {
             throw new IllegalArgumentException("no trust anchors: enable the JDK's CA store or give extra anchors, "
                     + "otherwise no server can ever be verified");
@@ -76,76 +87,82 @@ public record DeliveryOptions(String nodeId, String ehloName, int concurrency, i
                            Optional<Path> deliveryLog, Duration pollInterval, String postmasterAddress,
                            ClientOptions clientOptions) {
         this(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies, extraTrustAnchors,
-                jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, 25, Optional.empty());
+                jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, 25, Optional.empty(),
+                DEFAULT_CONNECTION_CACHE_TIME);
     }
 
     /** 20 messages at once, 4 per domain, 5-minute leases, default schedule, {@code bsi} enforced, JDK CAs. */
     public static DeliveryOptions defaults(String ehloName) {
         return new DeliveryOptions(ehloName + "-" + UUID.randomUUID().toString().substring(0, 8), ehloName, 20, 4,
                 Duration.ofMinutes(5), RetrySchedule.defaults(), PolicyMap.defaults(), List.of(), true, Optional.empty(),
-                Duration.ofSeconds(5), "postmaster@" + ehloName, ClientOptions.defaults(ehloName), 25, Optional.empty());
+                Duration.ofSeconds(5), "postmaster@" + ehloName, ClientOptions.defaults(ehloName), 25, Optional.empty(), DEFAULT_CONNECTION_CACHE_TIME);
     }
 
     public DeliveryOptions withNodeId(String v) {
         return new DeliveryOptions(v, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher, connectionCacheTime);
     }
 
     public DeliveryOptions withConcurrency(int total, int perDestination) {
         return new DeliveryOptions(nodeId, ehloName, total, perDestination, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher, connectionCacheTime);
     }
 
     public DeliveryOptions withLease(Duration v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, v, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher, connectionCacheTime);
     }
 
     public DeliveryOptions withSchedule(RetrySchedule v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, v, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher, connectionCacheTime);
     }
 
     public DeliveryOptions withPolicies(PolicyMap v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, v,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher, connectionCacheTime);
     }
 
     public DeliveryOptions withTrust(Collection<X509Certificate> extra, boolean jdk) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extra, jdk, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
+                extra, jdk, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher, connectionCacheTime);
     }
 
     public DeliveryOptions withDeliveryLog(Optional<Path> v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, v, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher);
+                extraTrustAnchors, jdkTrustAnchors, v, pollInterval, postmasterAddress, clientOptions, mxPort, stsFetcher, connectionCacheTime);
     }
 
     public DeliveryOptions withPollInterval(Duration v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, v, postmasterAddress, clientOptions, mxPort, stsFetcher);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, v, postmasterAddress, clientOptions, mxPort, stsFetcher, connectionCacheTime);
     }
 
     public DeliveryOptions withPostmasterAddress(String v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, v, clientOptions, mxPort, stsFetcher);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, v, clientOptions, mxPort, stsFetcher, connectionCacheTime);
     }
 
     public DeliveryOptions withClientOptions(ClientOptions v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, v, mxPort, stsFetcher);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, v, mxPort, stsFetcher, connectionCacheTime);
     }
 
     public DeliveryOptions withMxPort(int v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
-                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, v,
-                stsFetcher);
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, v, stsFetcher, connectionCacheTime);
     }
 
     public DeliveryOptions withStsFetcher(StsFetcher v) {
         return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
+                extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort, Optional.of(v), connectionCacheTime);
+    }
+
+    /** Keep judged connections open this long after their last message (zero: only within one claim batch). */
+    public DeliveryOptions withConnectionCacheTime(Duration v) {
+        return new DeliveryOptions(nodeId, ehloName, concurrency, perDestinationConcurrency, lease, schedule, policies,
                 extraTrustAnchors, jdkTrustAnchors, deliveryLog, pollInterval, postmasterAddress, clientOptions, mxPort,
-                Optional.of(v));
+                stsFetcher, v);
     }
 
     private static void positive(Duration d, String name) {

@@ -60,8 +60,11 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Semaphore slots;
     /** At most a permit or two: released by {@link #wake()}, taken by the idle loop. */
     private final Semaphore wakeups = new Semaphore(0);
+    /** Judged connections kept across claim batches (null when {@code connectionCacheTime} is zero). */
+    private final SessionPool connectionCache;
     private Thread loop;
     private Thread renewer;
+    private Thread sweeper;
 
     public DeliveryWorker(QueueStore store, Router router, DeliveryOptions options, Dialer dialer, Clock clock) {
         this.store = store;
@@ -69,6 +72,8 @@ public final class DeliveryWorker implements AutoCloseable {
         this.clock = clock;
         this.dsn = new DsnBuilder(options.postmasterAddress());
         this.slots = new Semaphore(options.concurrency());
+        this.connectionCache = options.connectionCacheTime().isZero() ? null
+                : SessionPool.shared(clock, options.connectionCacheTime(), options.perDestinationConcurrency());
         TlsSetup tls = new TlsSetup(options.extraTrustAnchors(), options.jdkTrustAnchors(), clock);
         this.log = options.deliveryLog().map(DeliveryLog::open);
         Router routes = options.mxPort() == 25 ? router : router.withMxPort(options.mxPort());
@@ -126,6 +131,20 @@ public final class DeliveryWorker implements AutoCloseable {
                 renewLeases();
             }
         });
+        if (connectionCache != null) {
+            Duration sweepEvery = options.connectionCacheTime().dividedBy(2).compareTo(Duration.ofMillis(100)) < 0
+                    ? Duration.ofMillis(100) : options.connectionCacheTime().dividedBy(2);
+            sweeper = Thread.ofVirtual().name("connection-cache-sweeper").start(() -> {
+                while (!stopping.get()) {
+                    try {
+                        Thread.sleep(sweepEvery);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    connectionCache.sweep();
+                }
+            });
+        }
     }
 
     /**
@@ -217,14 +236,15 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     /**
-     * Delivers a group in order over a session pool scoped to it, closed (QUIT) at the end; {@code done} runs after
-     * each message whatever happened to it. Every message of the group counts as in flight (its lease is renewed)
-     * until it is finished.
+     * Delivers a group in order over the connection cache, or (when it is off) over a session pool scoped to the
+     * group and closed (QUIT) at its end; {@code done} runs after each message whatever happened to it. Every
+     * message of the group counts as in flight (its lease is renewed) until it is finished.
      */
     private void processGroup(List<QueuedMessage> group, java.util.function.Consumer<QueuedMessage> done) {
         group.forEach(m -> inFlight.add(m.id()));
         int finished = 0;
-        try (SessionPool pool = SessionPool.forBatch(clock)) {
+        SessionPool pool = connectionCache != null ? connectionCache : SessionPool.forBatch(clock);
+        try {
             for (QueuedMessage m : group) {
                 try {
                     process(m, pool);
@@ -235,6 +255,9 @@ public final class DeliveryWorker implements AutoCloseable {
                 }
             }
         } finally {
+            if (pool != connectionCache) {
+                pool.close();
+            }
             for (QueuedMessage m : group.subList(finished, group.size())) {
                 inFlight.remove(m.id());
                 done.accept(m);
@@ -386,6 +409,16 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         if (r != null) {
             r.interrupt();
+        }
+        Thread sw;
+        synchronized (this) {
+            sw = sweeper;
+        }
+        if (sw != null) {
+            sw.interrupt();
+        }
+        if (connectionCache != null) {
+            connectionCache.close();
         }
         log.ifPresent(DeliveryLog::close);
     }

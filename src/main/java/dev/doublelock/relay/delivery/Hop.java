@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param port the TCP port, 25 for MX hosts
  */
 public record Hop(String host, int port) {
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     public Hop {
         Objects.requireNonNull(host, "host");
@@ -54,7 +55,7 @@ public record Hop(String host, int port) {
 
     /** True if {@link #host} is an IPv4 or IPv6 literal rather than a name. */
     public boolean isAddressLiteral() {
-        return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        return host.contains(":") || IPV4.matcher(host).matches();
     }
 
     @Override

@@ -18,10 +18,11 @@ import java.util.Optional;
  */
 public record RecipientFailure(String recipient, String status, Optional<String> remoteMta,
                                Optional<String> diagnosticCode, List<Finding> findings, String explanation) {
+    private static final java.util.regex.Pattern STATUS = java.util.regex.Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
     public RecipientFailure {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(status, "status");
-        if (!status.matches("[245]\\.\\d{1,3}\\.\\d{1,3}")) {
+        if (!STATUS.matcher(status).matches()) {
             throw new IllegalArgumentException("status must be an RFC 3463 code like 5.7.5, got " + status);
         }
         Objects.requireNonNull(remoteMta, "remoteMta");

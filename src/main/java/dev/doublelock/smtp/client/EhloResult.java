@@ -17,6 +17,8 @@ import java.util.Set;
  * @param heloFallback true if EHLO was refused and HELO used instead (then there are no keywords)
  */
 public record EhloResult(Reply reply, Set<String> keywords, OptionalLong size, boolean heloFallback) {
+    private static final java.util.regex.Pattern KEYWORD = java.util.regex.Pattern.compile("[A-Z0-9][A-Z0-9-]*");
+    private static final java.util.regex.Pattern SIZE_VALUE = java.util.regex.Pattern.compile("\\d{1,18}");
     public EhloResult {
         Objects.requireNonNull(reply, "reply");
         keywords = Set.copyOf(keywords);
@@ -35,11 +37,11 @@ public record EhloResult(Reply reply, Set<String> keywords, OptionalLong size, b
         for (String line : reply.lines().subList(1, reply.lines().size())) {
             String[] parts = line.strip().split("[ =]+");
             String keyword = parts[0].toUpperCase(Locale.ROOT);
-            if (!keyword.matches("[A-Z0-9][A-Z0-9-]*")) {
+            if (!KEYWORD.matcher(keyword).matches()) {
                 continue; // not an ehlo-keyword (RFC 5321 4.1.1.1); ignore rather than guess
             }
             keywords.add(keyword);
-            if (keyword.equals("SIZE") && parts.length > 1 && parts[1].matches("\\d{1,18}")) {
+            if (keyword.equals("SIZE") && parts.length > 1 && SIZE_VALUE.matcher(parts[1]).matches()) {
                 size = OptionalLong.of(Long.parseLong(parts[1]));
             }
         }

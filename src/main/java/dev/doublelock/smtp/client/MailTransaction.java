@@ -22,6 +22,7 @@ import java.util.Set;
  * was accepted; after a refusal the transaction is reset with RSET so the session stays usable.
  */
 final class MailTransaction {
+    private static final java.util.regex.Pattern KEYWORD = java.util.regex.Pattern.compile("[A-Z0-9][A-Z0-9-]*");
     /**
      * Most commands written before their replies are read: keeps the unread replies far below socket
      * buffer sizes, so a server that stops reading while its replies pile up cannot deadlock us (RFC 2920 3.1).
@@ -178,7 +179,7 @@ final class MailTransaction {
         Set<String> seen = new HashSet<>();
         extra.forEach((k, v) -> {
             String key = k.toUpperCase(Locale.ROOT);
-            if (!key.matches("[A-Z0-9][A-Z0-9-]*") || !seen.add(key)) {
+            if (!KEYWORD.matcher(key).matches() || !seen.add(key)) {
                 throw new IllegalArgumentException("bad or repeated MAIL parameter keyword: " + SmtpClientException.quote(k));
             }
             if (v == null || v.chars().anyMatch(c -> c <= 32 || c == '=' || c >= 127)) {

@@ -23,6 +23,7 @@ import java.util.List;
  * then unknown. Not thread-safe; owned by one {@link SmtpClientSession}.
  */
 final class Wire {
+    private static final java.util.regex.Pattern REPLY_LINE = java.util.regex.Pattern.compile("[2-5][0-5][0-9]([ -].*)?");
     private final Socket plain;
     private final String host;
     private final ClientOptions options;
@@ -117,7 +118,7 @@ final class Wire {
             if (line.hasBareLineEnding() || line.nul()) {
                 throw malformed(phase, command, "bare CR/LF or NUL inside a reply line", text);
             }
-            if (!text.matches("[2-5][0-5][0-9]([ -].*)?")) {
+            if (!REPLY_LINE.matcher(text).matches()) {
                 throw malformed(phase, command, "a reply line must start with a code 200..559 and then ' ' or '-'", text);
             }
             String code = text.substring(0, 3);

@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CountingServer implements AutoCloseable {
     final SmtpServer server;
     final AtomicInteger connections = new AtomicInteger();
+    /** Sessions the client ended with QUIT. */
+    final AtomicInteger quits = new AtomicInteger();
     final List<ReceivedMessage> messages = new CopyOnWriteArrayList<>();
     private final Map<Integer, Socket> tlsSockets = new ConcurrentHashMap<>();
 
@@ -59,6 +61,13 @@ final class CountingServer implements AutoCloseable {
                             messages.add(msg);
                             here.incrementAndGet();
                             return Replies.OK_QUEUED(msg.connection().sessionId());
+                        }
+
+                        @Override
+                        public void onClose(dev.doublelock.smtp.server.CloseReason reason) {
+                            if (reason == dev.doublelock.smtp.server.CloseReason.QUIT) {
+                                quits.incrementAndGet();
+                            }
                         }
 
                         @Override

@@ -101,8 +101,9 @@ class DaneDeliveryTest {
         CertifiedKey self = DeliveryFixture.selfSigned(MX);
         server = new CapturingServer(self);
         MailResolver resolver = signedZone(daneEe(self), false);
+        // no connection cache: the second message needs a connection of its own, which resumes the first's session
         try (DeliveryWorker w = fx.worker(new Router(Optional.of(resolver), Map.of()),
-                fx.options(PolicyMap.defaults()).withMxPort(server.port()))) {
+                fx.options(PolicyMap.defaults()).withMxPort(server.port()).withConnectionCacheTime(Duration.ZERO))) {
             long first = fx.store.enqueue(new Envelope("alice@example.org", List.of("bob@dane.test")),
                     DeliveryFixture.MESSAGE);
             w.runOnce();

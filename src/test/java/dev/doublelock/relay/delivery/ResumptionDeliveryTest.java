@@ -31,7 +31,9 @@ class ResumptionDeliveryTest {
         try (DeliveryFixture f = new DeliveryFixture(dir);
              CapturingServer server = new CapturingServer(f.trustedLeaf("localhost"))) {
             Router router = Router.staticOnly(Map.of("example.net", List.of("localhost:" + server.port())));
-            try (DeliveryWorker w = f.worker(router, f.options(PolicyMap.defaults()))) {
+            // no connection cache: the second message needs a connection of its own, which resumes the first's session
+            try (DeliveryWorker w = f.worker(router, f.options(PolicyMap.defaults())
+                    .withConnectionCacheTime(Duration.ZERO))) {
                 long first = f.store.enqueue(new Envelope("alice@example.org", List.of("bob@example.net")),
                         DeliveryFixture.MESSAGE);
                 w.runOnce();
