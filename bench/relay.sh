@@ -24,7 +24,7 @@
 #
 # RELAY_JAVA_OPTS: extra JVM options for the doublelock relay only (e.g. a JFR recording).
 # Loopback only. Needs root (Postfix instance), the postfix and sqlite3 packages.
-# Usage: [ROUNDS=N] [WARMUP_SECONDS=S] [LATENCY_RATE=R (0: skip)] [DL_DELIVERY_CONCURRENCY=C] bench/relay.sh [SECONDS] [CONCURRENCY]
+# Usage: [ROUNDS=N] [WARMUP_SECONDS=S] [OPEN_WARMUP_SECONDS=S] [LATENCY_RATE=R (0: skip)] [DL_DELIVERY_CONCURRENCY=C] bench/relay.sh [SECONDS] [CONCURRENCY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-20}
@@ -32,6 +32,7 @@ CONCURRENCY=${2:-50}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-300}
 ROUNDS=${ROUNDS:-1}                  # >1: repeat, alternating which relay goes first (this machine is noisy)
 WARMUP_SECONDS=${WARMUP_SECONDS:-30}
+OPEN_WARMUP_SECONDS=${OPEN_WARMUP_SECONDS:-10}  # open loop: the same rate first, same generator JVM, not measured
 # doublelock's outgoing concurrency to the one destination; 20 = Postfix's default_destination_concurrency_limit
 DL_DELIVERY_CONCURRENCY=${DL_DELIVERY_CONCURRENCY:-20}  # unmeasured load first (JIT, process pools), delivered before the measured run
 LAB_BASE=27200          # the lab's good profile listens on the base port
@@ -133,9 +134,10 @@ delivered() { # EHLO_NAME AFTER_ID -> "messages last_ended_at_ms connections" fo
 }
 last_id() { sqlite3 "$work/lab/lab.db" "SELECT COALESCE(MAX(id),0) FROM lab_sessions"; }
 
-load() { # LABEL PORT SECONDS [RATE]: prints bench-smtp's line (RATE: open loop, sessions started per second)
+load() { # LABEL PORT SECONDS [RATE [WARMUP]]: prints bench-smtp's line (RATE: open loop, sessions started per second;
+         # WARMUP: seconds of the same open loop first, in the same JVM, not measured; its summary goes to stderr)
   ./doublelock bench-smtp --port "$2" --trust "$ca" --to sink@bench.test --concurrency "$CONCURRENCY" \
-    --seconds "$3" --accept-latency --label "$1" ${4:+--rate "$4"} || true
+    --seconds "$3" --accept-latency --label "$1" ${4:+--rate "$4"} ${5:+--warmup "$5"} || true
 }
 
 await_delivered() { # LABEL EHLO_NAME AFTER_ID COUNT: waits; prints "messages last_ended_at_ms connections"
@@ -175,20 +177,32 @@ run() { # LABEL PORT EHLO_NAME PID [RATE]
   fi
   base=$(last_id)
   cpu0=$(cpu_ticks "$pid")
-  line=$(load "$label" "$port" "$SECONDS_PER_RUN" "$rate_arg")
+  local warm_accepted=0
+  if [ -n "$rate_arg" ]; then
+    # open loop: OPEN_WARMUP_SECONDS at the same rate in the same load generator first, so neither the generator's
+    # JIT nor a relay still draining earlier work is measured; those messages count for CPU/msg, not for latency
+    line=$(load "$label" "$port" "$SECONDS_PER_RUN" "$rate_arg" "$OPEN_WARMUP_SECONDS" 2> "$work/warm.err")
+    cat "$work/warm.err" >&2
+    warm_accepted=$(sed -nE 's/.*warm-up ([0-9]+) sessions in.*/\1/p' "$work/warm.err" | head -1)
+  else
+    line=$(load "$label" "$port" "$SECONDS_PER_RUN")
+  fi
   echo "$line" >&2
   accepted=$(sed -nE 's/.*; ([0-9]+) messages = .*/\1/p' <<< "$line")
   first=$(sed -nE 's/.*first accept at ([0-9]+) ms.*/\1/p' <<< "$line")
   [ -n "$accepted" ] && [ "$accepted" -gt 0 ] || { echo "bench/relay.sh: $label accepted nothing" >&2; exit 1; }
-  read -r got last conns < <(await_delivered "$label" "$ehlo" "$base" "$accepted")
+  read -r got last conns < <(await_delivered "$label" "$ehlo" "$base" "$((accepted + ${warm_accepted:-0}))")
   cpu1=$(cpu_ticks "$pid")
   local rate p50 p99
   rate=$(sed -nE 's/.* = ([0-9.]+) messages\/s.*/\1/p' <<< "$line")
   p50=$(sed -nE 's/.*accept p50 ([0-9.]+) ms.*/\1/p' <<< "$line")
   p99=$(sed -nE 's/.*accept p99 ([0-9.]+) ms.*/\1/p' <<< "$line")
-  awk -v l="$label" -v a="$accepted" -v g="$got" -v f="$first" -v t="$last" -v r="$rate" -v p50="$p50" -v p99="$p99" -v c="$conns" \
+  # delivered/s and drain s count the measured messages (in the open loop the receiver's count also holds the
+  # warm-up's, which arrive first); CPU/msg counts all messages, as the CPU time does
+  [ "${warm_accepted:-0}" -gt 0 ] && got_measured=$accepted || got_measured=$got
+  awk -v l="$label" -v a="$accepted" -v g="$got_measured" -v all="$got" -v f="$first" -v t="$last" -v r="$rate" -v p50="$p50" -v p99="$p99" -v c="$conns" \
     -v cpu="$(( (cpu1 - cpu0) * 1000 / tck ))" \
-    'BEGIN { s = (t - f) / 1000; printf "%s|%d|%d|%.1f|%.1f|%.1f|%.1f|%.1f|%d|%.1f\n", l, a, g, r, g / s, s, p50, p99, c, cpu / g }'
+    'BEGIN { s = (t - f) / 1000; printf "%s|%d|%d|%.1f|%.1f|%.1f|%.1f|%.1f|%d|%.1f\n", l, a, g, r, g / s, s, p50, p99, c, cpu / all }'
 }
 
 echo "== $CONCURRENCY concurrent senders, ${SECONDS_PER_RUN}s per relay, one message per STARTTLS session;"

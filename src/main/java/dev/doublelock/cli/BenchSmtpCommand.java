@@ -60,6 +60,10 @@ final class BenchSmtpCommand implements Callable<Integer> {
                     + "at once; a start that finds them all busy is counted as skipped) instead of --concurrency "
                     + "senders each starting the next session when the last one ended. 0 = closed loop.")
     double rate;
+    @Option(names = "--latency-log",
+            description = "Write one line per accepted message of the measured phase to this file: when its MAIL FROM "
+                    + "was sent (ms since the epoch), the accept latency and the session's time until then (ms).")
+    Path latencyLog;
     @Option(names = "--warmup", defaultValue = "0",
             description = "Seconds of the same load before measuring (not counted): lets a JVM target compile its hot code.")
     int warmup;
@@ -86,6 +90,12 @@ final class BenchSmtpCommand implements Callable<Integer> {
             System.err.printf("%s: warm-up %d sessions in %d s, %d failed%n", label, w.latencies.size(), warmup, w.failures.get());
         }
         Phase r = load(tls, message, seconds);
+        if (latencyLog != null) {
+            StringBuilder sb = new StringBuilder("# mail_from_sent_epoch_ms accept_ms session_before_ms\n");
+            r.acceptLog.stream().sorted(java.util.Comparator.comparingLong(a -> a[0])).forEach(a -> sb.append(a[0])
+                    .append(' ').append(String.format(java.util.Locale.ROOT, "%.2f %.2f", a[1] / 1e6, a[2] / 1e6)).append('\n'));
+            java.nio.file.Files.writeString(latencyLog, sb);
+        }
         double elapsed = r.elapsed;
         List<Long> sorted = new ArrayList<>(r.latencies);
         Collections.sort(sorted);
@@ -107,12 +117,13 @@ final class BenchSmtpCommand implements Callable<Integer> {
 
     /** What one timed phase of load saw. */
     private record Phase(ConcurrentLinkedQueue<Long> latencies, ConcurrentLinkedQueue<Long> accepts,
-                         AtomicLong firstAcceptMillis, AtomicInteger failures, AtomicInteger skipped, double elapsed) {}
+                         ConcurrentLinkedQueue<long[]> acceptLog, AtomicLong firstAcceptMillis, AtomicInteger failures, AtomicInteger skipped, double elapsed) {}
 
     private Phase load(ClientTlsConfig tls, byte[] message, int phaseSeconds) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(phaseSeconds).toNanos();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> accepts = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<long[]> acceptLog = new ConcurrentLinkedQueue<>();
         AtomicLong firstAcceptMillis = new AtomicLong();
         AtomicInteger failures = new AtomicInteger();
         AtomicInteger firstErrors = new AtomicInteger();
@@ -130,9 +141,12 @@ final class BenchSmtpCommand implements Callable<Integer> {
                 }
                 for (int m = 0; m < messagesPerSession; m++) {
                     long a0 = System.nanoTime();
+                    long wall = System.currentTimeMillis();
                     DeliveryResult r = s.send("bench@sender.test", List.of(to), Map.of(), message);
                     if (!r.anyAccepted()) throw new IllegalStateException("not accepted: " + r);
-                    accepts.add(System.nanoTime() - a0);
+                    long a1 = System.nanoTime();
+                    accepts.add(a1 - a0);
+                    if (latencyLog != null) acceptLog.add(new long[] {wall, a1 - a0, a0 - t0});
                     firstAcceptMillis.compareAndSet(0, System.currentTimeMillis());
                 }
                 s.quit();
@@ -168,7 +182,7 @@ final class BenchSmtpCommand implements Callable<Integer> {
             }
         }
         for (Thread t : threads) t.join();
-        return new Phase(latencies, accepts, firstAcceptMillis, failures, skipped, (System.nanoTime() - started) / 1e9);
+        return new Phase(latencies, accepts, acceptLog, firstAcceptMillis, failures, skipped, (System.nanoTime() - started) / 1e9);
     }
 
     private static double pct(List<Long> sorted, int p) {
