@@ -24,7 +24,10 @@
 #
 # RELAY_JAVA_OPTS: extra JVM options for the doublelock relay only (e.g. a JFR recording).
 # Loopback only. Needs root (Postfix instance), the postfix and sqlite3 packages.
-# Usage: [ROUNDS=N] [WARMUP_SECONDS=S] [OPEN_WARMUP_SECONDS=S] [LATENCY_RATE=R (0: skip)] [DL_DELIVERY_CONCURRENCY=C] bench/relay.sh [SECONDS] [CONCURRENCY]
+# PF_CONNECTION_CACHE=1: Postfix caches its TLS connections to the receiver always (smtp_connection_cache_destinations,
+# smtp_tls_connection_reuse through tlsproxy),
+# not only on demand under backlog as by default; doublelock caches them 2 s by default (delivery.connectionCacheMillis).
+# Usage: [PF_CONNECTION_CACHE=1] [ROUNDS=N] [WARMUP_SECONDS=S] [OPEN_WARMUP_SECONDS=S] [LATENCY_RATE=R (0: skip)] [DL_DELIVERY_CONCURRENCY=C] bench/relay.sh [SECONDS] [CONCURRENCY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-20}
@@ -94,6 +97,7 @@ relay_pid=$!
 pf="$work/pf"; mkdir -p "$pf/queue" "$pf/data"; chown postfix "$pf/data"
 sed 's/^smtp      inet/#smtp      inet/' /etc/postfix/master.cf > "$pf/master.cf"
 echo "127.0.0.1:$PF_PORT inet n - n - - smtpd" >> "$pf/master.cf"
+[ -n "${PF_CONNECTION_CACHE:-}" ] && echo "tlsproxy unix - - n - 0 tlsproxy" >> "$pf/master.cf"
 cat > "$pf/main.cf" <<CF
 compatibility_level = 3.6
 queue_directory = $pf/queue
@@ -118,6 +122,8 @@ smtp_tls_security_level = secure
 smtp_tls_CAfile = $ca
 smtp_tls_secure_cert_match = localhost
 smtp_tls_session_cache_database = btree:$pf/data/smtp_scache
+${PF_CONNECTION_CACHE:+smtp_connection_cache_destinations = 127.0.0.1}
+${PF_CONNECTION_CACHE:+smtp_tls_connection_reuse = yes}
 default_process_limit = $((CONCURRENCY + 50))
 smtpd_client_connection_count_limit = 0
 smtpd_client_connection_rate_limit = 0

@@ -25,6 +25,7 @@ public final class DeliveryMetrics {
     private final LongAdder[] latencyBuckets = new LongAdder[BUCKETS.length];
     private final LongAdder latencyCount = new LongAdder();
     private final LongAdder latencyMicros = new LongAdder();
+    private volatile java.util.function.IntSupplier cachedConnections = () -> 0;
 
     DeliveryMetrics() {
         for (int i = 0; i < latencyBuckets.length; i++) {
@@ -62,6 +63,16 @@ public final class DeliveryMetrics {
 
     void resumptionRejected() {
         tlsResumptionRejected.increment();
+    }
+
+    /** Where the number of judged connections waiting in the connection cache comes from. */
+    void cachedConnectionsFrom(java.util.function.IntSupplier source) {
+        cachedConnections = source;
+    }
+
+    /** Judged connections waiting in the connection cache for their next message right now. */
+    public int cachedConnections() {
+        return cachedConnections.getAsInt();
     }
 
     void sessionReused() {
@@ -144,6 +155,9 @@ public final class DeliveryMetrics {
         counter(sb, "doublelock_connection_reuse_total",
                 "Messages sent over an already open and judged SMTP connection (RSET between transactions).",
                 sessionsReused.sum());
+        sb.append("# HELP doublelock_connections_cached Judged SMTP connections waiting in the connection cache for "
+                + "their next message.\n# TYPE doublelock_connections_cached gauge\ndoublelock_connections_cached ")
+                .append(cachedConnections()).append('\n');
         labelled(sb, "doublelock_policy_refusals_total", "Sessions refused by the policy, by finding code.", refusals);
         labelled(sb, "doublelock_policy_would_refuse_total",
                 "TESTING mode: sessions delivered that the policy would have refused, by finding code.", wouldRefuse);

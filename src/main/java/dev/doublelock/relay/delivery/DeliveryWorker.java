@@ -74,6 +74,9 @@ public final class DeliveryWorker implements AutoCloseable {
         this.slots = new Semaphore(options.concurrency());
         this.connectionCache = options.connectionCacheTime().isZero() ? null
                 : SessionPool.shared(clock, options.connectionCacheTime(), options.perDestinationConcurrency());
+        if (connectionCache != null) {
+            metrics.cachedConnectionsFrom(connectionCache::idleSessions);
+        }
         TlsSetup tls = new TlsSetup(options.extraTrustAnchors(), options.jdkTrustAnchors(), clock);
         this.log = options.deliveryLog().map(DeliveryLog::open);
         Router routes = options.mxPort() == 25 ? router : router.withMxPort(options.mxPort());
