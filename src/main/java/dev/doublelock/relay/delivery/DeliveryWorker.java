@@ -123,31 +123,30 @@ public final class DeliveryWorker implements AutoCloseable {
                 }
             }
         });
-        Duration every = options.lease().dividedBy(3);
-        renewer = Thread.ofVirtual().name("lease-renewer").start(() -> {
+        renewer = every("lease-renewer", options.lease().dividedBy(3), this::renewLeases);
+        if (connectionCache != null) {
+            Duration half = options.connectionCacheTime().dividedBy(2);
+            sweeper = every("connection-cache-sweeper", half.compareTo(Duration.ofMillis(100)) < 0
+                    ? Duration.ofMillis(100) : half, connectionCache::sweep);
+        }
+    }
+
+    /** A virtual thread that runs {@code task} every {@code period} until the worker stops; a failed round is logged. */
+    private Thread every(String name, Duration period, Runnable task) {
+        return Thread.ofVirtual().name(name).start(() -> {
             while (!stopping.get()) {
                 try {
-                    Thread.sleep(every);
+                    Thread.sleep(period);
                 } catch (InterruptedException e) {
                     return;
                 }
-                renewLeases();
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: {}", name, e.toString());
+                }
             }
         });
-        if (connectionCache != null) {
-            Duration sweepEvery = options.connectionCacheTime().dividedBy(2).compareTo(Duration.ofMillis(100)) < 0
-                    ? Duration.ofMillis(100) : options.connectionCacheTime().dividedBy(2);
-            sweeper = Thread.ofVirtual().name("connection-cache-sweeper").start(() -> {
-                while (!stopping.get()) {
-                    try {
-                        Thread.sleep(sweepEvery);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    connectionCache.sweep();
-                }
-            });
-        }
     }
 
     /**

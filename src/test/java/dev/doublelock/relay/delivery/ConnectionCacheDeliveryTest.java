@@ -2,14 +2,11 @@ package dev.doublelock.relay.delivery;
 
 import dev.doublelock.queue.Envelope;
 import dev.doublelock.queue.State;
-import dev.doublelock.smtp.client.ClientOptions;
-import dev.doublelock.smtp.client.Dialer;
 import dev.doublelock.smtp.client.SmtpClientSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +27,7 @@ class ConnectionCacheDeliveryTest {
     Path dir;
 
     private static byte[] message(int i) {
-        return ("From: alice@example.org\r\nSubject: message " + i + "\r\n\r\nbody number " + i + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
+        return DeliveryFixture.numberedMessage(i);
     }
 
     private static long enqueue(DeliveryFixture f, String recipient, int i) {
@@ -128,14 +124,10 @@ class ConnectionCacheDeliveryTest {
     void theSharedPoolKeepsTheMostRecentSessionsUpToItsLimitAndSweepsTheIdleOnes() throws Exception {
         try (DeliveryFixture f = new DeliveryFixture(dir);
              CountingServer server = new CountingServer(f.trustedLeaf("localhost"), 0)) {
-            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
-            SessionPool.Key key = new SessionPool.Key(new Hop("localhost", server.port()), address, "default",
-                    "enforce", "default", ChainAuthentication.WEB_PKI);
-            ClientOptions options = ClientOptions.defaults("relay.test");
+            SessionPool.Key key = server.poolKey();
             SmtpClientSession[] s = new SmtpClientSession[4];
             for (int i = 0; i < s.length; i++) {
-                s[i] = SmtpClientSession.connect(Dialer.direct(), address, "localhost", options);
-                s[i].ehlo();
+                s[i] = server.openPlain();
             }
             try (SessionPool pool = SessionPool.shared(f.clock, Duration.ofSeconds(2), 2)) {
                 for (int i = 0; i < 3; i++) {

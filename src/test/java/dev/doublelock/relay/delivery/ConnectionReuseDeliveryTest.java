@@ -3,15 +3,12 @@ package dev.doublelock.relay.delivery;
 import dev.doublelock.queue.Attempt;
 import dev.doublelock.queue.Envelope;
 import dev.doublelock.queue.State;
-import dev.doublelock.smtp.client.ClientOptions;
-import dev.doublelock.smtp.client.Dialer;
 import dev.doublelock.smtp.client.SmtpClientSession;
 import dev.doublelock.smtp.server.ReceivedMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,8 +29,7 @@ class ConnectionReuseDeliveryTest {
     Path dir;
 
     private static byte[] message(int i) {
-        return ("From: alice@example.org\r\nSubject: message " + i + "\r\n\r\nbody number " + i + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
+        return DeliveryFixture.numberedMessage(i);
     }
 
     private static List<Long> enqueue(DeliveryFixture f, List<String> recipients) {
@@ -162,23 +158,18 @@ class ConnectionReuseDeliveryTest {
     void poolRetiresSessionsAfterTheMessageLimitOrTheAgeLimit() throws Exception {
         try (DeliveryFixture f = new DeliveryFixture(dir);
              CountingServer server = new CountingServer(f.trustedLeaf("localhost"), 0)) {
-            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
-            SessionPool.Key key = new SessionPool.Key(new Hop("localhost", server.port()), address, "default",
-                    "enforce", "default", ChainAuthentication.WEB_PKI);
-            ClientOptions options = ClientOptions.defaults("relay.test");
+            SessionPool.Key key = server.poolKey();
             try (SessionPool pool = SessionPool.forBatch(f.clock)) {
-                SmtpClientSession full = SmtpClientSession.connect(Dialer.direct(), address, "localhost", options);
-                full.ehlo();
+                SmtpClientSession full = server.openPlain();
                 pool.offer(key, new SessionPool.OpenSession(full, "127.0.0.1", TlsUsed.NONE, List.of(), false,
                         f.clock.instant(), SessionPool.MAX_MESSAGES));
                 assertThat(pool.take(key)).isEmpty();
                 assertThat(full.isOpen()).isFalse();
 
-                SmtpClientSession old = SmtpClientSession.connect(Dialer.direct(), address, "localhost", options);
-                old.ehlo();
+                SmtpClientSession old = server.openPlain();
                 pool.offer(key, new SessionPool.OpenSession(old, "127.0.0.1", TlsUsed.NONE, List.of(), false,
                         f.clock.instant(), 1));
-                SessionPool.Key other = new SessionPool.Key(key.hop(), address, "default", "testing", "default",
+                SessionPool.Key other = new SessionPool.Key(key.hop(), key.address(), "default", "testing", "default",
                         ChainAuthentication.WEB_PKI);
                 assertThat(pool.take(other)).as("another stance never gets this session").isEmpty();
                 f.clock.advance(SessionPool.MAX_AGE.plus(Duration.ofSeconds(1)));

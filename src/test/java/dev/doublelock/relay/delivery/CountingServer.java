@@ -89,6 +89,24 @@ final class CountingServer implements AutoCloseable {
         return server.port();
     }
 
+    /** The session pool key of plain sessions to this server under the default policy, enforced. */
+    SessionPool.Key poolKey() {
+        return new SessionPool.Key(new Hop("localhost", port()), address(), "default", "enforce", "default",
+                ChainAuthentication.WEB_PKI);
+    }
+
+    java.net.InetSocketAddress address() {
+        return new java.net.InetSocketAddress("127.0.0.1", port());
+    }
+
+    /** A new plaintext SMTP session to this server, after EHLO. */
+    dev.doublelock.smtp.client.SmtpClientSession openPlain() throws dev.doublelock.smtp.client.SmtpClientException {
+        var session = dev.doublelock.smtp.client.SmtpClientSession.connect(dev.doublelock.smtp.client.Dialer.direct(),
+                address(), "localhost", dev.doublelock.smtp.client.ClientOptions.defaults("relay.test"));
+        session.ehlo();
+        return session;
+    }
+
     @Override
     public void close() {
         server.close();

@@ -44,6 +44,12 @@ final class DeliveryFixture implements AutoCloseable {
         return new CertificateBuilder().dnsNames(names).build();
     }
 
+    /** A small message whose subject and body carry {@code i}, to tell messages apart at the receiver. */
+    static byte[] numberedMessage(int i) {
+        return ("From: alice@example.org\r\nSubject: message " + i + "\r\n\r\nbody number " + i + "\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     DeliveryOptions options(PolicyMap policies) {
         return DeliveryOptions.defaults("relay.test").withTrust(List.of(ca.leaf()), false).withPolicies(policies)
                 .withSchedule(RetrySchedule.defaults().withSteps(List.of(Duration.ofMinutes(1)), Duration.ofMinutes(1))
