@@ -34,6 +34,7 @@ final class JdbcQueueStore implements QueueStore {
     private final Clock clock;
     private final int schemaVersion;
     private final GroupCommit intake;
+    private final JdbcStsCache stsCache;
 
     JdbcQueueStore(Transactions tx, Dialect dialect, Clock clock) {
         this.tx = tx;
@@ -46,6 +47,7 @@ final class JdbcQueueStore implements QueueStore {
             throw e;
         }
         this.intake = new GroupCommit(tx, clock, tx.describe());
+        this.stsCache = new JdbcStsCache(tx);
     }
 
     /** The group commit behind {@link #enqueue} (for tests). */
@@ -283,6 +285,11 @@ final class JdbcQueueStore implements QueueStore {
             }
             return Collections.unmodifiableMap(counts);
         });
+    }
+
+    @Override
+    public dev.doublelock.policy.mtasts.StsCache stsCache() {
+        return stsCache;
     }
 
     @Override

@@ -97,6 +97,12 @@ public interface QueueStore extends AutoCloseable {
     /** Number of messages per state; every state is present, with 0 if none. */
     Map<State, Long> counts();
 
+    /**
+     * The MTA-STS policies this queue keeps for the delivery side (RFC 8461 §5.1): in the same database, so they
+     * survive a restart and are shared by the nodes of one queue.
+     */
+    dev.doublelock.policy.mtasts.StsCache stsCache();
+
     /** A short description for logs, e.g. {@code sqlite:/var/lib/doublelock/queue.db}. */
     String describe();
 

@@ -1,5 +1,7 @@
 package dev.doublelock.queue;
 
+import dev.doublelock.policy.mtasts.CachedPolicy;
+import dev.doublelock.policy.mtasts.StsPolicy;
 import dev.doublelock.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -337,5 +339,47 @@ abstract class QueueStoreContract {
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    static CachedPolicy stsPolicy(String id, long maxAge, Instant fetchedAt) {
+        return new CachedPolicy(id, new StsPolicy(StsPolicy.Mode.ENFORCE, List.of("mx1.example.net", "*.mx.example.net"),
+                maxAge), fetchedAt);
+    }
+
+    @Test
+    void mtaStsPoliciesSurviveReopeningAndAreSharedByTheStoresOfOneQueue() {
+        CachedPolicy first = stsPolicy("20250301", 86_400, T0);
+        try (QueueStore a = QueueStores.open(url(), clock)) {
+            assertThat(a.stsCache().get("example.net")).isEmpty();
+            a.stsCache().put("Example.NET", first);
+            assertThat(a.stsCache().get("example.net")).contains(first);
+        }
+        QueueStore b = open();
+        assertThat(b.stsCache().get("EXAMPLE.net")).as("after a restart").contains(first);
+        assertThat(b.stsCache().get("other.example")).isEmpty();
+
+        QueueStore c = open();
+        CachedPolicy second = new CachedPolicy("20250302", new StsPolicy(StsPolicy.Mode.TESTING, List.of("mx2.example.net"),
+                604_800), T0.plus(Duration.ofDays(1)));
+        c.stsCache().put("example.net", second);
+        assertThat(c.stsCache().get("example.net")).contains(second);
+        QueueStore d = open();
+        assertThat(d.stsCache().get("example.net")).as("a node starting later sees the newer policy").contains(second);
+    }
+
+    @Test
+    void aStoredMtaStsPolicyThatNoLongerParsesIsIgnored() throws Exception {
+        try (QueueStore a = QueueStores.open(url(), clock)) {
+            a.stsCache().put("example.net", stsPolicy("1", 86_400, T0));
+        }
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            s.executeUpdate("UPDATE sts_policy SET policy = 'version: STSv9' WHERE domain = 'example.net'");
+        }
+        QueueStore b = open();
+        assertThat(b.stsCache().get("example.net")).isEmpty();
+        CachedPolicy fresh = stsPolicy("2", 86_400, T0);
+        b.stsCache().put("example.net", fresh);
+        assertThat(open().stsCache().get("example.net")).contains(fresh);
     }
 }

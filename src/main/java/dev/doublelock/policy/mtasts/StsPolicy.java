@@ -91,6 +91,13 @@ public record StsPolicy(Mode mode, List<String> mxPatterns, long maxAgeSeconds) 
         return new StsPolicy(mode, mx, maxAge);
     }
 
+    /** The policy as a policy body in canonical form (LF lines); {@link #parse} reads it back to an equal policy. */
+    public String toText() {
+        StringBuilder sb = new StringBuilder("version: STSv1\nmode: ").append(mode.token()).append('\n');
+        mxPatterns.forEach(p -> sb.append("mx: ").append(p).append('\n'));
+        return sb.append("max_age: ").append(maxAgeSeconds).append('\n').toString();
+    }
+
     /** True if the MX host matches a pattern; "*.example.com" matches exactly one extra left-most label. */
     public boolean matchesMx(String host) {
         String h = host.toLowerCase(Locale.ROOT);

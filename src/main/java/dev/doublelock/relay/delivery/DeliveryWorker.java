@@ -1,6 +1,5 @@
 package dev.doublelock.relay.delivery;
 
-import dev.doublelock.policy.mtasts.InMemoryStsCache;
 import dev.doublelock.policy.mtasts.StsFetcher;
 import dev.doublelock.policy.mtasts.StsLookup;
 import dev.doublelock.queue.Envelope;
@@ -83,17 +82,18 @@ public final class DeliveryWorker implements AutoCloseable {
         this.runner = new MessageRun(store, routes, options, new HopDelivery(dialer, options.clientOptions(), tls, metrics), tls,
                 metrics, log, clock,
                 d -> perDestination.computeIfAbsent(d, k -> new Semaphore(options.perDestinationConcurrency())),
-                domainSecurity(routes, options, clock));
+                domainSecurity(routes, options, store, clock));
     }
 
     /**
-     * DANE and MTA-STS need DNS: with a resolver they are on, with an MTA-STS policy cache that lives as long as
-     * this worker (RFC 8461 §5.1; lost on restart, when policies are fetched again).
+     * DANE and MTA-STS need DNS: with a resolver they are on, with the MTA-STS policy cache kept in the queue's
+     * database (RFC 8461 §5.1: a restart does not forget a policy before its max_age).
      */
-    private static DomainSecurity domainSecurity(Router router, DeliveryOptions options, Clock clock) {
+    private static DomainSecurity domainSecurity(Router router, DeliveryOptions options, QueueStore store,
+                                                 Clock clock) {
         Optional<StsLookup> sts = router.resolver().map(r -> new StsLookup(r,
                 options.stsFetcher().orElseGet(() -> StsFetcher.withDefaults(Duration.ofSeconds(10))),
-                new InMemoryStsCache(), clock));
+                store.stsCache(), clock));
         return new DomainSecurity(router.resolver(), sts);
     }
 

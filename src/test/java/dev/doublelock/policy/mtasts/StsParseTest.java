@@ -58,6 +58,15 @@ class StsParseTest {
     void goodPolicy(String body, StsPolicy.Mode mode, String mx, long maxAge) {
         StsPolicy p = StsPolicy.parse(unescape(body));
         assertThat(p).isEqualTo(new StsPolicy(mode, mx == null ? List.of() : List.of(mx), maxAge));
+        assertThat(StsPolicy.parse(p.toText())).as("canonical text reads back").isEqualTo(p);
+    }
+
+    @org.junit.jupiter.api.Test
+    void canonicalTextKeepsEveryMxPatternInOrder() {
+        StsPolicy p = new StsPolicy(StsPolicy.Mode.TESTING, List.of("mx1.example", "*.mx.example"), 604_800);
+        assertThat(p.toText()).isEqualTo("version: STSv1\nmode: testing\nmx: mx1.example\nmx: *.mx.example\n"
+                + "max_age: 604800\n");
+        assertThat(StsPolicy.parse(p.toText())).isEqualTo(p);
     }
 
     @ParameterizedTest(name = "bad policy: {1}")

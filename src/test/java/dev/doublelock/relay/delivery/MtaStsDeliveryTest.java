@@ -98,6 +98,11 @@ class MtaStsDeliveryTest {
     }
 
     DeliveryWorker worker(PolicyMap policies) throws Exception {
+        return worker(fx.store, policies);
+    }
+
+    /** A worker on {@code store} resolving through the test DNS server and fetching from the test HTTPS server. */
+    DeliveryWorker worker(dev.doublelock.queue.QueueStore store, PolicyMap policies) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setCertificateEntry("ca", fx.ca.leaf());
@@ -110,8 +115,9 @@ class MtaStsDeliveryTest {
                         + "/.well-known/mta-sts.txt"));
         MailResolver resolver = DnsjavaResolver.builder().server(dns.address()).trustAnchors(TrustAnchors.none())
                 .timeout(Duration.ofMillis(500)).mxOrder(MxOrder.stable()).build();
-        return fx.worker(new Router(Optional.of(resolver), Map.of()),
-                fx.options(policies).withMxPort(server.port()).withStsFetcher(fetcher));
+        return new DeliveryWorker(store, new Router(Optional.of(resolver), Map.of()),
+                fx.options(policies).withMxPort(server.port()).withStsFetcher(fetcher),
+                dev.doublelock.smtp.client.Dialer.direct(), fx.clock);
     }
 
     long enqueue() {
@@ -202,6 +208,32 @@ class MtaStsDeliveryTest {
         assertThat(server.messages).hasSize(1);
         assertThat(fx.store.find(id).orElseThrow().state()).isEqualTo(State.DELIVERED);
         assertThat(fx.store.attempts(id)).extracting(Attempt::outcome).containsExactly("refused", "refused", "delivered");
+    }
+
+    @Test
+    void aRestartedRelayKeepsEnforcingTheCachedPolicyWhileAnAttackerStripsTheRecordAndBlocksTheFetch() throws Exception {
+        server = new CapturingServer(DeliveryFixture.selfSigned(MX));
+        policyBody.set(policy("enforce", MX));
+        long id = enqueue();
+        try (DeliveryWorker w = worker(OPPORTUNISTIC)) {
+            w.runOnce();
+        }
+        assertThat(fetches.get()).isEqualTo(1);
+        // the relay restarts (a new store on the same queue file); meanwhile the record is gone and the fetch fails
+        dns.add(new TestZones("sts.test").mx("@", 10, MX).a("mx", "127.0.0.1").unsigned());
+        https.stop(0);
+        fx.clock.advance(Duration.ofMinutes(3));
+        try (dev.doublelock.queue.QueueStore restarted = dev.doublelock.queue.QueueStores.open(
+                dir.resolve("queue.db").toString(), fx.clock);
+             DeliveryWorker w = worker(restarted, OPPORTUNISTIC)) {
+            assertThat(w.runOnce()).isEqualTo(1);
+        }
+        assertThat(server.messages).as("opportunistic alone would have delivered to this self-signed server").isEmpty();
+        assertThat(fx.store.attempts(id)).extracting(Attempt::outcome).containsExactly("refused", "refused");
+        Attempt second = fx.store.attempts(id).get(1);
+        assertThat(second.policyVerdict()).startsWith("mta-sts: ");
+        assertThat(second.findingCodes()).contains("UNKNOWN_ISSUER");
+        assertThat(fetches.get()).isEqualTo(1);
     }
 
     @Test
