@@ -19,12 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * MTA-STS policies kept in the queue's database (RFC 8461 §5.1, table {@code sts_policy}): a relay that restarts
  * still enforces every policy it has seen until its max_age runs out, so blocking the policy fetch right after a
  * restart gains an attacker nothing; the nodes sharing a PostgreSQL queue see each other's policies on their
- * first lookup of a domain. Lookups are answered from memory after the first read of a domain (absence included);
- * a new policy is written to the database before memory. A stored policy that no longer parses is ignored and
+ * first lookup of a domain. Lookups are answered from memory after the first read of a domain (absence included,
+ * up to {@link #MEMORY_LIMIT} domains); a new policy is written to the database before memory. A stored policy that no longer parses is ignored and
  * replaced by the next fetch.
  */
 final class JdbcStsCache implements StsCache {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStsCache.class);
+
+    /** Domains remembered in memory (with or without a policy); beyond this the memory starts afresh from the table. */
+    static final int MEMORY_LIMIT = 100_000;
 
     private final Transactions tx;
     private final Map<String, Optional<CachedPolicy>> memory = new ConcurrentHashMap<>();
@@ -41,8 +44,11 @@ final class JdbcStsCache implements StsCache {
             return known;
         }
         Optional<CachedPolicy> stored = read(key);
-        memory.putIfAbsent(key, stored);
-        return memory.get(key);
+        if (memory.size() >= MEMORY_LIMIT) {
+            memory.clear();
+        }
+        Optional<CachedPolicy> raced = memory.putIfAbsent(key, stored);
+        return raced != null ? raced : stored;
     }
 
     private Optional<CachedPolicy> read(String key) {
