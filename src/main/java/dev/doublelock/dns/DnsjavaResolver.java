@@ -2,6 +2,7 @@ package dev.doublelock.dns;
 
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Flags;
@@ -11,6 +12,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
@@ -35,6 +37,9 @@ import java.util.concurrent.TimeoutException;
  * <p>Build one with {@link #builder()}; instances are thread-safe.
  */
 public final class DnsjavaResolver implements MailResolver {
+    /** Longest CNAME chain followed in an answer (RFC 1034 resolvers bound it the same way). */
+    private static final int MAX_CNAME_HOPS = 16;
+
     private final ValidatingResolver resolver;
     private final Duration overallTimeout;
     private final MxOrder mxOrder;
@@ -101,14 +106,44 @@ public final class DnsjavaResolver implements MailResolver {
                 r.getSelector(), r.getMatchingType(), r.getCertificateAssociationData()));
     }
 
+    @Override
+    public Lookup<String> canonicalName(String host) {
+        Name name = parse(host);
+        return ask(name, Type.A, response -> {
+            if (response.getRcode() != Rcode.NOERROR && response.getRcode() != Rcode.NXDOMAIN) {
+                return new Lookup.ServFail<>("server answered " + Rcode.string(response.getRcode()));
+            }
+            Name current = name;
+            for (int hops = 0; hops < MAX_CNAME_HOPS; hops++) {
+                Name next = null;
+                for (Record r : response.getSection(Section.ANSWER)) {
+                    if (r instanceof CNAMERecord c && c.getName().equals(current)) {
+                        next = c.getTarget();
+                        break;
+                    }
+                }
+                if (next == null) {
+                    break;
+                }
+                current = next;
+            }
+            return new Lookup.Found<>(text(current), response.getHeader().getFlag(Flags.AD));
+        });
+    }
+
     private <R extends Record, T> Lookup<List<T>> query(Name name, int type, Class<R> recordClass,
                                                        java.util.function.Function<R, T> convert) {
+        return ask(name, type, response -> AnswerReader.read(response, type, recordClass, convert));
+    }
+
+    /** Sends the validated query; SERVFAIL, bogus answers, timeouts and failures become lookups, the rest {@code read}s. */
+    private <T> Lookup<T> ask(Name name, int type, java.util.function.Function<Message, Lookup<T>> read) {
         try {
             Message response = send(name, type, false);
             if (response.getRcode() == Rcode.SERVFAIL) {
                 return servFailOrBogus(name, type, response);
             }
-            return AnswerReader.read(response, type, recordClass, convert);
+            return read.apply(response);
         } catch (TimeoutException e) {
             return new Lookup.Timeout<>();
         } catch (ExecutionException e) {

@@ -26,4 +26,13 @@ public interface MailResolver {
 
     /** TLSA records at a name such as {@code _25._tcp.mx.example.}. */
     Lookup<List<TlsaRecord>> tlsa(String name);
+
+    /**
+     * The name a host's address records are found at after following its CNAME chain (RFC 7672 §2.2.2: the
+     * CNAME-expanded name), without a trailing dot; the host itself when it has no CNAME. Authentic only if the
+     * whole chain was DNSSEC-validated. By default: no CNAMEs (resolvers that cannot tell).
+     */
+    default Lookup<String> canonicalName(String host) {
+        return new Lookup.Found<>(host.endsWith(".") ? host.substring(0, host.length() - 1) : host, false);
+    }
 }

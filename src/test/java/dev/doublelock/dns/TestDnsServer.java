@@ -180,13 +180,27 @@ public final class TestDnsServer implements AutoCloseable {
     }
 
     private void fill(Message reply, Name qname, int qtype, boolean dnssecOk) {
+        fill(reply, qname, qtype, dnssecOk, 0);
+    }
+
+    /** Answers like an authoritative server that also serves the targets of CNAMEs in its other zones. */
+    private void fill(Message reply, Name qname, int qtype, boolean dnssecOk, int aliases) {
         Zone zone = zoneFor(qname);
         if (zone == null) {
-            reply.getHeader().setRcode(Rcode.REFUSED);
+            if (aliases == 0) {
+                reply.getHeader().setRcode(Rcode.REFUSED);
+            }
             return;
         }
         reply.getHeader().setFlag(Flags.AA);
         SetResponse sr = zone.findRecords(qname, qtype);
+        if (sr.isCNAME() && qtype != Type.CNAME) {
+            add(reply, Section.ANSWER, zone.findExactMatch(qname, Type.CNAME), dnssecOk);
+            if (aliases < 8) {
+                fill(reply, sr.getCNAME().getTarget(), qtype, dnssecOk, aliases + 1);
+            }
+            return;
+        }
         if (sr.isSuccessful()) {
             for (RRset set : sr.answers()) {
                 add(reply, Section.ANSWER, set, dnssecOk);

@@ -52,6 +52,13 @@ public final class TestZones {
         return this;
     }
 
+    /** An alias: {@code owner} CNAME {@code target} (a relative name, or absolute with a trailing dot). */
+    public TestZones cname(String owner, String target) {
+        Name t = target.endsWith(".") ? Name.fromConstantString(target) : n(target);
+        records.add(new org.xbill.DNS.CNAMERecord(n(owner), DClass.IN, 3600, t));
+        return this;
+    }
+
     public TestZones txt(String owner, String... strings) {
         records.add(new TXTRecord(n(owner), DClass.IN, 3600, List.of(strings)));
         return this;

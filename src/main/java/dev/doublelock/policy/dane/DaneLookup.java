@@ -9,10 +9,11 @@ import java.util.List;
 
 /**
  * Finds the DANE status of one MX host (RFC 7672 §2.2): the host's address records must be
- * DNSSEC-validated for its TLSA records to count; then the TLSA RRset at {@code _PORT._tcp.HOST}
- * decides. The MX lookup itself (and whether it was secure) is the caller's business.
- *
- * <p>Not handled: CNAME-expanded TLSA base names (§2.2.2 looks up the expanded name first).
+ * DNSSEC-validated for its TLSA records to count; then the TLSA RRset at {@code _PORT._tcp.BASE}
+ * decides. The TLSA base domain is the CNAME-expanded host name when the host is an alias and the whole
+ * chain is signed, falling back to the host name itself when the expanded name has no (or no signed)
+ * TLSA records (§2.2.2); otherwise the host name. The MX lookup itself (and whether it was secure) is the
+ * caller's business.
  */
 public final class DaneLookup {
 
@@ -29,9 +30,21 @@ public final class DaneLookup {
         if (!(addresses instanceof Lookup.Found)) {
             return new DaneStatus.None(host + " has no address records");
         }
-        String tlsaName = "_" + port + "._tcp." + host;
+        Lookup<String> canonical = resolver.canonicalName(host);
+        if (canonical instanceof Lookup.Found<String>(String expanded, boolean authentic) && authentic
+                && !expanded.equalsIgnoreCase(host)) {
+            DaneStatus atExpanded = tlsa(resolver, expanded, port);
+            if (!(atExpanded instanceof DaneStatus.None)) {
+                return atExpanded;
+            }
+        }
+        return tlsa(resolver, host, port);
+    }
+
+    private static DaneStatus tlsa(MailResolver resolver, String base, int port) {
+        String tlsaName = "_" + port + "._tcp." + base;
         Lookup<List<TlsaRecord>> tlsa = resolver.tlsa(tlsaName);
-        failed = failure(tlsa, "TLSA " + tlsaName);
+        DaneStatus failed = failure(tlsa, "TLSA " + tlsaName);
         if (failed != null) {
             return failed;
         }

@@ -25,6 +25,12 @@ public sealed interface DaneStatus {
         public Records {
             records = List.copyOf(records);
         }
+
+        /** The TLSA base domain: the name after {@code _PORT._tcp.} (the MX host, or its CNAME-expanded name). */
+        public String baseDomain() {
+            int tcp = tlsaName.indexOf("._tcp.");
+            return tcp < 0 ? tlsaName : tlsaName.substring(tcp + "._tcp.".length());
+        }
     }
 
     /** DNSSEC validation failed for the host's addresses or its TLSA records. */

@@ -24,14 +24,18 @@ sealed interface ChainAuthentication {
      *
      * @param tlsaName       where the records were found ({@code _25._tcp.mx.example.org})
      * @param records        the DNSSEC-validated TLSA RRset
-     * @param referenceNames the names a DANE-TA(2) leaf may carry (RFC 7672 §3.2.2: the MX host name, i.e. the
-     *                       TLSA base domain, and the recipient domain)
+     * @param referenceNames the names a DANE-TA(2) leaf may carry (RFC 7672 §3.2.2): the TLSA base domain first
+     *                       (the MX host name, or its CNAME-expanded name; also the SNI), then the MX host name and
+     *                       the recipient domain
      */
     record Dane(String tlsaName, List<TlsaRecord> records, List<String> referenceNames) implements ChainAuthentication {
         public Dane {
             Objects.requireNonNull(tlsaName, "tlsaName");
             records = List.copyOf(records);
             referenceNames = List.copyOf(referenceNames);
+            if (referenceNames.isEmpty()) {
+                throw new IllegalArgumentException("DANE needs at least one reference name (the TLSA base domain)");
+            }
         }
     }
 

@@ -93,7 +93,9 @@ final class DomainSecurity {
             return switch (status) {
                 case DaneStatus.None n -> Optional.empty();
                 case DaneStatus.Records r when r.usable() -> Optional.of(HopRequirement.mandatory(HopRequirement.DANE,
-                        new ChainAuthentication.Dane(r.tlsaName(), r.records(), List.of(hop.host(), domain)), List.of()));
+                        new ChainAuthentication.Dane(r.tlsaName(), r.records(),
+                                java.util.stream.Stream.of(r.baseDomain(), hop.host(), domain).distinct().toList()),
+                        List.of()));
                 case DaneStatus.Records r -> Optional.of(HopRequirement.mandatory(HopRequirement.DANE,
                         ChainAuthentication.WEB_PKI, List.of(new Finding(FindingCode.DANE_TLSA_MISMATCH, Severity.WARN,
                                 subject, "DNSSEC-valid TLSA records at " + r.tlsaName() + " but none usable for SMTP "

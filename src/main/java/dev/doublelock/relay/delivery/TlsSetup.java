@@ -62,7 +62,8 @@ final class TlsSetup {
     /**
      * The TLS configuration for one handshake with {@code referenceName}, and the trust manager that will hold
      * what it saw. Under an enforced policy only the suites that policy allows are offered. The SNI is the
-     * reference name (for an MX host also the TLSA base domain, RFC 7672 §8.1), none for an address literal.
+     * reference name, under DANE the TLSA base domain (RFC 7672 §8.1: the CNAME-expanded MX host name when the
+     * records were found there), none for an address literal.
      * The {@link SSLContext} is the cached one for everything the trust decision depends on ({@link
      * TlsContextCache.Key}), so its sessions can be resumed; with {@code fresh} a new one replaces it. The handshake
      * must run inside {@link Prepared#bind()}.
@@ -71,7 +72,9 @@ final class TlsSetup {
      */
     Prepared prepare(PolicyEngine engine, String referenceName, String endpoint, boolean enforcePolicy,
                      boolean addressLiteral, ChainAuthentication authentication, String requirement, boolean fresh) {
-        Optional<String> sni = addressLiteral ? Optional.empty() : Optional.of(referenceName);
+        Optional<String> sni = addressLiteral ? Optional.empty()
+                : Optional.of(authentication instanceof ChainAuthentication.Dane d ? d.referenceNames().getFirst()
+                : referenceName);
         JudgingTrustManager tm = new JudgingTrustManager(pkix, engine, context(), referenceName, endpoint, sni,
                 enforcePolicy, authentication);
         TlsContextCache.Key key = new TlsContextCache.Key(engine.policy().name() + "@" + engine.policy().version(),

@@ -1,6 +1,7 @@
 package dev.doublelock.policy.dane;
 
 import dev.doublelock.dns.DnsjavaResolver;
+import dev.doublelock.dns.Lookup;
 import dev.doublelock.dns.MailResolver;
 import dev.doublelock.dns.MxOrder;
 import dev.doublelock.dns.TestDnsServer;
@@ -37,7 +38,11 @@ class DaneLookupTest {
                 .a("nodane", "192.0.2.2")
                 .a("pkix", "192.0.2.3").tlsa("_25._tcp.pkix", PKIX)
                 .a("forged", "192.0.2.4").tlsa("_25._tcp.forged", EE)
-                .a("failing", "192.0.2.5");
+                .a("failing", "192.0.2.5")
+                // RFC 7672 §2.2.2: TLSA at the CNAME-expanded name first, then at the alias
+                .cname("alias", "target").a("target", "192.0.2.6").tlsa("_25._tcp.target", EE)
+                .cname("alias2", "bare").a("bare", "192.0.2.7").tlsa("_25._tcp.alias2", EE)
+                .cname("outside", "mx.plain.test.");
         TestZoneSigner.SignedZone zone = signed.sign();
         List<Record> records = new ArrayList<>(zone.records());
         Name forged = signed.n("_25._tcp.forged");
@@ -91,5 +96,34 @@ class DaneLookupTest {
     @Test
     void failingTlsaLookupIsServFail() {
         assertThat(dane.lookup(resolver, "failing.dane.test", 25)).isInstanceOf(DaneStatus.ServFail.class);
+    }
+
+    @Test
+    void theResolverFollowsASignedCnameChain() {
+        assertThat(resolver.canonicalName("alias.dane.test")).isEqualTo(new Lookup.Found<>("target.dane.test", true));
+        assertThat(resolver.canonicalName("mx.dane.test.")).isEqualTo(new Lookup.Found<>("mx.dane.test", true));
+        assertThat(resolver.canonicalName("outside.dane.test"))
+                .as("a signed alias into an unsigned zone is not authentic as a whole")
+                .isEqualTo(new Lookup.Found<>("mx.plain.test", false));
+    }
+
+    @Test
+    void anAliasUsesTheTlsaRecordsOfItsExpandedName() {
+        DaneStatus status = dane.lookup(resolver, "alias.dane.test", 25);
+        assertThat(status).isEqualTo(new DaneStatus.Records("_25._tcp.target.dane.test", List.of(EE), true));
+        assertThat(((DaneStatus.Records) status).baseDomain()).isEqualTo("target.dane.test");
+    }
+
+    @Test
+    void anAliasWhoseTargetHasNoTlsaFallsBackToTheAliasName() {
+        DaneStatus status = dane.lookup(resolver, "alias2.dane.test", 25);
+        assertThat(status).isEqualTo(new DaneStatus.Records("_25._tcp.alias2.dane.test", List.of(EE), true));
+        assertThat(((DaneStatus.Records) status).baseDomain()).isEqualTo("alias2.dane.test");
+    }
+
+    @Test
+    void anAliasIntoAnUnsignedZoneHasNoDane() {
+        assertThat(dane.lookup(resolver, "outside.dane.test", 25)).isInstanceOf(DaneStatus.None.class)
+                .extracting(s -> ((DaneStatus.None) s).reason()).asString().contains("not DNSSEC-signed");
     }
 }

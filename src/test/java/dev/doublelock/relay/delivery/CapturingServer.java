@@ -25,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class CapturingServer implements AutoCloseable {
     final SmtpServer server;
     final List<ReceivedMessage> messages = new CopyOnWriteArrayList<>();
+    /** The server names (SNI) clients asked for in their TLS handshakes, in order. */
+    final List<String> serverNames = new CopyOnWriteArrayList<>();
 
     CapturingServer(CertifiedKey key) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
@@ -34,6 +36,15 @@ final class CapturingServer implements AutoCloseable {
                 .startTls(new StartTlsSupport.Offered(plain -> {
                     SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, null, true);
                     s.setUseClientMode(false);
+                    javax.net.ssl.SSLParameters p = s.getSSLParameters();
+                    p.setSNIMatchers(List.of(new javax.net.ssl.SNIMatcher(javax.net.ssl.StandardConstants.SNI_HOST_NAME) {
+                        @Override
+                        public boolean matches(javax.net.ssl.SNIServerName name) {
+                            serverNames.add(((javax.net.ssl.SNIHostName) name).getAsciiName());
+                            return true;
+                        }
+                    }));
+                    s.setSSLParameters(p);
                     return s;
                 }))
                 .handlerFactory(info -> new SessionHandler() {

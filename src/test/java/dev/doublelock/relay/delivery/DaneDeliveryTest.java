@@ -122,6 +122,26 @@ class DaneDeliveryTest {
     }
 
     @Test
+    void anMxThatIsASignedAliasIsAuthenticatedByTheTlsaRecordsOfItsTargetWhichIsAlsoTheSni() throws Exception {
+        CertifiedKey self = DeliveryFixture.selfSigned("target.dane.test");
+        server = new CapturingServer(self);
+        TestZones zone = new TestZones("dane.test").mx("@", 10, MX).cname("mx", "target").a("target", "127.0.0.1")
+                .tlsa("_" + server.port() + "._tcp.target", daneEe(self));
+        TestZoneSigner.SignedZone signed = zone.sign();
+        MailResolver resolver = serve(TestZones.zone(signed), signed.anchor());
+        try (DeliveryWorker w = fx.worker(new Router(Optional.of(resolver), Map.of()),
+                fx.options(PolicyMap.defaults()).withMxPort(server.port()))) {
+            long id = fx.store.enqueue(new Envelope("alice@example.org", List.of("bob@dane.test")),
+                    DeliveryFixture.MESSAGE);
+            w.runOnce();
+            assertThat(fx.store.find(id).orElseThrow().state()).isEqualTo(State.DELIVERED);
+            assertThat(fx.onlyAttempt(id).policyVerdict()).startsWith("dane: ");
+        }
+        assertThat(server.messages).hasSize(1);
+        assertThat(server.serverNames).as("SNI = the TLSA base domain (RFC 7672 §8.1)").containsExactly("target.dane.test");
+    }
+
+    @Test
     void daneEeMatchDeliversToASelfSignedServerThatPkixWouldRefuse() throws Exception {
         CertifiedKey self = DeliveryFixture.selfSigned(MX);
         server = new CapturingServer(self);
