@@ -80,7 +80,11 @@ final class DeliveryLog implements AutoCloseable {
         o.put("reply", e.reply());
         o.put("outcome", e.outcome());
         o.put("duration_ms", e.durationMillis());
-        return o.toString();
+        try {
+            return JSON.writeValueAsString(o); // the shared mapper; JsonNode.toString() builds its writer every call
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException("cannot write a delivery log line: " + ex.getMessage(), ex);
+        }
     }
 
     synchronized void write(Entry e) throws IOException {
