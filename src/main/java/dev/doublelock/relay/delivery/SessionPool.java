@@ -33,13 +33,16 @@ import java.util.Optional;
  * authentication. A DANE key compares its TLSA records, so sessions are reused under DANE only when the records
  * are the same objects (one lookup); otherwise a new session is opened and judged, which is always safe.
  *
- * <p>Network I/O (QUIT) never happens under the pool's lock.
+ * <p>Network I/O (QUIT) never happens under the pool's lock, nor on the thread of the delivery that retires a
+ * session: retired sessions are QUIT in the background.
  */
 final class SessionPool implements AutoCloseable {
     /** Most messages sent over one connection. */
     static final int MAX_MESSAGES = 100;
     /** Longest a connection is used for new messages, from when it was opened. */
     static final Duration MAX_AGE = Duration.ofMinutes(5);
+    /** Longest {@link #close()} waits for the QUITs of the sessions it ends. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     /**
      * What must be identical for two messages to share a session.
@@ -202,11 +205,22 @@ final class SessionPool implements AutoCloseable {
                 && Duration.between(s.opened(), now).compareTo(MAX_AGE) < 0;
     }
 
-    private static void quit(List<OpenSession> sessions) {
-        sessions.forEach(s -> s.session().quit());
+    /**
+     * QUITs each session on a virtual thread of its own: a server slow to answer QUIT (it may take the whole command
+     * timeout) never holds up the delivery that retired the session.
+     */
+    private static List<Thread> quit(List<OpenSession> sessions) {
+        List<Thread> quitting = new ArrayList<>(sessions.size());
+        for (OpenSession s : sessions) {
+            quitting.add(Thread.ofVirtual().name("smtp-quit").start(() -> s.session().quit()));
+        }
+        return quitting;
     }
 
-    /** QUITs every session left in the pool; sessions offered afterwards are QUIT at once. */
+    /**
+     * QUITs every session left in the pool, waiting up to {@link #CLOSE_WAIT} for the servers' answers (then the
+     * connections are left to close on their own); sessions offered afterwards are QUIT at once.
+     */
     @Override
     public void close() {
         List<OpenSession> left = new ArrayList<>();
@@ -215,6 +229,16 @@ final class SessionPool implements AutoCloseable {
             idle.values().forEach(q -> q.forEach(i -> left.add(i.session)));
             idle.clear();
         }
-        quit(left);
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Thread t : quit(left)) {
+            try {
+                if (!t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
     }
 }

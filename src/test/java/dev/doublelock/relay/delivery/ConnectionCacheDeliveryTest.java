@@ -133,7 +133,7 @@ class ConnectionCacheDeliveryTest {
                 for (int i = 0; i < 3; i++) {
                     pool.offer(key, open(s[i], f));
                 }
-                assertThat(s[0].isOpen()).as("the longest idle of three is QUIT (limit two)").isFalse();
+                DeliveryFixture.awaitClosed(s[0], "the longest idle of three is QUIT (limit two)");
                 assertThat(s[1].isOpen()).isTrue();
                 assertThat(pool.idleSessions()).isEqualTo(2);
                 assertThat(pool.take(key)).map(SessionPool.OpenSession::session).as("most recently used first")
@@ -146,7 +146,7 @@ class ConnectionCacheDeliveryTest {
                 pool.offer(key, open(s[2], f));
                 f.clock.advance(Duration.ofMillis(1500));
                 assertThat(pool.sweep()).as("idle 2.5 s: swept; idle 1.5 s: kept").isEqualTo(1);
-                assertThat(s[1].isOpen()).isFalse();
+                DeliveryFixture.awaitClosed(s[1], "idle too long");
                 assertThat(s[2].isOpen()).isTrue();
                 assertThat(pool.idleSessions()).isEqualTo(1);
             }
@@ -155,8 +155,45 @@ class ConnectionCacheDeliveryTest {
             SessionPool closed = SessionPool.shared(f.clock, Duration.ofSeconds(2), 2);
             closed.close();
             closed.offer(key, open(s[3], f));
-            assertThat(s[3].isOpen()).as("a closed pool QUITs what it is offered").isFalse();
+            DeliveryFixture.awaitClosed(s[3], "a closed pool QUITs what it is offered");
             awaitValue(server.quits::get, 4, "every session was QUIT");
+        }
+    }
+
+    @Test
+    void retiringASessionWhoseServerNeverAnswersQuitDoesNotHoldUpTheDelivery() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             DeliveryFixture f = new DeliveryFixture(dir)) {
+            Thread server = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket c = silent.accept()) {
+                    var out = c.getOutputStream();
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
+                            StandardCharsets.US_ASCII));
+                    out.write("220 silent.test ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
+                    in.readLine();
+                    out.write("250 silent.test\r\n".getBytes(StandardCharsets.US_ASCII));
+                    while (in.readLine() != null) {
+                        // reads QUIT and never answers it
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the client gave up
+                }
+            });
+            var address = new java.net.InetSocketAddress("127.0.0.1", silent.getLocalPort());
+            SmtpClientSession session = SmtpClientSession.connect(dev.doublelock.smtp.client.Dialer.direct(), address,
+                    "silent.test", dev.doublelock.smtp.client.ClientOptions.defaults("relay.test")
+                            .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30)));
+            session.ehlo();
+            SessionPool.Key key = new SessionPool.Key(new Hop("silent.test", silent.getLocalPort()), address, "default",
+                    "enforce", "default", ChainAuthentication.WEB_PKI);
+            SessionPool pool = SessionPool.shared(f.clock, Duration.ofSeconds(2), 2);
+            // at its message limit, so offering it retires it: QUIT goes out, the answer would take 30 s
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5), () -> pool.offer(key,
+                    new SessionPool.OpenSession(session, "127.0.0.1", TlsUsed.NONE, List.of(), false, f.clock.instant(),
+                            SessionPool.MAX_MESSAGES)));
+            assertThat(pool.idleSessions()).isZero();
+            session.close();
+            server.join(Duration.ofSeconds(5));
         }
     }
 

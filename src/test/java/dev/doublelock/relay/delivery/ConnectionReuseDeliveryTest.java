@@ -164,7 +164,7 @@ class ConnectionReuseDeliveryTest {
                 pool.offer(key, new SessionPool.OpenSession(full, "127.0.0.1", TlsUsed.NONE, List.of(), false,
                         f.clock.instant(), SessionPool.MAX_MESSAGES));
                 assertThat(pool.take(key)).isEmpty();
-                assertThat(full.isOpen()).isFalse();
+                DeliveryFixture.awaitClosed(full, "a session at its message limit is QUIT");
 
                 SmtpClientSession old = server.openPlain();
                 pool.offer(key, new SessionPool.OpenSession(old, "127.0.0.1", TlsUsed.NONE, List.of(), false,
@@ -174,7 +174,7 @@ class ConnectionReuseDeliveryTest {
                 assertThat(pool.take(other)).as("another stance never gets this session").isEmpty();
                 f.clock.advance(SessionPool.MAX_AGE.plus(Duration.ofSeconds(1)));
                 assertThat(pool.take(key)).isEmpty();
-                assertThat(old.isOpen()).isFalse();
+                DeliveryFixture.awaitClosed(old, "a session past its age limit is QUIT");
             }
         }
     }

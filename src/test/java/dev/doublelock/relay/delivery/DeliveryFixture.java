@@ -44,6 +44,15 @@ final class DeliveryFixture implements AutoCloseable {
         return new CertificateBuilder().dnsNames(names).build();
     }
 
+    /** Waits up to 5 s for {@code session} to be closed (a pool QUITs retired sessions in the background). */
+    static void awaitClosed(dev.doublelock.smtp.client.SmtpClientSession session, String why) throws InterruptedException {
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        while (session.isOpen() && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        org.assertj.core.api.Assertions.assertThat(session.isOpen()).as(why).isFalse();
+    }
+
     /** A small message whose subject and body carry {@code i}, to tell messages apart at the receiver. */
     static byte[] numberedMessage(int i) {
         return ("From: alice@example.org\r\nSubject: message " + i + "\r\n\r\nbody number " + i + "\r\n")
