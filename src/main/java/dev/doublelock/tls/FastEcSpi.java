@@ -84,6 +84,10 @@ public final class FastEcSpi {
     public static final class Ecdh extends OnePhaseAgreement {
         private ECPrivateKeyParameters key;
 
+        public Ecdh() {
+            super("ECDH");
+        }
+
         @Override
         protected void engineInit(Key key, SecureRandom random) throws InvalidKeyException {
             this.key = FastEcKeys.privateKey(key);
@@ -100,13 +104,12 @@ public final class FastEcSpi {
         }
 
         @Override
-        protected Key engineDoPhase(Key peer, boolean lastPhase) throws InvalidKeyException {
-            if (key == null) {
-                throw new IllegalStateException("not initialised");
-            }
-            if (!lastPhase) {
-                throw new IllegalStateException("ECDH has one phase");
-            }
+        protected boolean initialised() {
+            return key != null;
+        }
+
+        @Override
+        protected byte[] agree(Key peer) throws InvalidKeyException {
             ECPublicKeyParameters pub = FastEcKeys.publicKey(peer);
             if (pub.getParameters().getCurve() != key.getParameters().getCurve()) {
                 throw new InvalidKeyException("the peer's key is on another curve");
@@ -120,8 +123,7 @@ public final class FastEcSpi {
                 throw new InvalidKeyException("ECDH failed: " + e.getMessage(), e);
             }
             int length = (key.getParameters().getCurve().getFieldSize() + 7) / 8;
-            agreed(BigIntegers.asUnsignedByteArray(length, x));
-            return null;
+            return BigIntegers.asUnsignedByteArray(length, x);
         }
     }
 

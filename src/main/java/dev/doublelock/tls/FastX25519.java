@@ -68,6 +68,10 @@ public final class FastX25519 {
     public static final class Agreement extends OnePhaseAgreement {
         private byte[] scalar;
 
+        public Agreement() {
+            super("XDH");
+        }
+
         @Override
         protected void engineInit(Key key, SecureRandom random) throws InvalidKeyException {
             if (!(key instanceof XECPrivateKey priv) || !isX25519(priv.getParams())) {
@@ -91,13 +95,12 @@ public final class FastX25519 {
         }
 
         @Override
-        protected Key engineDoPhase(Key key, boolean lastPhase) throws InvalidKeyException {
-            if (scalar == null) {
-                throw new IllegalStateException("not initialised");
-            }
-            if (!lastPhase) {
-                throw new IllegalStateException("XDH has one phase");
-            }
+        protected boolean initialised() {
+            return scalar != null;
+        }
+
+        @Override
+        protected byte[] agree(Key key) throws InvalidKeyException {
             if (!(key instanceof XECPublicKey pub) || !isX25519(pub.getParams())) {
                 throw new InvalidKeyException("not an X25519 public key");
             }
@@ -106,8 +109,7 @@ public final class FastX25519 {
             if (!X25519.calculateAgreement(scalar, 0, u, 0, s, 0)) {
                 throw new InvalidKeyException("Point has small order");
             }
-            agreed(s);
-            return null;
+            return s;
         }
     }
 
@@ -139,73 +141,64 @@ public final class FastX25519 {
         return r;
     }
 
-    /** An X25519 public key (u coordinate). */
-    static final class PublicKey implements XECPublicKey {
+    /** What both X25519 keys are: XDH keys on the X25519 curve, encoded as a DER prefix and the raw bytes. */
+    private abstract static class X25519Key implements Key {
         private static final long serialVersionUID = 1L;
-        private final byte[] u;
+        private final byte[] prefix;
+        private final String format;
+        final byte[] raw;
+
+        X25519Key(byte[] prefix, String format, byte[] raw) {
+            this.prefix = prefix;
+            this.format = format;
+            this.raw = raw.clone();
+        }
+
+        public AlgorithmParameterSpec getParams() {
+            return NamedParameterSpec.X25519;
+        }
+
+        @Override
+        public String getAlgorithm() {
+            return "XDH";
+        }
+
+        @Override
+        public String getFormat() {
+            return format;
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return concat(prefix, raw);
+        }
+    }
+
+    /** An X25519 public key (u coordinate; RFC 8410 SubjectPublicKeyInfo). */
+    static final class PublicKey extends X25519Key implements XECPublicKey {
+        private static final long serialVersionUID = 1L;
 
         PublicKey(byte[] u) {
-            this.u = u.clone();
+            super(SPKI_PREFIX, "X.509", u);
         }
 
         @Override
         public BigInteger getU() {
-            return decodeU(u);
-        }
-
-        @Override
-        public AlgorithmParameterSpec getParams() {
-            return NamedParameterSpec.X25519;
-        }
-
-        @Override
-        public String getAlgorithm() {
-            return "XDH";
-        }
-
-        @Override
-        public String getFormat() {
-            return "X.509";
-        }
-
-        @Override
-        public byte[] getEncoded() {
-            return concat(SPKI_PREFIX, u);
+            return decodeU(raw);
         }
     }
 
-    /** An X25519 private key (scalar). */
-    static final class PrivateKey implements XECPrivateKey {
+    /** An X25519 private key (scalar; RFC 8410 OneAsymmetricKey). */
+    static final class PrivateKey extends X25519Key implements XECPrivateKey {
         private static final long serialVersionUID = 1L;
-        private final byte[] k;
 
         PrivateKey(byte[] k) {
-            this.k = k.clone();
+            super(PKCS8_PREFIX, "PKCS#8", k);
         }
 
         @Override
         public Optional<byte[]> getScalar() {
-            return Optional.of(k.clone());
-        }
-
-        @Override
-        public AlgorithmParameterSpec getParams() {
-            return NamedParameterSpec.X25519;
-        }
-
-        @Override
-        public String getAlgorithm() {
-            return "XDH";
-        }
-
-        @Override
-        public String getFormat() {
-            return "PKCS#8";
-        }
-
-        @Override
-        public byte[] getEncoded() {
-            return concat(PKCS8_PREFIX, k);
+            return Optional.of(raw.clone());
         }
     }
 }

@@ -1,16 +1,40 @@
 package dev.doublelock.tls;
 
+import java.security.InvalidKeyException;
+import java.security.Key;
 import javax.crypto.SecretKey;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
-/** What {@link FastEcSpi.Ecdh} and {@link FastX25519.Agreement} share: a one-phase agreement hands out its secret once. */
+/**
+ * What {@link FastEcSpi.Ecdh} and {@link FastX25519.Agreement} share: one phase, after {@code engineInit}, whose
+ * secret is handed out once.
+ */
 abstract class OnePhaseAgreement extends javax.crypto.KeyAgreementSpi {
+    private final String algorithm;
     private byte[] secret;
 
-    /** Called by {@code engineDoPhase} with the computed secret. */
-    protected final void agreed(byte[] secret) {
-        this.secret = secret;
+    /** @param algorithm the name in messages ("ECDH", "XDH") */
+    OnePhaseAgreement(String algorithm) {
+        this.algorithm = algorithm;
+    }
+
+    /** True once {@code engineInit} has taken a private key. */
+    protected abstract boolean initialised();
+
+    /** The shared secret with {@code peer}'s public key. */
+    protected abstract byte[] agree(Key peer) throws InvalidKeyException;
+
+    @Override
+    protected final Key engineDoPhase(Key peer, boolean lastPhase) throws InvalidKeyException {
+        if (!initialised()) {
+            throw new IllegalStateException("not initialised");
+        }
+        if (!lastPhase) {
+            throw new IllegalStateException(algorithm + " has one phase");
+        }
+        secret = agree(peer);
+        return null;
     }
 
     /** Called by {@code engineInit}: a new key forgets an unclaimed secret. */
