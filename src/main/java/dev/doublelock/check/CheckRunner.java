@@ -15,13 +15,19 @@ import dev.doublelock.dns.Lookup;
 import dev.doublelock.dns.MailResolver;
 import dev.doublelock.dns.MxHost;
 import dev.doublelock.finding.Finding;
-import dev.doublelock.policy.MailDomainFacts;
 import dev.doublelock.policy.Policy;
 import dev.doublelock.policy.PolicyContext;
 import dev.doublelock.policy.PolicyEngine;
 import dev.doublelock.policy.dane.DaneLookup;
 import dev.doublelock.policy.dane.DaneStatus;
 import dev.doublelock.policy.mtasts.StsLookup;
+import dev.doublelock.policy.mtasts.StsLookupResult;
+import dev.doublelock.policy.transport.DomainFacts;
+import dev.doublelock.policy.transport.LocalMode;
+import dev.doublelock.policy.transport.MessageDemands;
+import dev.doublelock.policy.transport.TransportDecision;
+import dev.doublelock.policy.transport.TransportRequirement;
+import dev.doublelock.policy.transport.TransportRules;
 import dev.doublelock.tls.ChainInspector;
 import dev.doublelock.tls.probe.TlsProber;
 
@@ -37,7 +43,7 @@ public final class CheckRunner {
     private final CheckOptions options;
     private final StsLookup sts;
     private final ChainInspector inspector;
-    private final DnsFindings dns;
+    private final TransportDecision decision;
 
     /**
      * @param resolver for MX, addresses, TLSA and TXT (DNSSEC-validating)
@@ -50,7 +56,8 @@ public final class CheckRunner {
         this.options = options;
         this.sts = sts;
         this.inspector = new ChainInspector(options.extraAnchors(), true);
-        this.dns = new DnsFindings(policy);
+        // the checker shows what an enforcing relay with this policy would do
+        this.decision = new TransportDecision(engine, LocalMode.ENFORCE);
     }
 
     public Policy policy() {
@@ -60,7 +67,7 @@ public final class CheckRunner {
     /** Checks one target; never throws for anything the network or DNS does. */
     public CheckReport check(Target target) {
         PolicyContext ctx = new PolicyContext(inspector, options.clock().instant(), options.complianceYear());
-        EndpointCheck endpoint = new EndpointCheck(prober, engine, ctx, dns);
+        EndpointCheck endpoint = new EndpointCheck(prober, decision, ctx);
         return switch (target) {
             case Target.Endpoint e -> checkEndpoint(e, endpoint, ctx);
             case Target.Domain d -> new DomainCheck(d.name(), endpoint, ctx).run();
@@ -74,13 +81,16 @@ public final class CheckRunner {
         try {
             addresses = endpointAddresses(e.host());
         } catch (UnknownHostException ex) {
-            hosts.add(new HostReport(e.host(), Optional.empty(), e.port(), Optional.empty(), Optional.empty(),
-                    List.of(dns.unreachable(e.display(), "no address for " + e.host() + ": " + ex.getMessage(),
+            hosts.add(new HostReport(e.host(), Optional.empty(), e.port(),
+                    List.of(TransportRules.unreachable(e.display(), "no address for " + e.host() + ": " + ex.getMessage(),
                             "Could not find the host's address; check the spelling or give an IP address."))));
             return new CheckReport(e.display(), engine.policy().name(), ctx.now(), hosts, Optional.empty(), List.of());
         }
+        // an endpoint the user named is like a static route: the local policy alone decides
+        TransportRequirement req = decision.require(DomainFacts.staticRoute(e.host()), reference, e.port(),
+                Optional.empty(), MessageDemands.NONE, ctx);
         hosts.addAll(probeAll(addresses.stream().map(a -> (java.util.concurrent.Callable<HostReport>)
-                () -> endpoint.run(e.host(), a, e.port(), reference, Optional.empty())).toList()));
+                () -> endpoint.run(e.host(), a, e.port(), reference, req)).toList()));
         return new CheckReport(e.display(), engine.policy().name(), ctx.now(), hosts, Optional.empty(), List.of());
     }
 
@@ -132,26 +142,24 @@ public final class CheckRunner {
             List<MxHost> mxHosts = mx instanceof Lookup.Found<List<MxHost>> f ? f.value() : List.of();
             List<DaneStatus> daneStatuses = mxHosts.stream().map(h -> new DaneLookup().lookup(resolver, h.name(),
                     CheckOptions.SMTP_PORT)).toList();
+            Optional<StsLookupResult> stsResult = mxHosts.isEmpty() ? Optional.empty() : Optional.of(sts.lookup(domain));
+            DomainFacts facts = new DomainFacts(domain, true, mx.authentic(), false, stsResult);
             List<java.util.concurrent.Callable<HostReport>> jobs = new ArrayList<>();
             for (int i = 0; i < mxHosts.size(); i++) {
-                jobs.addAll(hostJobs(mxHosts.get(i), daneStatuses.get(i)));
+                TransportRequirement req = decision.require(facts, mxHosts.get(i).name(), options.smtpPort(),
+                        Optional.of(daneStatuses.get(i)), MessageDemands.NONE, ctx);
+                req.notes().stream().filter(n -> !domainFindings.contains(n)).forEach(domainFindings::add);
+                jobs.addAll(hostJobs(mxHosts.get(i), req));
             }
             List<HostReport> hosts = new ArrayList<>(probeAll(jobs));
             List<DomainReport.DaneOfHost> dane = new ArrayList<>();
             for (int i = 0; i < mxHosts.size(); i++) {
                 dane.add(daneOfHost(mxHosts.get(i).name(), daneStatuses.get(i), hosts));
             }
-            DomainPolicies.Result pol = mxHosts.isEmpty() ? DomainPolicies.Result.none()
-                    : new DomainPolicies(resolver, sts, dns).run(domain, mxHosts);
+            DomainPolicies.Result pol = stsResult.map(r -> new DomainPolicies(resolver).run(domain, r))
+                    .orElse(DomainPolicies.Result.none());
             domainFindings.addAll(pol.findings());
             notes.addAll(pol.notes());
-            boolean usableDane = !daneStatuses.isEmpty() && daneStatuses.stream()
-                    .allMatch(d -> d instanceof DaneStatus.Records r && r.usable());
-            if (!mxHosts.isEmpty()) {
-                MailDomainFacts facts = new MailDomainFacts(domain, Optional.of(mx.authentic()), Optional.of(usableDane),
-                        pol.mtaStsMode(), Optional.of(pol.tlsRpt().isPresent()));
-                domainFindings.addAll(0, engine.evaluate(facts, ctx));
-            }
             DomainReport report = new DomainReport(domain, mxHosts.stream()
                     .map(h -> new DomainReport.Mx(h.name(), h.preference(), h.implicit())).toList(), status,
                     mx.authentic(), dane, pol.mtaSts(), pol.mtaStsMx(), pol.tlsRpt(), notes);
@@ -179,46 +187,38 @@ public final class CheckRunner {
                 case Lookup.Timeout<List<MxHost>> t -> unreachable("timeout", "MX lookup timed out",
                         "The DNS did not answer in time; try again later or give --resolver.");
                 case Lookup.Bogus<List<MxHost>> b -> {
-                    domainFindings.add(dns.bogus(domain, "MX " + domain + ": " + b.reason()));
+                    domainFindings.add(TransportRules.dnssecBogus(domain, "MX " + domain + ": " + b.reason()));
                     yield "bogus";
                 }
             };
         }
 
         private String unreachable(String status, String evidence, String fix) {
-            domainFindings.add(dns.unreachable(domain, evidence, fix));
+            domainFindings.add(TransportRules.unreachable(domain, evidence, fix));
             return status;
         }
 
-        private List<java.util.concurrent.Callable<HostReport>> hostJobs(MxHost mx, DaneStatus dane) {
+        private List<java.util.concurrent.Callable<HostReport>> hostJobs(MxHost mx, TransportRequirement req) {
             String reference = options.referenceName().orElse(mx.name());
             int port = options.smtpPort();
             Lookup<List<InetAddress>> addresses = resolver.addresses(mx.name());
             if (addresses instanceof Lookup.Found<List<InetAddress>> f && !f.value().isEmpty()) {
                 return f.value().stream().map(a -> (java.util.concurrent.Callable<HostReport>)
-                        () -> endpoint.run(mx.name(), a, port, reference, Optional.of(dane))).toList();
+                        () -> endpoint.run(mx.name(), a, port, reference, req)).toList();
             }
             Finding why = addresses instanceof Lookup.Bogus<List<InetAddress>> b
-                    ? dns.bogus(mx.name(), "addresses of " + mx.name() + ": " + b.reason())
-                    : dns.unreachable(mx.name(), "no address for MX host " + mx.name() + " (" + addresses + ")",
+                    ? TransportRules.dnssecBogus(mx.name(), "addresses of " + mx.name() + ": " + b.reason())
+                    : TransportRules.unreachable(mx.name(), "no address for MX host " + mx.name() + " (" + addresses + ")",
                     "Senders cannot reach this MX host: publish its A/AAAA records or remove the MX record.");
-            HostReport report = new HostReport(mx.name(), Optional.empty(), port, Optional.empty(), Optional.empty(),
-                    List.of(why));
+            HostReport report = new HostReport(mx.name(), Optional.empty(), port, List.of(why));
             return List.of(() -> report);
         }
 
         private DomainReport.DaneOfHost daneOfHost(String host, DaneStatus status, List<HostReport> hosts) {
             return switch (status) {
                 case DaneStatus.None n -> new DomainReport.DaneOfHost(host, "none", n.reason());
-                case DaneStatus.Bogus b -> {
-                    domainFindings.add(dns.bogus(host, b.reason()));
-                    yield new DomainReport.DaneOfHost(host, "bogus", b.reason());
-                }
-                case DaneStatus.ServFail s -> {
-                    domainFindings.add(dns.unreachable(host, "TLSA lookup failed: " + s.reason(),
-                            "Could not tell whether this MX host uses DANE; try again later."));
-                    yield new DomainReport.DaneOfHost(host, "error", s.reason());
-                }
+                case DaneStatus.Bogus b -> new DomainReport.DaneOfHost(host, "bogus", b.reason());
+                case DaneStatus.ServFail s -> new DomainReport.DaneOfHost(host, "error", s.reason());
                 case DaneStatus.Records r when !r.usable() -> new DomainReport.DaneOfHost(host, "unusable",
                         r.records().size() + " TLSA record(s) at " + r.tlsaName() + ", none usable for SMTP (RFC 7672 §3.1.3)");
                 case DaneStatus.Records r -> {

@@ -3,6 +3,8 @@ package dev.doublelock.check;
 import java.util.List;
 import java.util.Optional;
 
+import dev.doublelock.policy.transport.TransportVerdict;
+
 import dev.doublelock.finding.Finding;
 import dev.doublelock.tls.ChainAssessment;
 import dev.doublelock.tls.ServerObservation;
@@ -16,11 +18,18 @@ import dev.doublelock.tls.ServerObservation;
  * @param observation what the prober saw, empty if the host could not be probed at all
  * @param chain       the chain assessment (path, trust, name match), if a chain was received
  * @param findings    the findings about this endpoint, policy findings and DANE/MTA-STS ones together
+ * @param relay       what the relay would do with this endpoint under the same policy (its forecast verdict);
+ *                    empty if the host was not probed
  */
 public record HostReport(String name, Optional<String> address, int port, Optional<ServerObservation> observation,
-                         Optional<ChainAssessment> chain, List<Finding> findings) {
+                         Optional<ChainAssessment> chain, List<Finding> findings, Optional<TransportVerdict> relay) {
     public HostReport {
         findings = List.copyOf(findings);
+    }
+
+    /** A host that could not be probed: no observation, no relay forecast. */
+    public HostReport(String name, Optional<String> address, int port, List<Finding> findings) {
+        this(name, address, port, Optional.empty(), Optional.empty(), findings, Optional.empty());
     }
 
     /** "mx.example.org (192.0.2.1:25)". */

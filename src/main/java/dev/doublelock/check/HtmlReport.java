@@ -64,6 +64,9 @@ public final class HtmlReport {
                 b.append("</ul>\n");
             });
             findings(b, h.findings());
+            h.relay().ifPresent(v -> b.append("<p class=\"relay\">relay: ").append(esc(v.summary())).append(" (")
+                    .append(esc(v.requirement().mechanism().token())).append(", policy ")
+                    .append(esc(v.requirement().policy())).append(")</p>\n"));
         }
         write(b.append("</section>\n").toString());
     }

@@ -1,5 +1,7 @@
 package dev.doublelock.check;
 
+import dev.doublelock.policy.transport.TransportVerdict;
+
 import java.util.List;
 import java.util.Map;
 
@@ -79,7 +81,22 @@ public final class JsonReport {
         ArrayNode untested = o.putArray("untested");
         if (obs != null) obs.untested().forEach(untested::add);
         o.set("findings", findings(h.findings()));
+        if (h.relay().isPresent()) o.set("relay", relay(h.relay().get())); else o.putNull("relay");
         return o;
+    }
+
+    /** What the relay would do with this host under the same policy: the transport decision's forecast. */
+    private static ObjectNode relay(TransportVerdict v) {
+        ObjectNode r = MAPPER.createObjectNode();
+        r.put("action", v.action().token());
+        r.put("mechanism", v.requirement().mechanism().token());
+        r.put("tls_mandatory", v.requirement().tlsMandatory());
+        r.put("authenticated_by", v.authenticatedBy().token());
+        ArrayNode codes = r.putArray("refused_for");
+        if (v.action() != dev.doublelock.policy.transport.Action.DELIVER) v.failCodes().forEach(c -> codes.add(c.name()));
+        r.put("summary", v.summary());
+        r.put("tlsrpt_policy_type", v.requirement().report().type().token());
+        return r;
     }
 
     private static ObjectNode certificate(CertificateFacts f) {

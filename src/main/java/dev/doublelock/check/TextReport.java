@@ -1,5 +1,7 @@
 package dev.doublelock.check;
 
+import dev.doublelock.policy.transport.Action;
+
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -67,6 +69,9 @@ public final class TextReport {
             b.append("    ").append(paint(GREEN, "no findings")).append('\n');
         }
         findings(b, h.findings(), "    ");
+        h.relay().ifPresent(v -> b.append("    relay: ").append(paint(v.action() == Action.DELIVER ? GREEN : RED,
+                v.summary())).append(" (").append(v.requirement().mechanism().token()).append(", policy ")
+                .append(v.requirement().policy()).append(")\n"));
     }
 
     private void observed(StringBuilder b, ServerObservation o) {

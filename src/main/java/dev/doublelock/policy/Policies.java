@@ -1,14 +1,15 @@
 package dev.doublelock.policy;
 
+import dev.doublelock.io.TextFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The built-in policies (JSON resources next to this class) and user policy files. A policy may
@@ -45,22 +46,21 @@ public final class Policies {
         }
     }
 
-    public static Policy load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new PolicyException("cannot read policy file " + file + ": " + e.getMessage(), e);
-        }
-        String origin = "policy file " + file;
+    /** A policy file's text, as read by the caller ({@code origin} names it in errors). */
+    public static Policy parse(String text, String origin) {
         return resolveExtends(PolicyReader.parse(text, origin), origin, 0);
     }
 
     /** A built-in name, else a path to a policy file; the error lists the built-in names. */
     public static Policy resolve(String nameOrFile) {
         if (BUILT_IN.contains(nameOrFile)) return builtIn(nameOrFile);
-        Path p = Path.of(nameOrFile);
-        if (Files.isRegularFile(p)) return load(p);
+        Optional<String> text;
+        try {
+            text = TextFiles.readIfFile(nameOrFile);
+        } catch (java.io.UncheckedIOException e) {
+            throw new PolicyException("cannot read policy file: " + e.getMessage(), e);
+        }
+        if (text.isPresent()) return parse(text.get(), "policy file " + nameOrFile);
         throw new PolicyException("unknown policy '" + nameOrFile + "': not a built-in policy ("
                 + String.join(", ", BUILT_IN) + ") and no such file");
     }

@@ -36,6 +36,15 @@ public record Rule(String id, String check, Severity severity, String source, St
 
     /** What a finding cites: "bsi.protocol.legacy (BSI TR-02102-2 (2023-01) §3.2)". */
     public String reference() {
+        return reference(id, source);
+    }
+
+    /**
+     * The one format of a finding's {@code rule} field, for policy rules and the transport rules from the RFCs
+     * alike: {@code ID (SOURCE)}, e.g. {@code bsi.cert.trusted (BSI TR-02102-2 §3.4.2)} or
+     * {@code rfc7672.tlsa-mismatch (RFC 7672 §2.2)}.
+     */
+    public static String reference(String id, String source) {
         return id + " (" + source + ")";
     }
 

@@ -26,15 +26,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LayeringTest {
     private static final String ROOT = "dev.doublelock.";
+    /** Levels ×10, so that DESIGN.md's level 1.5 (policy.transport) and the relay's composition (3.5) fit. */
     static final Map<String, Integer> LEVELS = new LinkedHashMap<>();
 
     static {
         for (String p : List.of("finding", "smtp", "tls", "tls.pki", "dns", "io")) LEVELS.put(p, 0);
-        for (String p : List.of("smtp.client", "smtp.server", "tls.probe", "policy", "policy.dane", "policy.mtasts")) LEVELS.put(p, 1);
-        for (String p : List.of("check", "queue", "lab")) LEVELS.put(p, 2);
-        LEVELS.put("relay", 3);
-        for (String p : List.of("config", "cli", "web")) LEVELS.put(p, 4);
+        for (String p : List.of("smtp.client", "smtp.server", "tls.probe", "policy", "policy.dane", "policy.mtasts")) LEVELS.put(p, 10);
+        LEVELS.put("policy.transport", 15); // the one transport decision: check and relay call it, never decide themselves
+        for (String p : List.of("check", "queue", "lab")) LEVELS.put(p, 20);
+        // the relay's two halves are separate modules: intake never reaches into delivery, nor delivery into intake
+        for (String p : List.of("relay.intake", "relay.delivery")) LEVELS.put(p, 30);
+        LEVELS.put("relay", 35); // the relay's composition: wires intake, queue and delivery together
+        for (String p : List.of("config", "cli", "web")) LEVELS.put(p, 40);
     }
+
+    /** Packages that must stay pure (observation + policy → findings): no sockets, databases, files or HTTP. */
+    static final List<String> PURE = List.of("dev.doublelock.policy", "dev.doublelock.policy.transport");
+    static final List<String> IO_PACKAGES = List.of("java.net", "java.sql", "java.nio.file", "java.net.http");
 
     private static JavaClasses projectClasses;
 
@@ -77,7 +85,36 @@ class LayeringTest {
     }
 
     @Test
+    void theImportFoundTheProject() {
+        // an empty import would make every rule here pass vacuously
+        assertThat(projectClasses.size()).as("classes imported from dev.doublelock").isGreaterThan(200);
+        for (String module : LEVELS.keySet()) {
+            assertThat(projectClasses.stream().anyMatch(c -> module.equals(moduleOf(c.getPackageName()))))
+                    .as("classes found in module %s", module).isTrue();
+        }
+    }
+
+    @Test
+    void thePolicyAndTheTransportDecisionDoNoIo() {
+        classes().should(new ArchCondition<JavaClass>("use no sockets, JDBC, files or HTTP") {
+            @Override
+            public void check(JavaClass item, ConditionEvents events) {
+                if (!PURE.contains(item.getPackageName())) return;
+                for (Dependency d : item.getDirectDependenciesFromSelf()) {
+                    String target = d.getTargetClass().getPackageName();
+                    if (IO_PACKAGES.stream().anyMatch(io -> target.equals(io) || target.startsWith(io + "."))) {
+                        events.add(SimpleConditionEvent.violated(d, item.getPackageName() + " must stay pure: "
+                                + d.getDescription()));
+                    }
+                }
+            }
+        }).allowEmptyShould(false).check(projectClasses);
+    }
+
+    @Test
     void theRuleItselfKnowsItsLevels() {
+        assertThat(moduleOf("dev.doublelock.policy.transport")).isEqualTo("policy.transport");
+        assertThat(moduleOf("dev.doublelock.relay.intake")).isEqualTo("relay.intake");
         assertThat(moduleOf("dev.doublelock.tls.probe.internal")).isEqualTo("tls.probe");
         assertThat(moduleOf("dev.doublelock.tls")).isEqualTo("tls");
         assertThat(moduleOf("dev.doublelock.nowhere")).isNull();

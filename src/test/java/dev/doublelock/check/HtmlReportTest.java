@@ -18,7 +18,7 @@ class HtmlReportTest {
     @Test
     void everyValueFromTheNetworkIsEscaped() {
         Finding f = new Finding(FindingCode.BAD_CERT_DOMAIN, Severity.FAIL, HOSTILE, HOSTILE, HOSTILE, HOSTILE);
-        HostReport host = new HostReport(HOSTILE, Optional.of("127.0.0.1"), 25, Optional.empty(), Optional.empty(), List.of(f));
+        HostReport host = new HostReport(HOSTILE, Optional.of("127.0.0.1"), 25, List.of(f));
         DomainReport domain = new DomainReport(HOSTILE, List.of(new DomainReport.Mx(HOSTILE, 10, false)), "found", false,
                 List.of(new DomainReport.DaneOfHost(HOSTILE, HOSTILE, HOSTILE)), HOSTILE, List.of(HOSTILE),
                 Optional.of(List.of(HOSTILE)), List.of(HOSTILE));

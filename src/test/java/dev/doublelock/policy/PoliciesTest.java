@@ -75,7 +75,7 @@ class PoliciesTest {
     void invalidFilesNameTheFileAndTheProblem(String json, String problem, @TempDir Path dir) throws Exception {
         Path f = dir.resolve("broken.json");
         Files.writeString(f, json);
-        assertThatThrownBy(() -> Policies.load(f)).isInstanceOf(PolicyException.class)
+        assertThatThrownBy(() -> Policies.resolve(f.toString())).isInstanceOf(PolicyException.class)
                 .hasMessageContaining(f.toString()).hasMessageContaining(problem);
     }
 }
