@@ -218,7 +218,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     /** Lets tests and the integrator run this command alone. */
-    static int run(PrintWriter out, PrintWriter err, String... args) {
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         return new CommandLine(new CheckCommand()).setOut(out).setErr(err).execute(args);
     }
 }

@@ -306,6 +306,18 @@ public final class TransportDecision {
             return judge(req, SessionForecast.legacyOnly(o), ctx,
                     new HandshakeEvidence(Optional.of("protocol_version"), 0, false, List.of()));
         }
+        if (req.enforce()) {
+            // an enforcing relay offers only the suites the policy allows: the others cannot be negotiated
+            List<SessionObservation> offered = candidates.stream().filter(s -> suiteAllowed(s, ctx)).toList();
+            if (offered.isEmpty()) {
+                SessionObservation failed = new SessionObservation(o.referenceName(), o.endpoint(),
+                        new StartTlsOutcome(StartTlsOutcome.Status.HANDSHAKE_FAILED, "the server accepts none of the "
+                                + "cipher suites the policy allows"), Optional.empty(), Optional.empty(), Optional.empty(),
+                        List.of(), Optional.of(o.referenceName()));
+                return judge(req, failed, ctx, new HandshakeEvidence(Optional.of("handshake_failure"), 1, false, List.of()));
+            }
+            candidates = offered;
+        }
         TransportVerdict best = null;
         for (SessionObservation s : candidates) {
             TransportVerdict v = judge(req, s, ctx, HandshakeEvidence.NONE);
@@ -317,6 +329,14 @@ public final class TransportDecision {
             }
         }
         return best;
+    }
+
+    /** True if the policy does not FAIL a session with this suite alone (what an enforcing relay offers). */
+    private boolean suiteAllowed(SessionObservation s, PolicyContext ctx) {
+        SessionObservation suiteOnly = new SessionObservation("suite.check", "suite-check:0", StartTlsOutcome.established(),
+                s.protocol(), s.cipherSuite(), Optional.empty(), List.of(), Optional.empty());
+        return engine.evaluate(suiteOnly, ctx).stream().noneMatch(f -> f.severity() == Severity.FAIL
+                && f.code() == FindingCode.CIPHER_NOT_RECOMMENDED);
     }
 
     /** Lower is better: deliver without FAILs, deliver, then by the number of FAILs. */
