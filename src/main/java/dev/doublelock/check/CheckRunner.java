@@ -128,6 +128,7 @@ public final class CheckRunner {
 
         CheckReport run() {
             Lookup<List<MxHost>> mx = resolver.mx(domain);
+            boolean dnssecUncheckable = resolverWithholdsDnssec();
             String status = mxStatus(mx);
             List<MxHost> mxHosts = mx instanceof Lookup.Found<List<MxHost>> f ? f.value() : List.of();
             List<DaneStatus> daneStatuses = mxHosts.stream().map(h -> new DaneLookup().lookup(resolver, h.name(),
@@ -148,7 +149,9 @@ public final class CheckRunner {
             boolean usableDane = !daneStatuses.isEmpty() && daneStatuses.stream()
                     .allMatch(d -> d instanceof DaneStatus.Records r && r.usable());
             if (!mxHosts.isEmpty()) {
-                MailDomainFacts facts = new MailDomainFacts(domain, Optional.of(mx.authentic()), Optional.of(usableDane),
+                MailDomainFacts facts = new MailDomainFacts(domain,
+                        dnssecUncheckable ? Optional.empty() : Optional.of(mx.authentic()),
+                        dnssecUncheckable ? Optional.empty() : Optional.of(usableDane),
                         pol.mtaStsMode(), Optional.of(pol.tlsRpt().isPresent()));
                 domainFindings.addAll(0, engine.evaluate(facts, ctx));
             }
@@ -157,6 +160,26 @@ public final class CheckRunner {
                     mx.authentic(), dane, pol.mtaSts(), pol.mtaStsMx(), pol.tlsRpt(), notes);
             return new CheckReport(domain, engine.policy().name(), ctx.now(), hosts, Optional.of(report), domainFindings);
         }
+
+        // --- issue 9 item 5: a resolver that withholds DNSSEC data ---
+        /**
+         * Adds one UNREACHABLE finding and returns true when the resolver strips DNSSEC data: DNSSEC, DANE and the
+         * rules built on them (tr-03108) could not be checked, which is the resolver's doing, not the domain's. The
+         * dns package then reads answers as not validated (never Bogus); the MX hosts are still probed and judged.
+         */
+        private boolean resolverWithholdsDnssec() {
+            dev.doublelock.dns.DnssecSupport support = resolver.dnssecSupport();
+            if (!support.withheld()) {
+                return false;
+            }
+            domainFindings.add(dns.unreachable(domain, support.evidence(), "The resolver returned no DNSSEC data "
+                    + "(no signatures), so DNSSEC, DANE and the tr-03108 rules could not be checked; this says nothing "
+                    + "about " + domain + ". Check again through a DNSSEC-aware resolver with --resolver HOST:PORT, e.g. "
+                    + "a local unbound (--resolver 127.0.0.1:53) or a public one such as Quad9 (9.9.9.9) or "
+                    + "Cloudflare (1.1.1.1)."));
+            return true;
+        }
+        // --- end issue 9 item 5 ---
 
         private String mxStatus(Lookup<List<MxHost>> mx) {
             return switch (mx) {
