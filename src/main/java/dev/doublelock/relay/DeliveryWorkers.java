@@ -44,6 +44,13 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
                 worker.start();
             }
 
+            /** Also probes the resolver once: a resolver that withholds DNSSEC data is announced loudly. */
+            @Override
+            public void start(java.util.function.Consumer<String> notices) {
+                worker.start();
+                worker.probeResolverDnssec(notices);
+            }
+
             @Override
             public void wake() {
                 worker.wake();
