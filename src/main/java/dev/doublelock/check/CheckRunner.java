@@ -138,12 +138,13 @@ public final class CheckRunner {
 
         CheckReport run() {
             Lookup<List<MxHost>> mx = resolver.mx(domain);
+            Optional<String> dnssecWithheld = resolverWithholdsDnssec();
             String status = mxStatus(mx);
             List<MxHost> mxHosts = mx instanceof Lookup.Found<List<MxHost>> f ? f.value() : List.of();
             List<DaneStatus> daneStatuses = mxHosts.stream().map(h -> new DaneLookup().lookup(resolver, h.name(),
                     CheckOptions.SMTP_PORT)).toList();
             Optional<StsLookupResult> stsResult = mxHosts.isEmpty() ? Optional.empty() : Optional.of(sts.lookup(domain));
-            DomainFacts facts = new DomainFacts(domain, true, mx.authentic(), false, stsResult);
+            DomainFacts facts = new DomainFacts(domain, true, mx.authentic(), dnssecWithheld, stsResult);
             List<java.util.concurrent.Callable<HostReport>> jobs = new ArrayList<>();
             for (int i = 0; i < mxHosts.size(); i++) {
                 TransportRequirement req = decision.require(facts, mxHosts.get(i).name(), options.smtpPort(),
@@ -164,6 +165,17 @@ public final class CheckRunner {
                     .map(h -> new DomainReport.Mx(h.name(), h.preference(), h.implicit())).toList(), status,
                     mx.authentic(), dane, pol.mtaSts(), pol.mtaStsMx(), pol.tlsRpt(), notes);
             return new CheckReport(domain, engine.policy().name(), ctx.now(), hosts, Optional.of(report), domainFindings);
+        }
+
+        /**
+         * The probe's evidence when the resolver strips DNSSEC data: DNSSEC, DANE and the rules built on them
+         * (tr-03108) could not be checked, which is the resolver's doing, not the domain's. The dns package then reads
+         * answers as not validated (never Bogus); the transport decision reports it once (UNREACHABLE, incomplete)
+         * and the MX hosts are still probed and judged.
+         */
+        private Optional<String> resolverWithholdsDnssec() {
+            dev.doublelock.dns.DnssecSupport support = resolver.dnssecSupport();
+            return support.withheld() ? Optional.of(support.evidence()) : Optional.empty();
         }
 
         private String mxStatus(Lookup<List<MxHost>> mx) {

@@ -34,6 +34,11 @@ import java.util.concurrent.TimeoutException;
  * which checks DNSSEC signatures locally from the configured trust anchors (default: the IANA root
  * KSK shipped as {@code root-anchors.txt}). Truncated UDP answers are retried over TCP.
  *
+ * <p>Validation needs the resolver to pass DNSSEC data through. Whether it does is found out once
+ * ({@link #dnssecSupport()}); behind a resolver that withholds it (many home routers), an answer the validator
+ * rejects is read as it came, not validated ({@code authentic=false}), instead of {@link Lookup.Bogus}: the
+ * missing signatures say nothing about the domain.
+ *
  * <p>Build one with {@link #builder()}; instances are thread-safe.
  */
 public final class DnsjavaResolver implements MailResolver {
@@ -43,18 +48,32 @@ public final class DnsjavaResolver implements MailResolver {
     private final ValidatingResolver resolver;
     private final Duration overallTimeout;
     private final MxOrder mxOrder;
+    private final DnssecProbe dnssec;
 
-    DnsjavaResolver(Resolver upstream, TrustAnchors anchors, Duration timeout, MxOrder mxOrder) {
+    /** @param name the resolver in words, for evidence: {@code resolver 127.0.0.1:5353} */
+    DnsjavaResolver(Resolver upstream, String name, TrustAnchors anchors, Duration timeout, MxOrder mxOrder) {
         upstream.setTimeout(timeout);
         this.resolver = new ValidatingResolver(upstream);
         anchors.loadInto(resolver);
         // validation may need a few more round trips (DNSKEY, DS) and a TCP retry
         this.overallTimeout = timeout.multipliedBy(8);
         this.mxOrder = mxOrder;
+        // the probe's own question: one UDP round trip, perhaps a TCP retry
+        this.dnssec = new DnssecProbe(upstream, anchors.zone(), name, timeout.multipliedBy(3), System::nanoTime);
     }
 
     public static DnsjavaResolverBuilder builder() {
         return new DnsjavaResolverBuilder();
+    }
+
+    /**
+     * Whether the configured resolver passes DNSSEC data: a DO query for the trust anchor zone's DNSKEY RRset (the
+     * root's, by default), sent once and cached (an hour; a minute when the answer told nothing). Blocks at most a
+     * few query timeouts on the first call.
+     */
+    @Override
+    public DnssecSupport dnssecSupport() {
+        return dnssec.current();
     }
 
     @Override
@@ -139,9 +158,13 @@ public final class DnsjavaResolver implements MailResolver {
     /** Sends the validated query; SERVFAIL, bogus answers, timeouts and failures become lookups, the rest {@code read}s. */
     private <T> Lookup<T> ask(Name name, int type, java.util.function.Function<Message, Lookup<T>> read) {
         try {
+            DnssecSupport known = dnssec.fresh();
+            if (known != null && known.withheld()) {
+                return unvalidated(name, type, send(name, type, true), read);
+            }
             Message response = send(name, type, false);
             if (response.getRcode() == Rcode.SERVFAIL) {
-                return servFailOrBogus(name, type, response);
+                return servFailOrBogus(name, type, response, read);
             }
             return read.apply(response);
         } catch (TimeoutException e) {
@@ -162,13 +185,28 @@ public final class DnsjavaResolver implements MailResolver {
      * The validator answers SERVFAIL both when the server failed and when validation failed. Asking
      * again with checking disabled (CD) tells them apart: a server that then answers was lied about.
      */
-    private <T> Lookup<T> servFailOrBogus(Name name, int type, Message validated)
+    private <T> Lookup<T> servFailOrBogus(Name name, int type, Message validated,
+                                          java.util.function.Function<Message, Lookup<T>> read)
             throws ExecutionException, InterruptedException, TimeoutException {
         Message unchecked = send(name, type, true);
         if (unchecked.getRcode() == Rcode.SERVFAIL) {
             return new Lookup.ServFail<>("server answered SERVFAIL for " + text(name) + "/" + Type.string(type));
         }
+        if (dnssec.current().withheld()) {
+            // the signatures were stripped on the way: "could not validate", not "someone lied"
+            return unvalidated(name, type, unchecked, read);
+        }
         return new Lookup.Bogus<>(AnswerReader.validationReason(validated));
+    }
+
+    /** An answer read as it came from a resolver that withholds DNSSEC data: never authentic, whatever its AD bit. */
+    private static <T> Lookup<T> unvalidated(Name name, int type, Message unchecked,
+                                             java.util.function.Function<Message, Lookup<T>> read) {
+        if (unchecked.getRcode() == Rcode.SERVFAIL) {
+            return new Lookup.ServFail<>("server answered SERVFAIL for " + text(name) + "/" + Type.string(type));
+        }
+        unchecked.getHeader().unsetFlag(Flags.AD);
+        return read.apply(unchecked);
     }
 
     private Message send(Name name, int type, boolean checkingDisabled)
@@ -191,6 +229,16 @@ public final class DnsjavaResolver implements MailResolver {
     /** Lower-case name without the trailing dot. */
     private static String text(Name name) {
         return name.toString(true).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The resolver in words, for evidence: the configured server, or the system's list. */
+    static String describe(String hostPort) {
+        if (hostPort != null) {
+            return "resolver " + hostPort;
+        }
+        List<String> servers = org.xbill.DNS.ResolverConfig.getCurrentConfig().servers().stream()
+                .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList();
+        return "the system resolver" + (servers.size() == 1 ? " " : "s ") + String.join(", ", servers);
     }
 
     /** Builds the upstream resolver for the builder: one server, or the system's list. */

@@ -42,7 +42,7 @@ public final class DnsjavaResolverBuilder {
     }
 
     public DnsjavaResolver build() {
-        return new DnsjavaResolver(DnsjavaResolver.upstream(server),
+        return new DnsjavaResolver(DnsjavaResolver.upstream(server), DnsjavaResolver.describe(server),
                 anchors == null ? TrustAnchors.ianaRoot() : anchors, timeout, mxOrder);
     }
 }

@@ -36,7 +36,11 @@ public sealed interface Lookup<T> {
     record ServFail<T>(String reason) implements Lookup<T> {
     }
 
-    /** DNSSEC validation failed: the answer is signed under a trust anchor but does not verify. */
+    /**
+     * DNSSEC validation failed: the answer is signed under a trust anchor but does not verify. Never the outcome
+     * merely because the resolver withholds DNSSEC data ({@link MailResolver#dnssecSupport()}): such answers come
+     * back not authentic instead.
+     */
     record Bogus<T>(String reason) implements Lookup<T> {
     }
 

@@ -35,4 +35,13 @@ public interface MailResolver {
     default Lookup<String> canonicalName(String host) {
         return new Lookup.Found<>(host.endsWith(".") ? host.substring(0, host.length() - 1) : host, false);
     }
+
+    /**
+     * Whether the resolver behind these lookups passes DNSSEC data (RRSIG, DNSKEY, NSEC) so that answers can be
+     * validated. When it {@linkplain DnssecSupport#withheld() withholds} it, answers come back not authentic
+     * rather than bogus, and DNSSEC and DANE could not be checked. By default: unknown (resolvers that cannot tell).
+     */
+    default DnssecSupport dnssecSupport() {
+        return DnssecSupport.unknown("this resolver does not probe for DNSSEC support");
+    }
 }

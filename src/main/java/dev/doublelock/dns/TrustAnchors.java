@@ -1,5 +1,7 @@
 package dev.doublelock.dns;
 
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.dnssec.ValidatingResolver;
 
 import java.io.ByteArrayInputStream;
@@ -39,6 +41,25 @@ public record TrustAnchors(String zoneText) {
     /** No anchors at all: nothing validates, every answer is insecure. */
     public static TrustAnchors none() {
         return new TrustAnchors("");
+    }
+
+    /**
+     * The owner name of the first anchor record (the root {@code .} for the IANA anchor), whose DNSKEY RRset every
+     * validation starts from; the root when there are no anchors.
+     */
+    Name zone() {
+        for (String line : zoneText.split("\\R")) {
+            String text = line.strip();
+            if (text.isEmpty() || text.startsWith(";")) {
+                continue;
+            }
+            try {
+                return Name.fromString(text.split("\\s+")[0], Name.root);
+            } catch (TextParseException e) {
+                throw new IllegalArgumentException("trust anchor line does not start with a DNS name: " + text, e);
+            }
+        }
+        return Name.root;
     }
 
     void loadInto(ValidatingResolver resolver) {

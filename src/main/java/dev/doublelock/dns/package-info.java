@@ -6,6 +6,8 @@
  * those servers must be authenticated. DANE is only meaningful when the answers are DNSSEC-signed,
  * so {@link dev.doublelock.dns.DnsjavaResolver} validates signatures itself, starting from a trust
  * anchor (by default the IANA root KSK), rather than trusting the AD bit of a recursive server.
+ * That needs a resolver that passes signatures through; {@link dev.doublelock.dns.DnssecSupport} says whether it
+ * does, and behind one that withholds them answers are "not validated", never bogus.
  *
  * <p>Failures are values ({@link dev.doublelock.dns.Lookup}): a name that does not exist, a name
  * without the asked record type, a server failure, a DNSSEC validation failure and a timeout are

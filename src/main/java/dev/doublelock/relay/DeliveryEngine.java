@@ -8,6 +8,14 @@ package dev.doublelock.relay;
 public interface DeliveryEngine extends AutoCloseable {
     void start();
 
+    /**
+     * Starts, with a channel for one-line operator notices (the relay's console), e.g. that the resolver withholds
+     * DNSSEC data. Default: {@link #start()}.
+     */
+    default void start(java.util.function.Consumer<String> notices) {
+        start();
+    }
+
     /** Stops taking new work and waits for in-flight deliveries to finish. */
     @Override
     void close();

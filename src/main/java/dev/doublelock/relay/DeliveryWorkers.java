@@ -18,6 +18,9 @@ import java.util.Optional;
 
 /** The production delivery engine: a {@link DeliveryWorker} built from the relay's configuration. */
 public final class DeliveryWorkers implements DeliveryEngineFactory {
+    /** dnsjava's setting for the resolver to use instead of the system's (HOST:PORT, comma-separated). */
+    static final String DNS_SERVER_PROPERTY = "dns.server";
+
     @Override
     public DeliveryEngine create(QueueStore store, RelayOptions options) {
         DeliverySettings settings = options.delivery();
@@ -36,12 +39,28 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
                 .withLease(settings.tuning().lease())
                 .withPollInterval(settings.tuning().pollInterval())
                 .withConnectionCacheTime(settings.tuning().connectionCacheTime());
-        Router router = new Router(Optional.of(DnsjavaResolver.builder().build()), settings.routes());
+        FirstUseResolver dns = new FirstUseResolver(DnsjavaResolver.builder().build());
+        Router router = new Router(Optional.of(dns), settings.routes());
         DeliveryWorker worker = new DeliveryWorker(store, router, delivery, Dialer.direct(), Clock.systemUTC());
         return new DeliveryEngine() {
             @Override
             public void start() {
                 worker.start();
+            }
+
+            /**
+             * Also probes the resolver once for DNSSEC support (a resolver that withholds it is announced loudly):
+             * right away when one is configured (dnsjava's {@code dns.server} property), else at the first DNS lookup, so
+             * that a relay with static routes only never asks the system's resolver anything.
+             */
+            @Override
+            public void start(java.util.function.Consumer<String> notices) {
+                worker.start();
+                if (System.getProperty(DNS_SERVER_PROPERTY) != null) {
+                    worker.probeResolverDnssec(notices);
+                } else {
+                    dns.onFirstUse(() -> worker.probeResolverDnssec(notices));
+                }
             }
 
             @Override

@@ -52,7 +52,7 @@ public final class Relay implements AutoCloseable {
         try {
             r.startListeners(options, notices);
             r.engine = engines.create(r.store, options);
-            r.engine.start();
+            r.engine.start(notices);
             if (options.metrics().isPresent()) {
                 r.metrics = MetricsEndpoint.start(options.metrics().get(), r::metricsText);
             }

@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A small authoritative DNS server for tests: UDP and TCP on 127.0.0.1 (same random port), answering
  * from dnsjava {@link Zone}s. Signed zones get their RRSIGs and NSEC denial proofs when the query
  * has the DO bit. Misbehaviour is configured per name: SERVFAIL, silence (timeout), or truncation
- * over UDP (forcing the client to retry over TCP).
+ * over UDP (forcing the client to retry over TCP). {@link #stripDnssec()} makes the whole server behave like
+ * a home router's forwarder that withholds DNSSEC: it ignores the DO bit, never sets AD, and drops RRSIG,
+ * DNSKEY, DS, NSEC and NSEC3 records, even when they are asked for.
  */
 public final class TestDnsServer implements AutoCloseable {
     private final Map<Name, Zone> zones = new ConcurrentHashMap<>();
@@ -44,6 +46,8 @@ public final class TestDnsServer implements AutoCloseable {
     private final Set<Name> silent = ConcurrentHashMap.newKeySet();
     private final Set<Name> truncateOverUdp = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tcpQueries = new AtomicInteger();
+    private final AtomicInteger queries = new AtomicInteger();
+    private volatile boolean stripDnssec;
     private final DatagramSocket udp;
     private final ServerSocket tcp;
 
@@ -85,6 +89,17 @@ public final class TestDnsServer implements AutoCloseable {
     public TestDnsServer truncateOverUdp(String name) {
         truncateOverUdp.add(name(name));
         return this;
+    }
+
+    /** From now on, answer as a resolver that withholds DNSSEC data (see the class comment). */
+    public TestDnsServer stripDnssec() {
+        stripDnssec = true;
+        return this;
+    }
+
+    /** Questions received so far, over UDP and TCP. */
+    public int queries() {
+        return queries.get();
     }
 
     /** "127.0.0.1:PORT", for {@link DnsjavaResolverBuilder#server(String)}. */
@@ -147,6 +162,7 @@ public final class TestDnsServer implements AutoCloseable {
 
     private byte[] answer(byte[] wire, boolean overUdp) throws IOException {
         Message query = new Message(wire);
+        queries.incrementAndGet();
         Record question = query.getQuestion();
         Name qname = question.getName();
         if (silent.contains(qname)) {
@@ -159,7 +175,7 @@ public final class TestDnsServer implements AutoCloseable {
         }
         reply.addRecord(question, Section.QUESTION);
         OPTRecord opt = query.getOPT();
-        boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
+        boolean dnssecOk = !stripDnssec && opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
         if (opt != null) {
             reply.addRecord(new OPTRecord(4096, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
         }
@@ -167,6 +183,12 @@ public final class TestDnsServer implements AutoCloseable {
             reply.getHeader().setRcode(Rcode.SERVFAIL);
         } else {
             fill(reply, qname, question.getType(), dnssecOk);
+        }
+        if (stripDnssec) {
+            // a forwarder: recursion available, never authoritative, never "authenticated data"
+            reply.getHeader().unsetFlag(Flags.AA);
+            reply.getHeader().setFlag(Flags.RA);
+            reply.getHeader().unsetFlag(Flags.AD);
         }
         byte[] out = reply.toWire();
         if (overUdp && (truncateOverUdp.contains(qname) || out.length > 1232)) {
@@ -194,6 +216,11 @@ public final class TestDnsServer implements AutoCloseable {
         }
         reply.getHeader().setFlag(Flags.AA);
         SetResponse sr = zone.findRecords(qname, qtype);
+        if (stripDnssec && DNSSEC_TYPES.contains(qtype) && !sr.isNXDOMAIN()) {
+            // the forwarder drops what it was asked for: NODATA
+            add(reply, Section.AUTHORITY, zone.findExactMatch(zone.getOrigin(), Type.SOA), false);
+            return;
+        }
         if (sr.isCNAME() && qtype != Type.CNAME) {
             add(reply, Section.ANSWER, zone.findExactMatch(qname, Type.CNAME), dnssecOk);
             if (aliases < 8) {
@@ -252,8 +279,10 @@ public final class TestDnsServer implements AutoCloseable {
         }
     }
 
-    private static void add(Message reply, int section, RRset set, boolean withSigs) {
-        if (set == null) {
+    private static final Set<Integer> DNSSEC_TYPES = Set.of(Type.RRSIG, Type.DNSKEY, Type.DS, Type.NSEC, Type.NSEC3);
+
+    private void add(Message reply, int section, RRset set, boolean withSigs) {
+        if (set == null || (stripDnssec && DNSSEC_TYPES.contains(set.getType()))) {
             return;
         }
         for (Record r : set.rrs(false)) {

@@ -33,7 +33,10 @@ public final class TestZones {
 
     /** A name relative to the origin; "@" is the origin itself. */
     public Name n(String relative) {
-        return relative.equals("@") ? origin : Name.fromConstantString(relative + "." + origin);
+        if (relative.equals("@")) {
+            return origin;
+        }
+        return Name.fromConstantString(origin.equals(Name.root) ? relative + "." : relative + "." + origin);
     }
 
     public TestZones mx(String owner, int pref, String target) {

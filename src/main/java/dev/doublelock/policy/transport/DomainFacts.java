@@ -12,21 +12,28 @@ import dev.doublelock.policy.mtasts.StsLookupResult;
  * @param mxFromDns      the hosts came from DNS MX records (false: a static route, the operator's own choice, to
  *                       which the domain's DANE and MTA-STS do not apply)
  * @param mxAuthentic    the MX RRset validated as DNSSEC-secure (a precondition of DANE, RFC 7672 §2.2.1)
- * @param dnssecWithheld the resolver returns no DNSSEC data at all: DNSSEC could not be checked (not "insecure")
+ * @param withheldDnssec when the resolver returns no DNSSEC data at all, the evidence: DNSSEC could not be checked
+ *                       (which is not "insecure")
  * @param sts            the MTA-STS lookup; empty if not looked up
  */
-public record DomainFacts(String domain, boolean mxFromDns, boolean mxAuthentic, boolean dnssecWithheld,
+public record DomainFacts(String domain, boolean mxFromDns, boolean mxAuthentic, Optional<String> withheldDnssec,
                           Optional<StsLookupResult> sts) {
     public DomainFacts {
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(sts, "sts");
-        if (!mxFromDns || dnssecWithheld) {
+        Objects.requireNonNull(withheldDnssec, "withheldDnssec");
+        if (!mxFromDns || withheldDnssec.isPresent()) {
             mxAuthentic = false;
         }
     }
 
     /** A static route or a relay without a resolver: nothing published applies. */
     public static DomainFacts staticRoute(String domain) {
-        return new DomainFacts(domain, false, false, false, Optional.empty());
+        return new DomainFacts(domain, false, false, Optional.empty(), Optional.empty());
+    }
+
+    /** True if the resolver withholds DNSSEC data, so that DNSSEC and DANE could not be checked. */
+    public boolean dnssecWithheld() {
+        return withheldDnssec.isPresent();
     }
 }

@@ -102,10 +102,11 @@ public final class TransportDecision {
         }
         String subject = host + ":" + port;
         if (d.dnssecWithheld()) {
-            b.notes.add(TransportRules.unreachable(d.domain(), "the resolver returns no DNSSEC data (no RRSIG, AD bit "
-                    + "clear), so DNSSEC and DANE of " + d.domain() + " could not be checked",
-                    "Use a DNSSEC-validating resolver (--resolver HOST:PORT, e.g. a local unbound); MTA-STS and the local "
-                            + "policy still apply."));
+            b.notes.add(TransportRules.unreachable(d.domain(), d.withheldDnssec().get(), "The resolver returned no DNSSEC "
+                    + "data (no signatures), so DNSSEC, DANE and the tr-03108 rules could not be checked; this says nothing "
+                    + "about " + d.domain() + ". Check again through a DNSSEC-aware resolver with --resolver HOST:PORT, e.g. "
+                    + "a local unbound (--resolver 127.0.0.1:53) or a public one such as Quad9 (9.9.9.9) or "
+                    + "Cloudflare (1.1.1.1). MTA-STS and the local policy still apply."));
         }
         Optional<DaneStatus> usableDane = d.mxAuthentic() ? dane : Optional.empty();
         if (usableDane.isPresent()) {

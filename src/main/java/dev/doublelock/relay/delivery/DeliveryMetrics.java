@@ -1,5 +1,7 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.dns.DnssecSupport;
+
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counters of a {@link DeliveryWorker}, thread-safe, for logs and a Prometheus endpoint
  * ({@link #prometheusText()}): deliveries, deferrals, bounces, DSNs, policy refusals by finding code,
- * would-be refusals in TESTING mode, and attempt latency as a histogram.
+ * would-be refusals in TESTING mode, attempt latency as a histogram, and whether the resolver passes DNSSEC data.
  */
 public final class DeliveryMetrics {
     private static final double[] BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
@@ -26,6 +28,7 @@ public final class DeliveryMetrics {
     private final LongAdder latencyCount = new LongAdder();
     private final LongAdder latencyMicros = new LongAdder();
     private volatile java.util.function.IntSupplier cachedConnections = () -> 0;
+    private volatile DnssecSupport.State resolverDnssec;
 
     DeliveryMetrics() {
         for (int i = 0; i < latencyBuckets.length; i++) {
@@ -73,6 +76,16 @@ public final class DeliveryMetrics {
     /** Judged connections waiting in the connection cache for their next message right now. */
     public int cachedConnections() {
         return cachedConnections.getAsInt();
+    }
+
+    /** What the start-up probe found about the resolver (see {@link DeliveryWorker#probeResolverDnssec}). */
+    void resolverDnssec(DnssecSupport.State state) {
+        resolverDnssec = state;
+    }
+
+    /** Whether the resolver passes DNSSEC data, as probed at start; empty before the probe ends or without a resolver. */
+    public java.util.Optional<DnssecSupport.State> resolverDnssec() {
+        return java.util.Optional.ofNullable(resolverDnssec);
     }
 
     void sessionReused() {
@@ -158,6 +171,16 @@ public final class DeliveryMetrics {
         sb.append("# HELP doublelock_connections_cached Judged SMTP connections waiting in the connection cache for "
                 + "their next message.\n# TYPE doublelock_connections_cached gauge\ndoublelock_connections_cached ")
                 .append(cachedConnections()).append('\n');
+        DnssecSupport.State dnssec = resolverDnssec;
+        if (dnssec != null) {
+            sb.append("# HELP doublelock_resolver_dnssec Whether the DNS resolver passes DNSSEC data (probed at start; "
+                    + "1 = the state found). withheld: DANE cannot be used, MTA-STS still can.\n")
+                    .append("# TYPE doublelock_resolver_dnssec gauge\n");
+            for (DnssecSupport.State s : DnssecSupport.State.values()) {
+                sb.append("doublelock_resolver_dnssec{state=\"").append(stateLabel(s)).append("\"} ")
+                        .append(s == dnssec ? 1 : 0).append('\n');
+            }
+        }
         labelled(sb, "doublelock_policy_refusals_total", "Sessions refused by the policy, by finding code.", refusals);
         labelled(sb, "doublelock_policy_would_refuse_total",
                 "TESTING mode: sessions delivered that the policy would have refused, by finding code.", wouldRefuse);
@@ -171,6 +194,14 @@ public final class DeliveryMetrics {
         sb.append("doublelock_delivery_attempt_seconds_sum ").append(latencyMicros.sum() / 1e6).append('\n');
         sb.append("doublelock_delivery_attempt_seconds_count ").append(latencyCount.sum()).append('\n');
         return sb.toString();
+    }
+
+    private static String stateLabel(DnssecSupport.State s) {
+        return switch (s) {
+            case PASSES_DNSSEC -> "passes";
+            case WITHHOLDS_DNSSEC -> "withheld";
+            case UNKNOWN -> "unknown";
+        };
     }
 
     private static void counter(StringBuilder sb, String name, String help, long value) {

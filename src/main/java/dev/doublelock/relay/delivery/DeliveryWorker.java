@@ -61,6 +61,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Semaphore wakeups = new Semaphore(0);
     /** Judged connections kept across claim batches (null when {@code connectionCacheTime} is zero). */
     private final SessionPool connectionCache;
+    private final Optional<dev.doublelock.dns.MailResolver> resolver;
     private Thread loop;
     private Thread renewer;
     private Thread sweeper;
@@ -79,6 +80,7 @@ public final class DeliveryWorker implements AutoCloseable {
         TlsSetup tls = new TlsSetup(options.extraTrustAnchors(), options.jdkTrustAnchors(), clock);
         this.log = options.deliveryLog().map(DeliveryLog::open);
         Router routes = options.mxPort() == 25 ? router : router.withMxPort(options.mxPort());
+        this.resolver = router.resolver();
         this.runner = new MessageRun(store, routes, options, new HopDelivery(dialer, options.clientOptions(), tls, metrics), tls,
                 metrics, log, clock,
                 d -> perDestination.computeIfAbsent(d, k -> new Semaphore(options.perDestinationConcurrency())),
@@ -95,6 +97,33 @@ public final class DeliveryWorker implements AutoCloseable {
                 options.stsFetcher().orElseGet(() -> StsFetcher.withDefaults(Duration.ofSeconds(10))),
                 store.stsCache(), clock));
         return new DomainSecurity(router.resolver(), sts);
+    }
+
+    /**
+     * Asks the resolver once, in the background, whether it passes DNSSEC data, puts the answer into the metrics
+     * ({@code doublelock_resolver_dnssec}) and, when it withholds it, says so through {@code notices}: DANE needs
+     * validated TLSA records, so DANE domains are then delivered to as non-DANE (their MTA-STS policy and the local
+     * policy still apply). Answers from such a resolver are never Bogus (see {@link dev.doublelock.dns.DnssecSupport});
+     * a Bogus from a resolver that passes DNSSEC still stops delivery. Without a resolver (static routes only) nothing
+     * happens.
+     *
+     * @return the probe's thread, or empty without a resolver
+     */
+    public Optional<Thread> probeResolverDnssec(java.util.function.Consumer<String> notices) {
+        return resolver.map(r -> Thread.ofVirtual().name("resolver-dnssec-probe").start(() -> {
+            dev.doublelock.dns.DnssecSupport support = r.dnssecSupport();
+            metrics.resolverDnssec(support.state());
+            if (support.withheld()) {
+                String warning = "relay: WARNING: the DNS resolver withholds DNSSEC data (" + support.evidence()
+                        + "). DANE cannot be used; MTA-STS still can: mail to DANE domains goes out as if they had no "
+                        + "TLSA records, under their MTA-STS policy and the local policy. Point the relay at a "
+                        + "DNSSEC-aware resolver (a local unbound, or e.g. 9.9.9.9 or 1.1.1.1) in /etc/resolv.conf "
+                        + "or with the JVM property dns.server=HOST:PORT.";
+                notices.accept(warning);
+            } else {
+                LOG.info("resolver DNSSEC support: {} ({})", support.state(), support.evidence());
+            }
+        }));
     }
 
     /**

@@ -93,7 +93,8 @@ final class TransportCases {
         }
 
         DomainFacts facts() {
-            return new DomainFacts(DOMAIN, true, mxAuthentic, dnssecWithheld, sts);
+            return new DomainFacts(DOMAIN, true, mxAuthentic,
+                    dnssecWithheld ? Optional.of("resolver 127.0.0.1:53 returned DNSKEY . without RRSIG") : Optional.empty(), sts);
         }
 
         ServerObservation server() {
