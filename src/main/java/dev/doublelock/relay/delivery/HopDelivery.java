@@ -225,7 +225,9 @@ final class HopDelivery {
             StartTlsOutcome second = session.startLegacyTls(TlsSetup.legacy(legacy));
             if (second.isEstablished()) {
                 SessionObservation legacyObservation = session.observation();
-                findings = merged(findings, judge(stance, ctx, legacyObservation, session, legacy));
+                // the JDK's failure stays on record (PROTOCOL_NOT_RECOMMENDED, ...), but not STARTTLS_FAILED: TLS worked
+                findings = merged(findings.stream().filter(x -> x.code() != dev.doublelock.finding.FindingCode.STARTTLS_FAILED)
+                        .toList(), judge(stance, ctx, legacyObservation, session, legacy));
                 fails = SessionJudgement.fails(findings);
                 used = TlsUsed.tls(legacyObservation.protocol().map(v -> v.javaName()), legacyObservation.cipherSuite(),
                         legacy.trustManager().unverified().isEmpty() && legacy.trustManager().consulted());
