@@ -33,7 +33,7 @@ record Target(Mode mode, String endpoint, String referenceName, StartTlsOutcome 
         SortedMap<TlsVersion, List<String>> suites = new TreeMap<>();
         s.protocol().ifPresent(p -> suites.put(p, s.cipherSuite().map(List::of).orElse(List.of())));
         return new Target(Mode.SESSION, s.endpoint(), s.referenceName(), s.startTls(), suites,
-                s.group().map(Set::of).orElse(Set.of()), Optional.empty(), s.chain(), Optional.empty(), List.of());
+                s.group().map(Set::of).orElse(Set.of()), s.dhBits(), s.chain(), Optional.empty(), List.of());
     }
 
     boolean tlsEstablished() {

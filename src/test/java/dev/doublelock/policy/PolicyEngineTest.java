@@ -109,17 +109,34 @@ class PolicyEngineTest {
     void sessionModeJudgesTheNegotiatedParameters() {
         var ok = new SessionObservation("localhost", "127.0.0.1:25", StartTlsOutcome.established(),
                 Optional.of(TlsVersion.TLS_1_3), Optional.of("TLS_AES_128_GCM_SHA256"), Optional.of("secp256r1"),
-                List.of(GOOD.cert(), LAB.intermediate().cert()), Optional.of("localhost"));
+                Optional.empty(), List.of(GOOD.cert(), LAB.intermediate().cert()), Optional.of("localhost"));
         assertThat(STRICT.evaluate(ok, CTX)).isEmpty();
         var legacy = new SessionObservation("localhost", "127.0.0.1:25", StartTlsOutcome.established(),
                 Optional.of(TlsVersion.TLS_1_0), Optional.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"), Optional.empty(),
-                List.of(GOOD.cert(), LAB.intermediate().cert()), Optional.of("localhost"));
+                Optional.empty(), List.of(GOOD.cert(), LAB.intermediate().cert()), Optional.of("localhost"));
         assertThat(codes(BSI.evaluate(legacy, CTX))).as("one session cannot show NO_RECOMMENDED_PROTOCOL")
                 .containsExactly(PROTOCOL_NOT_RECOMMENDED, CIPHER_NOT_RECOMMENDED);
         var refused = new SessionObservation("localhost", "127.0.0.1:25",
                 new StartTlsOutcome(StartTlsOutcome.Status.NOT_OFFERED, ""), Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of(), Optional.empty());
+                Optional.empty(), Optional.empty(), List.of(), Optional.empty());
         assertThat(codes(BSI.evaluate(refused, CTX))).containsExactly(NO_STARTTLS);
+    }
+
+    @Test
+    void sessionModeJudgesTheKeyExchangeTheServerChose() {
+        var dhe1024 = new SessionObservation("localhost", "127.0.0.1:25", StartTlsOutcome.established(),
+                Optional.of(TlsVersion.TLS_1_2), Optional.of("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"), Optional.empty(),
+                Optional.of(1024), List.of(GOOD.cert(), LAB.intermediate().cert()), Optional.of("localhost"));
+        assertThat(codes(BSI.evaluate(dhe1024, CTX))).contains(WEAK_KEY_EXCHANGE);
+        var dhe3072 = new SessionObservation("localhost", "127.0.0.1:25", StartTlsOutcome.established(),
+                Optional.of(TlsVersion.TLS_1_2), Optional.of("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"), Optional.empty(),
+                Optional.of(3072), List.of(GOOD.cert(), LAB.intermediate().cert()), Optional.of("localhost"));
+        assertThat(codes(BSI.evaluate(dhe3072, CTX))).doesNotContain(WEAK_KEY_EXCHANGE);
+        var p224 = new SessionObservation("localhost", "127.0.0.1:25", StartTlsOutcome.established(),
+                Optional.of(TlsVersion.TLS_1_2), Optional.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
+                Optional.of("secp224r1"), Optional.empty(), List.of(GOOD.cert(), LAB.intermediate().cert()),
+                Optional.of("localhost"));
+        assertThat(codes(BSI.evaluate(p224, CTX))).contains(WEAK_KEY_EXCHANGE);
     }
 
     @Test

@@ -299,7 +299,7 @@ public final class TransportDecision {
         }
         if (!o.startTls().isEstablished()) {
             SessionObservation none = new SessionObservation(o.referenceName(), o.endpoint(), o.startTls(),
-                    Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty());
             return judge(req, none, ctx, HandshakeEvidence.NONE);
         }
         List<SessionObservation> candidates = SessionForecast.candidates(o);
@@ -314,7 +314,7 @@ public final class TransportDecision {
                 SessionObservation failed = new SessionObservation(o.referenceName(), o.endpoint(),
                         new StartTlsOutcome(StartTlsOutcome.Status.HANDSHAKE_FAILED, "the server accepts none of the "
                                 + "cipher suites the policy allows"), Optional.empty(), Optional.empty(), Optional.empty(),
-                        List.of(), Optional.of(o.referenceName()));
+                        Optional.empty(), List.of(), Optional.of(o.referenceName()));
                 return judge(req, failed, ctx, new HandshakeEvidence(Optional.of("handshake_failure"), 1, false, List.of()));
             }
             candidates = offered;
@@ -335,7 +335,7 @@ public final class TransportDecision {
     /** True if the policy does not FAIL a session with this suite alone (what an enforcing relay offers). */
     private boolean suiteAllowed(SessionObservation s, PolicyContext ctx) {
         SessionObservation suiteOnly = new SessionObservation("suite.check", "suite-check:0", StartTlsOutcome.established(),
-                s.protocol(), s.cipherSuite(), Optional.empty(), List.of(), Optional.empty());
+                s.protocol(), s.cipherSuite(), Optional.empty(), Optional.empty(), List.of(), Optional.empty());
         return engine.evaluate(suiteOnly, ctx).stream().noneMatch(f -> f.severity() == Severity.FAIL
                 && f.code() == FindingCode.CIPHER_NOT_RECOMMENDED);
     }

@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counters of a {@link DeliveryWorker}, thread-safe, for logs and a Prometheus endpoint
  * ({@link #prometheusText()}): deliveries, deferrals, bounces, DSNs, policy refusals by finding code,
- * would-be refusals in TESTING mode, attempt latency as a histogram, and whether the resolver passes DNSSEC data.
+ * would-be refusals in TESTING mode, how opportunistic sessions were protected (unverified TLS, the legacy TLS
+ * engine, plaintext after STARTTLS was offered), attempt latency as a histogram, and whether the resolver passes
+ * DNSSEC data.
  */
 public final class DeliveryMetrics {
     private static final double[] BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
@@ -22,6 +24,9 @@ public final class DeliveryMetrics {
     private final LongAdder tlsResumed = new LongAdder();
     private final LongAdder tlsResumptionRejected = new LongAdder();
     private final LongAdder sessionsReused = new LongAdder();
+    private final LongAdder plaintextFallbacks = new LongAdder();
+    private final LongAdder legacyTls = new LongAdder();
+    private final LongAdder unverifiedTls = new LongAdder();
     private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> wouldRefuse = new ConcurrentHashMap<>();
     private final LongAdder[] latencyBuckets = new LongAdder[BUCKETS.length];
@@ -58,6 +63,36 @@ public final class DeliveryMetrics {
 
     void wouldRefuse(String code) {
         wouldRefuse.computeIfAbsent(code, k -> new LongAdder()).increment();
+    }
+
+    void plaintextFallback() {
+        plaintextFallbacks.increment();
+    }
+
+    void legacyTlsUsed() {
+        legacyTls.increment();
+    }
+
+    void unverifiedTlsUsed() {
+        unverifiedTls.increment();
+    }
+
+    /**
+     * Messages sent in plaintext to a server that offered STARTTLS (opportunistic / testing only): it refused
+     * STARTTLS, or neither the JDK's TLS nor the legacy engine could complete a handshake with it.
+     */
+    public long plaintextFallbacks() {
+        return plaintextFallbacks.sum();
+    }
+
+    /** Messages sent over the legacy TLS engine (TLS 1.0/1.1 or static-RSA servers; opportunistic / testing only). */
+    public long legacyTls() {
+        return legacyTls.sum();
+    }
+
+    /** Messages sent over TLS whose certificate did not verify (opportunistic / testing only; findings recorded). */
+    public long unverifiedTls() {
+        return unverifiedTls.sum();
     }
 
     void sessionResumed() {
@@ -168,6 +203,15 @@ public final class DeliveryMetrics {
         counter(sb, "doublelock_connection_reuse_total",
                 "Messages sent over an already open and judged SMTP connection (RSET between transactions).",
                 sessionsReused.sum());
+        counter(sb, "doublelock_plaintext_fallback_total",
+                "Messages sent in plaintext to a server that offered STARTTLS: it refused STARTTLS or no TLS handshake "
+                        + "could be completed with it (opportunistic and testing only).", plaintextFallbacks.sum());
+        counter(sb, "doublelock_legacy_tls_total",
+                "Messages sent with the legacy TLS engine (TLS 1.0/1.1 or static-RSA servers; opportunistic and "
+                        + "testing only).", legacyTls.sum());
+        counter(sb, "doublelock_unverified_tls_total",
+                "Messages sent over TLS whose certificate did not verify (opportunistic and testing only).",
+                unverifiedTls.sum());
         sb.append("# HELP doublelock_connections_cached Judged SMTP connections waiting in the connection cache for "
                 + "their next message.\n# TYPE doublelock_connections_cached gauge\ndoublelock_connections_cached ")
                 .append(cachedConnections()).append('\n');

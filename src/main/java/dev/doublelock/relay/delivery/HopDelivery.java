@@ -2,6 +2,7 @@ package dev.doublelock.relay.delivery;
 
 import dev.doublelock.finding.Finding;
 import dev.doublelock.policy.PolicyContext;
+import dev.doublelock.relay.delivery.JudgingTrustManager.Verification;
 import dev.doublelock.smtp.client.ClientOptions;
 import dev.doublelock.smtp.client.DeliveryResult;
 import dev.doublelock.smtp.client.Dialer;
@@ -21,12 +22,23 @@ import java.util.function.Function;
  * One attempt at one server address: connect, EHLO, STARTTLS with what the policy allows, judge the live
  * session with the policy engine BEFORE MAIL FROM, then either QUIT (refused) or send.
  *
- * <p>Opportunistic delivery (an {@code opportunistic} policy, TESTING mode, {@code TLS-Required: No}) follows
- * Postfix {@code may} without ever accepting an unverified certificate: TLS is tried with full verification;
- * if the server offers no STARTTLS or refuses it, the same connection continues in plaintext; if the
- * handshake fails (certificate, protocol or suite), the SAME hop is tried again in plaintext on a new
- * connection — as Postfix {@code may} does after a failed handshake. An unverifiable server thus gets the
- * mail unencrypted rather than encrypted-to-whoever-answers; doublelock has no trust-everything manager.
+ * <p>Opportunistic delivery (an {@code opportunistic} policy, TESTING mode, {@code TLS-Required: No}) encrypts
+ * whenever a TLS handshake is possible, as Postfix {@code may} does: the handshake is unauthenticated
+ * ({@link Verification#RECORD_ONLY}): the trust manager still runs every check (policy, PKIX, name) and records
+ * its findings with the attempt, but a failure does not stop the encrypted delivery, which is marked unverified
+ * in the attempt and the Received header. If the JDK's TLS cannot complete a handshake at all (a server with only
+ * TLS 1.0/1.1 or only static-RSA suites, which the JDK's process-wide {@code jdk.tls.disabledAlgorithms} forbids
+ * and the relay never relaxes), the SAME hop is tried on a new connection with the legacy engine
+ * ({@link dev.doublelock.smtp.client.LegacyTlsConfig}: TLS 1.2 to 1.0, legacy suites, this connection only).
+ * Plaintext only when the server offers no STARTTLS, refuses it, or neither engine can complete a handshake; the
+ * last two are counted ({@link DeliveryMetrics#plaintextFallbacks()}) and logged. Wherever verified TLS is required
+ * (an enforced policy, DANE, MTA-STS enforce, REQUIRETLS) nothing of this applies: verification is REQUIRED and a
+ * failed check refuses the hop.
+ *
+ * <p>The key exchange is judged as part of the session before MAIL FROM: the server's key share is seen through
+ * {@link dev.doublelock.tls.EphemeralKeyRecorder} (at TLS 1.2 after the trust manager ran), so a weak group or a
+ * small DH prime is refused (WEAK_KEY_EXCHANGE) under an enforced policy, and the cached TLS context is dropped so
+ * that its session is not resumed later without that judgement.
  *
  * <p>TLS sessions are resumed when the cached context for this server and policy has one ({@link TlsSetup}). A
  * resumed handshake consults no trust manager, so its chain is judged here before MAIL FROM exactly as a full
@@ -129,6 +141,7 @@ final class HopDelivery {
         String ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
         String endpoint = (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + address.getPort();
         PolicyContext ctx = tls.context();
+        Verification verification = verification(stance, authentication);
         TlsUsed used = TlsUsed.NONE;
         List<Finding> findings = List.of();
         SmtpClientSession session = null;
@@ -136,7 +149,7 @@ final class HopDelivery {
             session = SmtpClientSession.connect(dialer, address, hop.host(), clientOptions);
             session.ehlo();
             TlsSetup.Prepared prepared = tls.prepare(stance.engine(), hop.host(), endpoint, stance.enforcePolicy(),
-                    hop.isAddressLiteral(), authentication, requirement(stance), fresh);
+                    hop.isAddressLiteral(), authentication, requirement(stance), fresh, verification);
             StartTlsOutcome outcome;
             try (ThreadBoundTrustManager.Binding b = prepared.bind()) {
                 outcome = session.startTls(prepared.config());
@@ -156,12 +169,16 @@ final class HopDelivery {
                     return attempt(hop, address, stance, authentication, mail, true, pool, key);
                 }
             }
-            findings = SessionJudgement.judge(stance.engine(), ctx, observation, session.handshake(),
-                    prepared.trustManager(), prepared.config().cipherSuites().size());
+            // the whole session, now with its key exchange (at TLS 1.2 the trust manager ran before the
+            // ServerKeyExchange showed the group): judged again here, before MAIL FROM
+            findings = judge(stance, ctx, observation, session, prepared);
             List<Finding> fails = SessionJudgement.fails(findings);
             if (outcome.isEstablished()) {
-                used = new TlsUsed(observation.protocol().map(v -> v.javaName()), observation.cipherSuite(), false);
+                used = TlsUsed.tls(observation.protocol().map(v -> v.javaName()), observation.cipherSuite(),
+                        prepared.trustManager().unverified().isEmpty());
                 if (stance.enforcePolicy() && !fails.isEmpty()) {
+                    // the session's keys must not be resumed later without this judgement (no key share then)
+                    tls.forget(prepared);
                     session.quit();
                     return new HopOutcome.Refused(ip, used, findings, "the policy " + stance.engine().policy().name()
                             + " refuses this session");
@@ -170,6 +187,9 @@ final class HopDelivery {
                     session.quit();
                     return new HopOutcome.Refused(ip, used, findings, "the message requires REQUIRETLS (RFC 8689) "
                             + "but " + hop.host() + " does not advertise it");
+                }
+                if (used.unverified()) {
+                    metrics.unverifiedTlsUsed();
                 }
                 DeliveryResult r = session.send(mail.mailFrom(), mail.recipients(), mail.mailParams(), mail.withTrace(used));
                 boolean wouldRefuse = stance.testing() && !fails.isEmpty();
@@ -183,17 +203,54 @@ final class HopDelivery {
                         + outcome.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                         + (outcome.detail().isBlank() ? "" : " (" + outcome.detail() + ")"));
             }
-            boolean wouldRefuse = stance.testing() && !fails.isEmpty();
             if (outcome.status() != Status.HANDSHAKE_FAILED && session.ehloResult().isPresent() && isOpen(outcome)) {
+                // no STARTTLS, or refused: no TLS handshake is possible on this server
+                boolean wouldRefuse = stance.testing() && !fails.isEmpty();
                 used = outcome.status() == Status.NOT_OFFERED ? TlsUsed.NONE : TlsUsed.FALLBACK;
+                if (used.plaintextFallback()) {
+                    plaintextFallback(stance, hop, ip, outcome.status() + " " + outcome.detail());
+                }
                 DeliveryResult r = session.send(mail.mailFrom(), mail.recipients(), mail.mailParams(), mail.withTrace(used));
                 keep(session, pool, key, ip, used, findings, wouldRefuse);
                 session = null;
                 return new HopOutcome.Sent(ip, used, findings, wouldRefuse, r);
             }
             session.close();
+            // the JDK cannot complete the handshake (TLS 1.0/1.1 only, static-RSA only, ...): unauthenticated TLS
+            // with the legacy engine on a new connection, as Postfix "may" would encrypt; plaintext only if that fails
             session = SmtpClientSession.connect(dialer, address, hop.host(), clientOptions);
             session.ehlo();
+            TlsSetup.Prepared legacy = tls.prepare(stance.engine(), hop.host(), endpoint, false, hop.isAddressLiteral(),
+                    authentication, requirement(stance), false, Verification.RECORD_ONLY);
+            StartTlsOutcome second = session.startLegacyTls(TlsSetup.legacy(legacy));
+            if (second.isEstablished()) {
+                SessionObservation legacyObservation = session.observation();
+                // the JDK's failure stays on record (PROTOCOL_NOT_RECOMMENDED, ...), but not STARTTLS_FAILED: TLS worked
+                findings = merged(findings.stream().filter(x -> x.code() != dev.doublelock.finding.FindingCode.STARTTLS_FAILED)
+                        .toList(), judge(stance, ctx, legacyObservation, session, legacy));
+                fails = SessionJudgement.fails(findings);
+                used = TlsUsed.tls(legacyObservation.protocol().map(v -> v.javaName()), legacyObservation.cipherSuite(),
+                        legacy.trustManager().unverified().isEmpty() && legacy.trustManager().consulted());
+                metrics.legacyTlsUsed();
+                if (used.unverified()) {
+                    metrics.unverifiedTlsUsed();
+                }
+                boolean wouldRefuse = stance.testing() && !fails.isEmpty();
+                DeliveryResult r = session.send(mail.mailFrom(), mail.recipients(), mail.mailParams(), mail.withTrace(used));
+                // not pooled: the pool's sessions are the JDK's, judged under the hop's normal requirement
+                session.quit();
+                session = null;
+                return new HopOutcome.Sent(ip, used, findings, wouldRefuse, r);
+            }
+            boolean wouldRefuse = stance.testing() && !fails.isEmpty();
+            plaintextFallback(stance, hop, ip, outcome.detail() + "; legacy engine: " + second.detail());
+            if (!session.isOpen() || second.status() == Status.HANDSHAKE_FAILED) {
+                if (session.isOpen()) {
+                    session.close();
+                }
+                session = SmtpClientSession.connect(dialer, address, hop.host(), clientOptions);
+                session.ehlo();
+            }
             used = TlsUsed.FALLBACK;
             DeliveryResult r = session.send(mail.mailFrom(), mail.recipients(), mail.mailParams(), mail.withTrace(used));
             keep(session, pool, key, ip, used, findings, wouldRefuse);
@@ -205,6 +262,48 @@ final class HopDelivery {
             if (session != null) {
                 session.close();
             }
+        }
+    }
+
+    /**
+     * RECORD_ONLY (unauthenticated TLS, checks recorded) exactly where the stance would otherwise accept plaintext:
+     * never with DANE, an enforced MTA-STS policy, REQUIRETLS or an enforced local policy.
+     */
+    static Verification verification(Stance stance, ChainAuthentication authentication) {
+        boolean mayGoPlain = !stance.requireVerified() && !stance.enforcePolicy() && !stance.requireTls()
+                && !(authentication instanceof ChainAuthentication.Dane);
+        return mayGoPlain ? Verification.RECORD_ONLY : Verification.REQUIRED;
+    }
+
+    /** The session judged by the policy, with what the trust manager found on its own under RECORD_ONLY. */
+    private List<Finding> judge(Stance stance, PolicyContext ctx, SessionObservation observation,
+                                SmtpClientSession session, TlsSetup.Prepared prepared) {
+        List<Finding> base = SessionJudgement.judge(stance.engine(), ctx, observation, session.handshake(),
+                prepared.trustManager(), prepared.config().cipherSuites().size());
+        return prepared.trustManager().verification() == Verification.RECORD_ONLY
+                ? merged(base, prepared.trustManager().findings()) : base;
+    }
+
+    /** {@code first}, then each finding of {@code more} whose code {@code first} does not have yet. */
+    private static List<Finding> merged(List<Finding> first, List<Finding> more) {
+        List<Finding> out = new java.util.ArrayList<>(first);
+        for (Finding f : more) {
+            if (out.stream().noneMatch(o -> o.code() == f.code())) {
+                out.add(f);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Counts (and in TESTING mode logs) a delivery in plaintext to a server that offered STARTTLS. */
+    private void plaintextFallback(Stance stance, Hop hop, String ip, String why) {
+        metrics.plaintextFallback();
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HopDelivery.class);
+        if (stance.testing()) {
+            log.warn("TESTING mode: {} ({}) offered STARTTLS but no TLS could be spoken with it; delivering in "
+                    + "PLAINTEXT: {}", hop.host(), ip, why);
+        } else {
+            log.info("{} ({}): no TLS could be spoken, delivering in plaintext: {}", hop.host(), ip, why);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.doublelock.policy.PolicyContext;
 import dev.doublelock.policy.PolicyEngine;
 import dev.doublelock.policy.dane.DaneResult;
 import dev.doublelock.policy.dane.TlsaMatcher;
+import dev.doublelock.tls.EphemeralKeyRecorder;
 import dev.doublelock.tls.HostnameMatcher;
 import dev.doublelock.tls.ServerOnlyTrustManager;
 import dev.doublelock.tls.SessionObservation;
@@ -39,12 +40,30 @@ import java.util.Optional;
  *       pins an issuer, the chain up to it must verify and the leaf must name the MX host or the domain. A
  *       chain no usable record matches is rejected with DANE_TLSA_MISMATCH.</li>
  * </ol>
- * Any failure throws {@link CertificateException}, so the handshake ends with an alert and nothing is sent.
+ * Under {@link Verification#REQUIRED} any failure throws {@link CertificateException}, so the handshake ends with
+ * an alert and nothing is sent. Under {@link Verification#RECORD_ONLY} (unauthenticated TLS, as Postfix {@code may}
+ * does it: the alternative would be plaintext) every step still runs and records its findings, but none throws:
+ * the session is encrypted and marked unverified ({@link #unverified()}). RECORD_ONLY is chosen only where the
+ * stance allows plaintext; never under DANE (refused by the constructor), MTA-STS enforce, REQUIRETLS or an
+ * enforced policy. This is not a trust-all manager: it never calls a chain verified that it has not verified.
+ *
+ * <p>The key exchange: in TLS 1.3 the server's key share arrives before the Certificate, so the judgement here
+ * already includes its group (read from the socket's {@link EphemeralKeyRecorder}); in TLS 1.2 the
+ * ServerKeyExchange comes after the Certificate, so the group is not known yet here and the caller judges the
+ * complete session again after the handshake, before MAIL FROM.
  * JSSE's own endpoint identification is off because step 3 does it here, with a finding instead of a bare
  * exception. One instance per handshake (a cached context reaches it through {@link ThreadBoundTrustManager});
  * the recorded results are read after the handshake. A resumed session is judged by {@link #judgeResumed}.
  */
 final class JudgingTrustManager extends ServerOnlyTrustManager {
+    /** Whether a failed check ends the handshake, or is only recorded. */
+    enum Verification {
+        /** Verified TLS: any PKIX, name, DANE or (with refuseOnPolicyFail) policy failure rejects the chain. */
+        REQUIRED,
+        /** Unauthenticated TLS where plaintext is the alternative: every check runs and is recorded, none rejects. */
+        RECORD_ONLY
+    }
+
     private final X509ExtendedTrustManager pkix;
     private final PolicyEngine engine;
     private final PolicyContext ctx;
@@ -53,8 +72,10 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
     private final Optional<String> sni;
     private final boolean refuseOnPolicyFail;
     private final ChainAuthentication authentication;
+    private final Verification verification;
 
     private volatile List<X509Certificate> chain = List.of();
+    private volatile String unverified;
     private volatile DaneResult daneResult;
     private volatile List<Finding> findings = List.of();
     private volatile String rejection;
@@ -62,8 +83,14 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
 
     JudgingTrustManager(X509ExtendedTrustManager pkix, PolicyEngine engine, PolicyContext ctx, String referenceName,
                         String endpoint, Optional<String> sni, boolean refuseOnPolicyFail,
-                        ChainAuthentication authentication) {
+                        ChainAuthentication authentication, Verification verification) {
         super("the relay's delivery side never accepts client certificates");
+        if (verification == Verification.RECORD_ONLY
+                && (refuseOnPolicyFail || authentication instanceof ChainAuthentication.Dane)) {
+            throw new IllegalArgumentException("an enforced policy or DANE needs verified TLS: RECORD_ONLY is only for "
+                    + "stances that would otherwise send in plaintext");
+        }
+        this.verification = verification;
         this.pkix = pkix;
         this.engine = engine;
         this.ctx = ctx;
@@ -99,30 +126,78 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
         return Optional.ofNullable(rejection);
     }
 
+    Verification verification() {
+        return verification;
+    }
+
+    /**
+     * RECORD_ONLY: why the session the handshake went on with is not verified (the first failed check), if a check
+     * failed. Empty under REQUIRED (a failure there rejects the chain instead).
+     */
+    Optional<String> unverified() {
+        return Optional.ofNullable(unverified);
+    }
+
     @Override
     public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
         consulted = true;
-        Negotiated hs = Negotiated.of(socket instanceof SSLSocket s ? s.getHandshakeSession() : null);
+        SSLSocket s = socket instanceof SSLSocket x ? x : null;
+        Negotiated hs = Negotiated.of(s == null ? null : s.getHandshakeSession(),
+                s == null ? null : s.getSSLParameters().getAlgorithmConstraints());
         if (authentication instanceof ChainAuthentication.Dane dane) {
             daneCheck(certs, hs, dane);
             return;
         }
-        judge(certs, hs);
-        pkixCheck(() -> pkix.checkServerTrusted(certs, authType, socket));
-        nameCheck(certs);
+        webPki(certs, hs, () -> pkix.checkServerTrusted(certs, authType, socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] certs, String authType, SSLEngine sslEngine) throws CertificateException {
         consulted = true;
-        Negotiated hs = Negotiated.of(sslEngine == null ? null : sslEngine.getHandshakeSession());
+        Negotiated hs = Negotiated.of(sslEngine == null ? null : sslEngine.getHandshakeSession(),
+                sslEngine == null ? null : sslEngine.getSSLParameters().getAlgorithmConstraints());
         if (authentication instanceof ChainAuthentication.Dane dane) {
             daneCheck(certs, hs, dane);
             return;
         }
-        judge(certs, hs);
-        pkixCheck(() -> pkix.checkServerTrusted(certs, authType, sslEngine));
-        nameCheck(certs);
+        webPki(certs, hs, () -> pkix.checkServerTrusted(certs, authType, sslEngine));
+    }
+
+    /**
+     * The chain of a handshake made by the legacy engine ({@link dev.doublelock.smtp.client.LegacyTlsConfig}), which
+     * has no JSSE session: judged with the protocol and suite the server chose, PKIX without a socket (the JDK's
+     * default algorithm constraints). Only under RECORD_ONLY: the legacy engine is never used for verified TLS.
+     */
+    void judgeLegacy(List<X509Certificate> peerChain, TlsVersion protocol, String suite) throws CertificateException {
+        if (verification != Verification.RECORD_ONLY) {
+            throw new CertificateException("the legacy TLS engine is for unauthenticated TLS only");
+        }
+        consulted = true;
+        X509Certificate[] certs = peerChain.toArray(X509Certificate[]::new);
+        webPki(certs, new Negotiated(Optional.of(protocol), Optional.of(suite), Optional.empty(), Optional.empty()),
+                () -> pkix.checkServerTrusted(certs, "UNKNOWN"));
+    }
+
+    /** Policy, PKIX and name; each runs even when an earlier one failed under RECORD_ONLY. */
+    private void webPki(X509Certificate[] certs, Negotiated hs, Check pkixValidation) throws CertificateException {
+        step(() -> judge(certs, hs));
+        step(() -> pkixCheck(pkixValidation));
+        step(() -> nameCheck(certs));
+    }
+
+    /** Runs one check: under REQUIRED its failure propagates, under RECORD_ONLY it is noted and the next runs. */
+    private void step(Check check) throws CertificateException {
+        try {
+            check.run();
+        } catch (CertificateException e) {
+            if (verification == Verification.REQUIRED) {
+                throw e;
+            }
+            if (unverified == null) {
+                unverified = rejection != null ? rejection : e.getMessage();
+            }
+            rejection = null;
+        }
     }
 
     @Override
@@ -139,15 +214,21 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
     private List<Finding> evaluate(X509Certificate[] certs, Negotiated n) {
         chain = certs == null ? List.of() : List.of(certs);
         SessionObservation o = new SessionObservation(referenceName, endpoint, StartTlsOutcome.established(),
-                n.protocol(), n.suite(), Optional.empty(), chain, sni);
+                n.protocol(), n.suite(), n.group(), n.dhBits(), chain, sni);
         return engine.evaluate(o, ctx);
     }
 
-    /** The protocol and suite negotiated so far, as far as known. */
-    private record Negotiated(Optional<TlsVersion> protocol, Optional<String> suite) {
-        static Negotiated of(SSLSession hs) {
+    /**
+     * The protocol, suite and (TLS 1.3: the key share precedes the Certificate) key exchange negotiated so far, as
+     * far as known.
+     */
+    private record Negotiated(Optional<TlsVersion> protocol, Optional<String> suite, Optional<String> group,
+                              Optional<Integer> dhBits) {
+        static Negotiated of(SSLSession hs, java.security.AlgorithmConstraints constraints) {
+            EphemeralKeyRecorder.KeyExchange kx = constraints instanceof EphemeralKeyRecorder r ? r.keyExchange()
+                    : EphemeralKeyRecorder.KeyExchange.UNKNOWN;
             if (hs == null) {
-                return new Negotiated(Optional.empty(), Optional.empty());
+                return new Negotiated(Optional.empty(), Optional.empty(), kx.group(), kx.dhBits());
             }
             Optional<TlsVersion> protocol;
             try {
@@ -155,7 +236,8 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
             } catch (RuntimeException e) {
                 protocol = Optional.empty();
             }
-            return new Negotiated(protocol, Optional.ofNullable(hs.getCipherSuite()).filter(s -> !s.startsWith("SSL_NULL")));
+            return new Negotiated(protocol, Optional.ofNullable(hs.getCipherSuite()).filter(s -> !s.startsWith("SSL_NULL")),
+                    kx.group(), kx.dhBits());
         }
     }
 
@@ -174,7 +256,7 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
     void judgeResumed(List<X509Certificate> peerChain, Optional<TlsVersion> protocol, Optional<String> suite)
             throws CertificateException {
         X509Certificate[] certs = peerChain.toArray(X509Certificate[]::new);
-        Negotiated n = new Negotiated(protocol, suite);
+        Negotiated n = new Negotiated(protocol, suite, Optional.empty(), Optional.empty());
         if (certs.length == 0) {
             rejection = "the resumed session has no server certificate to judge";
             throw new CertificateException(rejection);
@@ -183,10 +265,8 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
             daneCheck(certs, n, dane);
             return;
         }
-        judge(certs, n);
         // no handshake in progress: PKIX without a socket, with the JDK's default algorithm constraints
-        pkixCheck(() -> pkix.checkServerTrusted(certs, "UNKNOWN"));
-        nameCheck(certs);
+        webPki(certs, n, () -> pkix.checkServerTrusted(certs, "UNKNOWN"));
     }
 
     private void refuseIfPolicyFails() throws CertificateException {
@@ -284,7 +364,7 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
         } catch (CertificateException | RuntimeException e) {
             rejection = "PKIX validation failed: " + e.getMessage();
             if (findings.stream().noneMatch(f -> isCertificateCode(f.code()))) {
-                add(new Finding(FindingCode.UNKNOWN_ISSUER, Severity.FAIL, endpoint + " certificate #0",
+                add(new Finding(FindingCode.UNKNOWN_ISSUER, ownSeverity(), endpoint + " certificate #0",
                         e.getMessage(), "RFC 5280 §6.1 (PKIX path validation)",
                         "The server's chain does not validate against the relay's trust anchors: send the full chain "
                                 + "from a CA the relay trusts."));
@@ -297,12 +377,22 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
         if (certs.length == 0 || !HostnameMatcher.matches(certs[0], referenceName)) {
             rejection = "the certificate does not name " + referenceName;
             if (findings.stream().noneMatch(f -> f.code() == FindingCode.BAD_CERT_DOMAIN)) {
-                add(new Finding(FindingCode.BAD_CERT_DOMAIN, Severity.FAIL, endpoint + " certificate #0",
+                add(new Finding(FindingCode.BAD_CERT_DOMAIN, ownSeverity(), endpoint + " certificate #0",
                         "reference name " + referenceName, "RFC 6125 §6.4",
                         "Get a certificate whose subjectAltName contains " + referenceName + "."));
             }
             throw new CertificateException(rejection);
         }
+    }
+
+    /**
+     * A PKIX or name failure this class finds itself: FAIL when it rejects the chain (REQUIRED); under RECORD_ONLY
+     * FAIL for a policy that would refuse it (TESTING mode counts it as a would-be refusal), WARN under a report-only
+     * policy, as the engine grades its own findings.
+     */
+    private Severity ownSeverity() {
+        return verification == Verification.RECORD_ONLY
+                && engine.policy().mode() == dev.doublelock.policy.Policy.Mode.REPORT_ONLY ? Severity.WARN : Severity.FAIL;
     }
 
     private void add(Finding f) {

@@ -219,7 +219,8 @@ final class MessageRun {
         String policyVerdict = verdict + (mechanism.equals(policyName) ? "" : " (local policy " + policyName + ")")
                 + req.remark().map(r -> " (" + r + ")").orElse("")
                 + (wouldRefuse ? " (testing mode: delivered anyway)" : "")
-                + (outcome.tls().plaintextFallback() ? " (plaintext fallback)" : "");
+                + (outcome.tls().plaintextFallback() ? " (plaintext fallback)" : "")
+                + (outcome.tls().unverified() ? " (unverified TLS)" : "");
         try {
             store.recordAttempt(m.id(), new Attempt(at, hop.host(), outcome.ip(), outcome.tls().protocol().orElse(null),
                     outcome.tls().cipherSuite().orElse(null), mechanism + ": " + policyVerdict, codes,

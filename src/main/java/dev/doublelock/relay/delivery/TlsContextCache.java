@@ -30,9 +30,12 @@ final class TlsContextCache {
      * @param enforcePolicy  whether a FAIL finding rejects the chain
      * @param addressLiteral whether the hop is an address literal (no SNI)
      * @param authentication Web PKI, or DANE with the exact TLSA records
+     * @param verification   verified, or recorded only (an unverified session is never resumed where verified TLS is
+     *                       required)
      */
     record Key(String policy, String policyMode, String requirement, String referenceName, String endpoint,
-               boolean enforcePolicy, boolean addressLiteral, ChainAuthentication authentication) {
+               boolean enforcePolicy, boolean addressLiteral, ChainAuthentication authentication,
+               JudgingTrustManager.Verification verification) {
     }
 
     private record Entry(SSLContext context, Instant made) {

@@ -41,6 +41,7 @@ final class TlsSetup {
     private final Clock clock;
     private final Map<String, PolicyEngine> engines = new ConcurrentHashMap<>();
     private final Map<String, List<String>> allowedSuites = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> allowedGroups = new ConcurrentHashMap<>();
     private final TlsContextCache contexts;
 
     TlsSetup(Collection<X509Certificate> extraAnchors, boolean jdkAnchors, Clock clock) {
@@ -61,31 +62,45 @@ final class TlsSetup {
 
     /**
      * The TLS configuration for one handshake with {@code referenceName}, and the trust manager that will hold
-     * what it saw. Under an enforced policy only the suites that policy allows are offered. The SNI is the
+     * what it saw. Under an enforced policy only the suites and key-exchange groups that policy allows are offered
+     * (a server with custom DHE parameters ignores the offered ffdhe groups: the observed DH size catches that,
+     * before MAIL FROM). The SNI is the
      * reference name, under DANE the TLSA base domain (RFC 7672 §8.1: the CNAME-expanded MX host name when the
      * records were found there), none for an address literal.
      * The {@link SSLContext} is the cached one for everything the trust decision depends on ({@link
      * TlsContextCache.Key}), so its sessions can be resumed; with {@code fresh} a new one replaces it. The handshake
      * must run inside {@link Prepared#bind()}.
      *
-     * @param requirement what else the session is held to (stance, DANE, MTA-STS): part of the cache key
+     * @param requirement  what else the session is held to (stance, DANE, MTA-STS): part of the cache key
+     * @param verification whether a failed check ends the handshake or is only recorded (unauthenticated TLS)
      */
     Prepared prepare(PolicyEngine engine, String referenceName, String endpoint, boolean enforcePolicy,
-                     boolean addressLiteral, ChainAuthentication authentication, String requirement, boolean fresh) {
+                     boolean addressLiteral, ChainAuthentication authentication, String requirement, boolean fresh,
+                     JudgingTrustManager.Verification verification) {
         Optional<String> sni = addressLiteral ? Optional.empty()
                 : Optional.of(authentication instanceof ChainAuthentication.Dane d ? d.referenceNames().getFirst()
                 : referenceName);
         JudgingTrustManager tm = new JudgingTrustManager(pkix, engine, context(), referenceName, endpoint, sni,
-                enforcePolicy, authentication);
+                enforcePolicy, authentication, verification);
         TlsContextCache.Key key = new TlsContextCache.Key(engine.policy().name() + "@" + engine.policy().version(),
                 String.valueOf(engine.policy().mode()), requirement, referenceName, endpoint, enforcePolicy,
-                addressLiteral, authentication);
+                addressLiteral, authentication, verification);
         if (fresh) {
             contexts.forget(key);
         }
         SSLContext ctx = contexts.get(key, this::newContext);
         List<String> suites = enforcePolicy ? suitesAllowedBy(engine, ctx) : List.of();
-        return new Prepared(new ClientTlsConfig(ctx, PROTOCOLS, suites, List.of(), sni, false), tm, key);
+        List<String> groups = enforcePolicy ? groupsAllowedBy(engine, ctx) : List.of();
+        return new Prepared(new ClientTlsConfig(ctx, PROTOCOLS, suites, groups, sni, false), tm, key);
+    }
+
+    /**
+     * The legacy engine's configuration for unauthenticated TLS with a server the JDK cannot talk to: the chain goes
+     * to the same (RECORD_ONLY) trust manager, so it is judged and recorded as a JSSE handshake's would be.
+     */
+    static dev.doublelock.smtp.client.LegacyTlsConfig legacy(Prepared prepared) {
+        JudgingTrustManager tm = prepared.trustManager();
+        return new dev.doublelock.smtp.client.LegacyTlsConfig(tm::judgeLegacy, prepared.config().sni());
     }
 
     private SSLContext newContext() {
@@ -127,8 +142,8 @@ final class TlsSetup {
                 TlsVersion v = suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")
                         ? TlsVersion.TLS_1_3 : TlsVersion.TLS_1_2;
                 SessionObservation o = new SessionObservation("suite.check", "suite-check:0",
-                        StartTlsOutcome.established(), Optional.of(v), Optional.of(suite), Optional.empty(), List.of(),
-                        Optional.empty());
+                        StartTlsOutcome.established(), Optional.of(v), Optional.of(suite), Optional.empty(),
+                        Optional.empty(), List.of(), Optional.empty());
                 if (engine.evaluate(o, pc).stream().noneMatch(f -> f.severity() == Severity.FAIL)) {
                     out.add(suite);
                 }
@@ -136,6 +151,32 @@ final class TlsSetup {
             if (out.stream().allMatch(s -> s.startsWith("TLS_EMPTY"))) {
                 throw new IllegalStateException("the policy " + engine.policy().name() + " allows none of the TLS "
                         + "suites this JDK offers; check the policy's cipher-suite rules");
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /**
+     * The provider's default key-exchange groups that the policy does not FAIL when negotiated: each judged by the
+     * policy engine as a TLS 1.3 session with that group, so the list follows the policy file.
+     */
+    private List<String> groupsAllowedBy(PolicyEngine engine, SSLContext ctx) {
+        return allowedGroups.computeIfAbsent(engine.policy().name() + "@" + engine.policy().version(), k -> {
+            List<String> out = new ArrayList<>();
+            PolicyContext pc = context();
+            String[] offered = ctx.getDefaultSSLParameters().getNamedGroups();
+            for (String group : offered == null ? new String[0] : offered) {
+                SessionObservation o = new SessionObservation("group.check", "group-check:0",
+                        StartTlsOutcome.established(), Optional.of(TlsVersion.TLS_1_3),
+                        Optional.of("TLS_AES_256_GCM_SHA384"), Optional.of(group), Optional.empty(), List.of(),
+                        Optional.empty());
+                if (engine.evaluate(o, pc).stream().noneMatch(f -> f.severity() == Severity.FAIL)) {
+                    out.add(group);
+                }
+            }
+            if (out.isEmpty()) {
+                throw new IllegalStateException("the policy " + engine.policy().name() + " allows none of the "
+                        + "key-exchange groups this JDK offers; check the policy's key-exchange rules");
             }
             return List.copyOf(out);
         });

@@ -5,6 +5,7 @@ import dev.doublelock.smtp.AddressSyntaxException;
 import dev.doublelock.smtp.MailPath;
 import dev.doublelock.smtp.Reply;
 import dev.doublelock.smtp.client.SmtpClientException.Phase;
+import dev.doublelock.tls.EphemeralKeyRecorder;
 import dev.doublelock.tls.SessionObservation;
 import dev.doublelock.tls.StartTlsOutcome;
 import dev.doublelock.tls.TlsHandshakeResult;
@@ -45,6 +46,7 @@ public final class SmtpClientSession implements AutoCloseable {
     private EhloResult ehlo;
     private StartTlsOutcome startTls;
     private TlsHandshakeResult handshake;
+    private EphemeralKeyRecorder.KeyExchange keyExchange = EphemeralKeyRecorder.KeyExchange.UNKNOWN;
 
     private SmtpClientSession(Wire wire, InetSocketAddress remote, String referenceName, ClientOptions options,
                               Transcript transcript) {
@@ -122,13 +124,28 @@ public final class SmtpClientSession implements AutoCloseable {
      * @throws IllegalArgumentException if {@code tls} names protocols, suites or groups the provider lacks
      */
     public StartTlsOutcome startTls(ClientTlsConfig tls) throws SmtpClientException {
+        SSLParameters params = TlsHandshake.parameters(tls);
+        return startTls(String.join(",", tls.protocols()) + tls.sni().map(s -> ", SNI " + s).orElse(""),
+                plain -> TlsHandshake.run(plain, tls, params, referenceName, options.commandTimeout()));
+    }
+
+    /**
+     * STARTTLS as {@link #startTls(ClientTlsConfig)} does, but with the legacy engine of {@link LegacyTlsConfig}
+     * (TLS 1.2 to 1.0, legacy suites): for unauthenticated TLS with a server the JDK cannot talk to.
+     */
+    public StartTlsOutcome startLegacyTls(LegacyTlsConfig tls) throws SmtpClientException {
+        return startTls("TLSv1.2..TLSv1 (legacy engine)" + tls.sni().map(s -> ", SNI " + s).orElse(""),
+                plain -> LegacyTlsHandshake.run(plain, tls, options.commandTimeout()));
+    }
+
+    private StartTlsOutcome startTls(String offer, java.util.function.Function<Socket, TlsHandshake.Outcome> handshaker)
+            throws SmtpClientException {
         if (ehlo == null) {
             throw new IllegalStateException("call ehlo() before startTls(): STARTTLS must be advertised in EHLO");
         }
         if (startTls != null) {
             throw new IllegalStateException("startTls() was already called (outcome " + startTls.status() + ")");
         }
-        SSLParameters params = TlsHandshake.parameters(tls);
         if (!ehlo.supports("STARTTLS")) {
             startTls = new StartTlsOutcome(StartTlsOutcome.Status.NOT_OFFERED,
                     ehlo.heloFallback() ? "EHLO refused, HELO used: no extensions" : "EHLO reply has no STARTTLS keyword");
@@ -148,9 +165,10 @@ public final class SmtpClientSession implements AutoCloseable {
                     + " octets after \"220\" to STARTTLS and before the TLS handshake: plaintext injected into the "
                     + "response stream (CVE-2011-0411 class); connection aborted, do not deliver over it"));
         }
-        transcript.event("TLS handshake: " + String.join(",", tls.protocols()) + tls.sni().map(s -> ", SNI " + s).orElse(""));
-        TlsHandshake.Outcome outcome = TlsHandshake.run(wire.plainSocket(), tls, params, referenceName, options.commandTimeout());
+        transcript.event("TLS handshake: " + offer);
+        TlsHandshake.Outcome outcome = handshaker.apply(wire.plainSocket());
         handshake = outcome.result();
+        keyExchange = outcome.keyExchange();
         if (handshake instanceof TlsHandshakeResult.Failed f) {
             String detail = f.alert() + (f.alertFromPeer() ? " (alert from server)" : " (raised by client)") + ": " + f.message();
             startTls = new StartTlsOutcome(StartTlsOutcome.Status.HANDSHAKE_FAILED, detail);
@@ -158,7 +176,9 @@ public final class SmtpClientSession implements AutoCloseable {
             return startTls;
         }
         TlsHandshakeResult.Established e = (TlsHandshakeResult.Established) handshake;
-        transcript.event("TLS established: " + e.protocol().javaName() + " " + e.cipherSuite());
+        transcript.event("TLS established: " + e.protocol().javaName() + " " + e.cipherSuite()
+                + keyExchange.group().map(g -> " " + g).orElse("")
+                + keyExchange.dhBits().map(b -> " DH " + b + " bit").orElse(""));
         try {
             wire.upgrade(outcome.socket());
         } catch (IOException ex) {
@@ -171,8 +191,9 @@ public final class SmtpClientSession implements AutoCloseable {
     }
 
     /**
-     * The session as it is now, for the caller's policy to judge before MAIL FROM. The key-exchange
-     * group is always empty: JSSE does not expose the negotiated group.
+     * The session as it is now, for the caller's policy to judge before MAIL FROM. The key-exchange group and
+     * DH size are what the server's key share showed ({@link EphemeralKeyRecorder}); both are empty for a
+     * resumed session (no key share in a TLS 1.2 abbreviated handshake; TLS 1.3 PSK resumption shows one).
      *
      * @throws IllegalStateException before {@link #startTls} was called
      */
@@ -182,10 +203,10 @@ public final class SmtpClientSession implements AutoCloseable {
         }
         if (handshake instanceof TlsHandshakeResult.Established e && startTls.isEstablished()) {
             return new SessionObservation(referenceName, endpoint(remote), startTls, Optional.of(e.protocol()),
-                    Optional.of(e.cipherSuite()), Optional.empty(), e.peerChain(), e.sni());
+                    Optional.of(e.cipherSuite()), keyExchange.group(), keyExchange.dhBits(), e.peerChain(), e.sni());
         }
         return new SessionObservation(referenceName, endpoint(remote), startTls, Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of(), Optional.empty());
+                Optional.empty(), Optional.empty(), List.of(), Optional.empty());
     }
 
     /** The handshake's result (with the alert if it failed), if STARTTLS got as far as a handshake. */

@@ -1,5 +1,6 @@
 package dev.doublelock.smtp.client;
 
+import dev.doublelock.tls.EphemeralKeyRecorder;
 import dev.doublelock.tls.TlsFailureClassifier;
 import dev.doublelock.tls.TlsHandshakeResult;
 import dev.doublelock.tls.TlsVersion;
@@ -24,8 +25,11 @@ import java.util.List;
  * deadline and says how it ended. Never throws for a failed handshake: the failure is a result.
  */
 final class TlsHandshake {
-    /** How the handshake ended; on success the socket to continue on. */
-    record Outcome(TlsHandshakeResult result, SSLSocket socket) {
+    /**
+     * How the handshake ended; on success the socket to continue on. {@code keyExchange} is what the server's key
+     * share showed (also after a failure, as far as the handshake got).
+     */
+    record Outcome(TlsHandshakeResult result, Socket socket, EphemeralKeyRecorder.KeyExchange keyExchange) {
     }
 
     private TlsHandshake() {
@@ -58,13 +62,17 @@ final class TlsHandshake {
 
     /**
      * Runs the handshake over {@code plain}; {@code referenceName} is the name endpoint identification
-     * checks the certificate against.
+     * checks the certificate against. The socket's algorithm constraints are wrapped in an
+     * {@link EphemeralKeyRecorder} (deciding exactly as before) so that the server's key share is seen; a trust
+     * manager finds it through {@code SSLSocket.getSSLParameters().getAlgorithmConstraints()}.
      */
     static Outcome run(Socket plain, ClientTlsConfig config, SSLParameters params, String referenceName, Duration timeout) {
         SSLSocket ssl = null;
+        EphemeralKeyRecorder recorder = EphemeralKeyRecorder.wrapping(params.getAlgorithmConstraints());
         try (WriteWatchdog.Guard guard = WriteWatchdog.arm(timeout, () -> closeQuietly(plain))) {
             ssl = (SSLSocket) config.context().getSocketFactory().createSocket(plain, referenceName, plain.getPort(), true);
             ssl.setUseClientMode(true);
+            params.setAlgorithmConstraints(recorder);
             ssl.setSSLParameters(params);
             ssl.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
             try {
@@ -77,10 +85,10 @@ final class TlsHandshake {
             }
             SSLSession session = ssl.getSession();
             return new Outcome(new TlsHandshakeResult.Established(TlsVersion.forJavaName(session.getProtocol()),
-                    session.getCipherSuite(), config.sni(), peerChain(session)), ssl);
+                    session.getCipherSuite(), config.sni(), peerChain(session)), ssl, recorder.keyExchange());
         } catch (IOException | RuntimeException e) {
             closeQuietly(plain);
-            return new Outcome(TlsFailureClassifier.classify(e), null);
+            return new Outcome(TlsFailureClassifier.classify(e), null, recorder.keyExchange());
         }
     }
 

@@ -6,7 +6,6 @@ import dev.doublelock.smtp.Reply;
 import dev.doublelock.smtp.SmtpLineReader;
 import dev.doublelock.smtp.client.SmtpClientException.Phase;
 
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -56,7 +55,7 @@ final class Wire {
     }
 
     /** Switches to the TLS socket layered over the plain one (after a completed handshake). */
-    void upgrade(SSLSocket ssl) throws IOException {
+    void upgrade(Socket ssl) throws IOException {
         use(ssl);
     }
 

@@ -111,7 +111,7 @@ final class TransportCases {
             boolean tls = startTls.isEstablished();
             return new SessionObservation(MX, "192.0.2.25:25", startTls, tls ? Optional.of(TlsVersion.TLS_1_2) : Optional.empty(),
                     tls ? Optional.of(suite) : Optional.empty(), tls ? Optional.of("secp256r1") : Optional.empty(),
-                    tls ? chain : List.of(), Optional.of(MX));
+                    Optional.empty(), tls ? chain : List.of(), Optional.of(MX));
         }
     }
 

@@ -186,6 +186,52 @@ class LabDeliveryTest {
         assertThat(plain.tlsProtocol()).isNull();
         assertThat(store.attempts(ids.get(LabProfile.RSA_1024)).get(0).tlsProtocol())
                 .as("a PKIX-valid chain with a weak key is still encrypted under may").isNotNull();
+        assertEncryptedWhereverTlsCanBeSpoken(ids, "may.relay.test");
+        assertThat(store.attempts(ids.get(LabProfile.SELF_SIGNED)).get(0).policyVerdict()).contains("unverified TLS");
+        assertThat(store.attempts(ids.get(LabProfile.SELF_SIGNED)).get(0).findingCodes()).contains("UNKNOWN_ISSUER");
+        assertThat(store.attempts(ids.get(LabProfile.TLS_1_0_ONLY)).get(0).tlsProtocol()).isEqualTo("TLSv1");
+    }
+
+    /**
+     * Every profile that offers STARTTLS and completes a handshake got the message over TLS, and the lab's own
+     * verdicts never show PLAINTEXT_FALLBACK for them (only starttls-broken, which answers STARTTLS with 454, and
+     * no-starttls get plaintext).
+     */
+    void assertEncryptedWhereverTlsCanBeSpoken(Map<LabProfile, Long> ids, String ehlo) throws Exception {
+        Set<LabProfile> plaintextOnly = Set.of(LabProfile.NO_STARTTLS, LabProfile.STARTTLS_BROKEN);
+        for (var e : ids.entrySet()) {
+            if (plaintextOnly.contains(e.getKey())) continue;
+            List<Attempt> attempts = store.attempts(e.getValue());
+            assertThat(attempts).as(e.getKey().profileName()).isNotEmpty();
+            assertThat(attempts.get(attempts.size() - 1).tlsProtocol()).as(e.getKey().profileName() + " encrypted")
+                    .isNotNull();
+        }
+        List<SessionRecord> sessions = labSessions(ehlo);
+        for (LabProfile p : LabProfile.values()) {
+            if (plaintextOnly.contains(p)) continue;
+            assertThat(sessions).filteredOn(s -> p.profileName().equals(s.profile())).as(p.profileName())
+                    .isNotEmpty()
+                    .noneMatch(s -> s.verdict() == dev.doublelock.lab.Verdict.PLAINTEXT_FALLBACK
+                            || s.verdict() == dev.doublelock.lab.Verdict.NO_TLS_DELIVERED);
+        }
+    }
+
+    @Test
+    void testingModeEncryptsToEveryProfileThatSpeaksTls() throws Exception {
+        Map<LabProfile, Long> ids = enqueueOnePerProfile();
+        try (DeliveryWorker w = worker("testing-all.relay.test", PolicyMap.defaults().withMode(PolicyMap.Mode.TESTING),
+                router(Map.of()))) {
+            w.runOnce();
+            assertThat(w.metrics().plaintextFallbacks()).as("only starttls-broken: it refuses STARTTLS").isEqualTo(1);
+            assertThat(w.metrics().legacyTls()).as("tls-1.0-only, tls-1.1-only, no-pfs, shame").isEqualTo(4);
+            assertThat(w.metrics().wouldRefuseByFinding()).containsKeys("UNKNOWN_ISSUER", "EXPIRED_CERTIFICATE",
+                    "PROTOCOL_NOT_RECOMMENDED", "CIPHER_NOT_RECOMMENDED");
+        }
+        for (var e : ids.entrySet()) {
+            assertThat(store.find(e.getValue()).orElseThrow().state()).as(e.getKey().profileName())
+                    .isEqualTo(State.DELIVERED);
+        }
+        assertEncryptedWhereverTlsCanBeSpoken(ids, "testing-all.relay.test");
     }
 
     @Test
@@ -225,7 +271,10 @@ class LabDeliveryTest {
             byId.put(n.get("queue_id").asLong(), n);
         }
         assertThat(byId.get(expired).get("would_refuse").asBoolean()).isTrue();
-        assertThat(byId.get(expired).get("plaintext_fallback").asBoolean()).isTrue();
+        // issue 9 item 7: an expired certificate no longer means plaintext; unauthenticated TLS instead
+        assertThat(byId.get(expired).get("plaintext_fallback").asBoolean()).isFalse();
+        assertThat(byId.get(expired).get("tls_protocol").isNull()).isFalse();
+        assertThat(store.attempts(expired).get(0).policyVerdict()).contains("unverified TLS");
         assertThat(byId.get(weak).get("would_refuse").asBoolean()).isTrue();
         assertThat(byId.get(weak).get("mode").asText()).isEqualTo("testing");
         assertThat(byId.get(good).get("would_refuse").asBoolean()).isFalse();

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The bounds of the relay's TLS context cache, and the fail-closed thread-bound trust manager. */
 class TlsContextCacheTest {
     static TlsContextCache.Key key(String endpoint, String policy, ChainAuthentication auth) {
-        return new TlsContextCache.Key(policy, "ENFORCE", "enforce", "mx.example.net", endpoint, true, false, auth);
+        return new TlsContextCache.Key(policy, "ENFORCE", "enforce", "mx.example.net", endpoint, true, false, auth,
+                JudgingTrustManager.Verification.REQUIRED);
     }
 
     static SSLContext newContext() {

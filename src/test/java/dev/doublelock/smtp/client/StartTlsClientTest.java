@@ -69,7 +69,9 @@ class StartTlsClientTest {
             assertThat(o.cipherSuite()).hasValueSatisfying(suite -> assertThat(suite).startsWith("TLS_"));
             assertThat(o.chain()).containsExactly(leaf.certificate(), ca.certificate);
             assertThat(o.sni()).contains("mx.test");
-            assertThat(o.group()).as("JSSE does not expose the negotiated group").isEmpty();
+            // issue 9: the server's key share is seen (EphemeralKeyRecorder); a JDK server picks the client's first, x25519
+            assertThat(o.group()).as("the key-exchange group the server chose").contains("x25519");
+            assertThat(o.dhBits()).isEmpty();
             assertThat(s.ehloResult()).hasValueSatisfying(e -> assertThat(e.supports("STARTTLS"))
                     .as("the EHLO over TLS replaced the plaintext one").isFalse());
             assertThat(server.helos).containsExactly("EHLO client.test", "EHLO client.test");
