@@ -13,11 +13,19 @@ import dev.doublelock.finding.Finding;
  * @param suitesOffered  how many cipher suites the client offered (only the policy's, when enforcing)
  * @param chainSeen      the server's Certificate message arrived
  * @param atChain        the verdict's findings when the chain arrived (the client aborted the handshake on them)
+ * @param pkixFailure    why the TLS provider's own PKIX validation (with its algorithm constraints) rejected the
+ *                       chain, if it did: evidence for UNKNOWN_ISSUER where the policy's own chain checks found nothing
  */
-public record HandshakeEvidence(Optional<String> alert, int suitesOffered, boolean chainSeen, List<Finding> atChain) {
-    public static final HandshakeEvidence NONE = new HandshakeEvidence(Optional.empty(), 0, false, List.of());
+public record HandshakeEvidence(Optional<String> alert, int suitesOffered, boolean chainSeen, List<Finding> atChain,
+                                Optional<String> pkixFailure) {
+    public static final HandshakeEvidence NONE = new HandshakeEvidence(Optional.empty(), 0, false, List.of(),
+            Optional.empty());
 
     public HandshakeEvidence {
         atChain = List.copyOf(atChain);
+    }
+
+    public HandshakeEvidence(Optional<String> alert, int suitesOffered, boolean chainSeen, List<Finding> atChain) {
+        this(alert, suitesOffered, chainSeen, atChain, Optional.empty());
     }
 }

@@ -285,7 +285,16 @@ public final class TransportDecision {
                 return conclude(req, new ArrayList<>(evidence.atChain()), s.startTls(), Optional.empty());
             }
         }
-        return decide(req, new ArrayList<>(base), s.chain(), s.startTls(), s.endpoint(), ctx);
+        List<Finding> all = new ArrayList<>(base);
+        if (evidence.pkixFailure().isPresent() && s.startTls().isEstablished()
+                && req.authentication() instanceof ChainAuthentication.Pkix
+                && all.stream().noneMatch(f -> NOT_PKIX.contains(f.code()))) {
+            rule("certificate-trusted", ctx).ifPresent(r -> all.add(new Finding(FindingCode.UNKNOWN_ISSUER, r.severity(),
+                    s.endpoint() + " certificate #0", "PKIX validation failed: " + evidence.pkixFailure().get(),
+                    r.reference(), "The server's chain does not validate against the relay's trust anchors (with the "
+                    + "TLS provider's algorithm constraints): send the full chain from a CA the relay trusts.")));
+        }
+        return decide(req, all, s.chain(), s.startTls(), s.endpoint(), ctx);
     }
 
     /**

@@ -2,6 +2,11 @@ package dev.doublelock.relay.delivery;
 
 import dev.doublelock.finding.Finding;
 import dev.doublelock.policy.PolicyContext;
+import dev.doublelock.policy.transport.Action;
+import dev.doublelock.policy.transport.Authentication;
+import dev.doublelock.policy.transport.TransportDecision;
+import dev.doublelock.policy.transport.TransportRequirement;
+import dev.doublelock.policy.transport.TransportVerdict;
 import dev.doublelock.relay.delivery.JudgingTrustManager.Verification;
 import dev.doublelock.smtp.client.ClientOptions;
 import dev.doublelock.smtp.client.DeliveryResult;
@@ -10,6 +15,7 @@ import dev.doublelock.smtp.client.SmtpClientException;
 import dev.doublelock.smtp.client.SmtpClientSession;
 import dev.doublelock.tls.SessionObservation;
 import dev.doublelock.tls.StartTlsOutcome;
+import dev.doublelock.tls.TlsHandshakeResult;
 import dev.doublelock.tls.StartTlsOutcome.Status;
 
 import java.net.InetSocketAddress;
@@ -73,8 +79,8 @@ final class HopDelivery {
     /**
      * @param authentication how the server's chain is authenticated: the Web PKI, or the hop's DANE TLSA records
      */
-    HopOutcome attempt(Hop hop, InetSocketAddress address, Stance stance, ChainAuthentication authentication, Mail mail) {
-        return attempt(hop, address, stance, authentication, mail, SessionPool.none(), null);
+    HopOutcome attempt(Hop hop, InetSocketAddress address, TransportDecision decision, TransportRequirement req, Mail mail) {
+        return attempt(hop, address, decision, req, mail, SessionPool.none(), null);
     }
 
     /**
@@ -85,7 +91,7 @@ final class HopDelivery {
      *
      * @param key what the decision for this message is; null to use no pool
      */
-    HopOutcome attempt(Hop hop, InetSocketAddress address, Stance stance, ChainAuthentication authentication, Mail mail,
+    HopOutcome attempt(Hop hop, InetSocketAddress address, TransportDecision decision, TransportRequirement req, Mail mail,
                        SessionPool pool, SessionPool.Key key) {
         if (key != null) {
             Optional<HopOutcome> reused = pool.take(key).flatMap(open -> reuse(open, mail, pool, key));
@@ -93,7 +99,7 @@ final class HopDelivery {
                 return reused.get();
             }
         }
-        return attempt(hop, address, stance, authentication, mail, false, pool, key);
+        return attempt(hop, address, decision, req, mail, false, pool, key);
     }
 
     /** One more transaction on a judged session; empty if the session broke before the server answered for it. */
@@ -136,20 +142,19 @@ final class HopDelivery {
     /**
      * @param fresh true to make a new TLS context (no resumption): after a resumed session failed its judgement
      */
-    private HopOutcome attempt(Hop hop, InetSocketAddress address, Stance stance, ChainAuthentication authentication,
+    private HopOutcome attempt(Hop hop, InetSocketAddress address, TransportDecision decision, TransportRequirement req,
                                Mail mail, boolean fresh, SessionPool pool, SessionPool.Key key) {
         String ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
         String endpoint = (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + address.getPort();
         PolicyContext ctx = tls.context();
-        Verification verification = verification(stance, authentication);
+        Verification verification = verification(req);
         TlsUsed used = TlsUsed.NONE;
         List<Finding> findings = List.of();
         SmtpClientSession session = null;
         try {
             session = SmtpClientSession.connect(dialer, address, hop.host(), clientOptions);
             session.ehlo();
-            TlsSetup.Prepared prepared = tls.prepare(stance.engine(), hop.host(), endpoint, stance.enforcePolicy(),
-                    hop.isAddressLiteral(), authentication, requirement(stance), fresh, verification);
+            TlsSetup.Prepared prepared = tls.prepare(decision, req, endpoint, hop.isAddressLiteral(), fresh, verification);
             StartTlsOutcome outcome;
             try (ThreadBoundTrustManager.Binding b = prepared.bind()) {
                 outcome = session.startTls(prepared.config());
@@ -166,24 +171,23 @@ final class HopDelivery {
                     tls.forget(prepared);
                     session.quit();
                     session = null;
-                    return attempt(hop, address, stance, authentication, mail, true, pool, key);
+                    return attempt(hop, address, decision, req, mail, true, pool, key);
                 }
             }
             // the whole session, now with its key exchange (at TLS 1.2 the trust manager ran before the
             // ServerKeyExchange showed the group): judged again here, before MAIL FROM
-            findings = judge(stance, ctx, observation, session, prepared);
-            List<Finding> fails = SessionJudgement.fails(findings);
+            TransportVerdict verdict = judge(decision, req, ctx, observation, session, prepared);
+            findings = verdict.findings();
             if (outcome.isEstablished()) {
                 used = TlsUsed.tls(observation.protocol().map(v -> v.javaName()), observation.cipherSuite(),
-                        prepared.trustManager().unverified().isEmpty());
-                if (stance.enforcePolicy() && !fails.isEmpty()) {
+                        verdict.authenticatedBy() != Authentication.NONE && prepared.trustManager().unverified().isEmpty());
+                if (verdict.action() != Action.DELIVER) {
                     // the session's keys must not be resumed later without this judgement (no key share then)
                     tls.forget(prepared);
                     session.quit();
-                    return new HopOutcome.Refused(ip, used, findings, "the policy " + stance.engine().policy().name()
-                            + " refuses this session");
+                    return new HopOutcome.Refused(ip, used, findings, verdict.reason());
                 }
-                if (stance.requireTls() && !session.ehloResult().map(e -> e.supports("REQUIRETLS")).orElse(false)) {
+                if (req.requireTls() && !session.ehloResult().map(e -> e.supports("REQUIRETLS")).orElse(false)) {
                     session.quit();
                     return new HopOutcome.Refused(ip, used, findings, "the message requires REQUIRETLS (RFC 8689) "
                             + "but " + hop.host() + " does not advertise it");
@@ -192,23 +196,24 @@ final class HopDelivery {
                     metrics.unverifiedTlsUsed();
                 }
                 DeliveryResult r = session.send(mail.mailFrom(), mail.recipients(), mail.mailParams(), mail.withTrace(used));
-                boolean wouldRefuse = stance.testing() && !fails.isEmpty();
+                boolean wouldRefuse = verdict.wouldRefuse();
                 keep(session, pool, key, ip, used, findings, wouldRefuse);
                 session = null;
                 return new HopOutcome.Sent(ip, used, findings, wouldRefuse, r);
             }
-            if (stance.requireVerified()) {
+            if (req.tlsMandatory() || verdict.action() != Action.DELIVER) {
                 session.quit();
-                return new HopOutcome.Refused(ip, used, findings, "no verified TLS with " + hop.host() + ": "
+                return new HopOutcome.Refused(ip, used, findings, verdict.action() != Action.DELIVER ? verdict.reason()
+                        : "no verified TLS with " + hop.host() + ": "
                         + outcome.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                         + (outcome.detail().isBlank() ? "" : " (" + outcome.detail() + ")"));
             }
             if (outcome.status() != Status.HANDSHAKE_FAILED && session.ehloResult().isPresent() && isOpen(outcome)) {
                 // no STARTTLS, or refused: no TLS handshake is possible on this server
-                boolean wouldRefuse = stance.testing() && !fails.isEmpty();
+                boolean wouldRefuse = verdict.wouldRefuse();
                 used = outcome.status() == Status.NOT_OFFERED ? TlsUsed.NONE : TlsUsed.FALLBACK;
                 if (used.plaintextFallback()) {
-                    plaintextFallback(stance, hop, ip, outcome.status() + " " + outcome.detail());
+                    plaintextFallback(req, hop, ip, outcome.status() + " " + outcome.detail());
                 }
                 DeliveryResult r = session.send(mail.mailFrom(), mail.recipients(), mail.mailParams(), mail.withTrace(used));
                 keep(session, pool, key, ip, used, findings, wouldRefuse);
@@ -220,30 +225,31 @@ final class HopDelivery {
             // with the legacy engine on a new connection, as Postfix "may" would encrypt; plaintext only if that fails
             session = SmtpClientSession.connect(dialer, address, hop.host(), clientOptions);
             session.ehlo();
-            TlsSetup.Prepared legacy = tls.prepare(stance.engine(), hop.host(), endpoint, false, hop.isAddressLiteral(),
-                    authentication, requirement(stance), false, Verification.RECORD_ONLY);
+            TlsSetup.Prepared legacy = tls.prepare(decision, req, endpoint, hop.isAddressLiteral(), false,
+                    Verification.RECORD_ONLY);
             StartTlsOutcome second = session.startLegacyTls(TlsSetup.legacy(legacy));
             if (second.isEstablished()) {
                 SessionObservation legacyObservation = session.observation();
                 // the JDK's failure stays on record (PROTOCOL_NOT_RECOMMENDED, ...), but not STARTTLS_FAILED: TLS worked
+                TransportVerdict second2 = judge(decision, req, ctx, legacyObservation, session, legacy);
                 findings = merged(findings.stream().filter(x -> x.code() != dev.doublelock.finding.FindingCode.STARTTLS_FAILED)
-                        .toList(), judge(stance, ctx, legacyObservation, session, legacy));
-                fails = SessionJudgement.fails(findings);
+                        .toList(), second2.findings());
+                boolean failing = findings.stream().anyMatch(f -> f.severity() == dev.doublelock.finding.Severity.FAIL);
                 used = TlsUsed.tls(legacyObservation.protocol().map(v -> v.javaName()), legacyObservation.cipherSuite(),
-                        legacy.trustManager().unverified().isEmpty() && legacy.trustManager().consulted());
+                        false);
                 metrics.legacyTlsUsed();
                 if (used.unverified()) {
                     metrics.unverifiedTlsUsed();
                 }
-                boolean wouldRefuse = stance.testing() && !fails.isEmpty();
+                boolean wouldRefuse = req.testing() && failing;
                 DeliveryResult r = session.send(mail.mailFrom(), mail.recipients(), mail.mailParams(), mail.withTrace(used));
                 // not pooled: the pool's sessions are the JDK's, judged under the hop's normal requirement
                 session.quit();
                 session = null;
                 return new HopOutcome.Sent(ip, used, findings, wouldRefuse, r);
             }
-            boolean wouldRefuse = stance.testing() && !fails.isEmpty();
-            plaintextFallback(stance, hop, ip, outcome.detail() + "; legacy engine: " + second.detail());
+            boolean wouldRefuse = verdict.wouldRefuse() || (req.testing() && !verdict.fails().isEmpty());
+            plaintextFallback(req, hop, ip, outcome.detail() + "; legacy engine: " + second.detail());
             if (!session.isOpen() || second.status() == Status.HANDSHAKE_FAILED) {
                 if (session.isOpen()) {
                     session.close();
@@ -266,22 +272,21 @@ final class HopDelivery {
     }
 
     /**
-     * RECORD_ONLY (unauthenticated TLS, checks recorded) exactly where the stance would otherwise accept plaintext:
-     * never with DANE, an enforced MTA-STS policy, REQUIRETLS or an enforced local policy.
+     * RECORD_ONLY (unauthenticated TLS, the verdict recorded) exactly where the requirement would otherwise accept
+     * plaintext: never with DANE, an enforced MTA-STS policy, REQUIRETLS or an enforced local policy.
      */
-    static Verification verification(Stance stance, ChainAuthentication authentication) {
-        boolean mayGoPlain = !stance.requireVerified() && !stance.enforcePolicy() && !stance.requireTls()
-                && !(authentication instanceof ChainAuthentication.Dane);
-        return mayGoPlain ? Verification.RECORD_ONLY : Verification.REQUIRED;
+    static Verification verification(TransportRequirement req) {
+        return req.verified() ? Verification.REQUIRED : Verification.RECORD_ONLY;
     }
 
-    /** The session judged by the policy, with what the trust manager found on its own under RECORD_ONLY. */
-    private List<Finding> judge(Stance stance, PolicyContext ctx, SessionObservation observation,
-                                SmtpClientSession session, TlsSetup.Prepared prepared) {
-        List<Finding> base = SessionJudgement.judge(stance.engine(), ctx, observation, session.handshake(),
-                prepared.trustManager(), prepared.config().cipherSuites().size());
-        return prepared.trustManager().verification() == Verification.RECORD_ONLY
-                ? merged(base, prepared.trustManager().findings()) : base;
+    /** The whole session (or the failed handshake) judged by the transport decision, before anything is sent. */
+    private static TransportVerdict judge(TransportDecision decision, TransportRequirement req, PolicyContext ctx,
+                                          SessionObservation observation, SmtpClientSession session,
+                                          TlsSetup.Prepared prepared) {
+        Optional<String> alert = session.handshake().filter(h -> h instanceof TlsHandshakeResult.Failed)
+                .map(h -> ((TlsHandshakeResult.Failed) h).alert()).filter(a -> !a.isBlank());
+        return decision.judge(req, observation, ctx,
+                prepared.trustManager().evidence(alert, prepared.config().cipherSuites().size()));
     }
 
     /** {@code first}, then each finding of {@code more} whose code {@code first} does not have yet. */
@@ -296,10 +301,10 @@ final class HopDelivery {
     }
 
     /** Counts (and in TESTING mode logs) a delivery in plaintext to a server that offered STARTTLS. */
-    private void plaintextFallback(Stance stance, Hop hop, String ip, String why) {
+    private void plaintextFallback(TransportRequirement req, Hop hop, String ip, String why) {
         metrics.plaintextFallback();
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HopDelivery.class);
-        if (stance.testing()) {
+        if (req.testing()) {
             log.warn("TESTING mode: {} ({}) offered STARTTLS but no TLS could be spoken with it; delivering in "
                     + "PLAINTEXT: {}", hop.host(), ip, why);
         } else {
@@ -307,9 +312,6 @@ final class HopDelivery {
         }
     }
 
-    static String requirement(Stance stance) {
-        return stance.label() + (stance.requireVerified() ? "+verified" : "") + (stance.enforcePolicy() ? "+enforced" : "");
-    }
 
     /** A 421 to STARTTLS closes the connection; other refusals leave it usable. */
     private static boolean isOpen(StartTlsOutcome outcome) {

@@ -1,5 +1,11 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.policy.transport.Mechanism;
+import dev.doublelock.policy.transport.MessageDemands;
+import dev.doublelock.policy.transport.TransportDecision;
+import dev.doublelock.policy.transport.TransportRequirement;
+import dev.doublelock.policy.transport.TransportVerdict;
+
 import dev.doublelock.finding.Finding;
 import dev.doublelock.finding.FindingCode;
 import dev.doublelock.finding.Severity;
@@ -91,10 +97,10 @@ final class MessageRun {
     private void deliverDomain(QueuedMessage m, byte[] bytes, String domain, List<String> recipients, Result result,
                                SessionPool pool) {
         String policyName = options.policies().policyFor(domain);
-        PolicyEngine engine = tls.engine(policyName);
+        TransportDecision decision = tls.decision(policyName, options.policies().mode());
         boolean requireTls = m.envelope().params().containsKey("REQUIRETLS");
-        boolean tlsRequiredNo = !requireTls && TlsRequiredHeader.saysNo(bytes);
-        Stance stance = Stance.of(engine, options.policies().mode(), requireTls, tlsRequiredNo);
+        // RFC 8689 §5: "TLS-Required: No" asks that the domain's DANE and MTA-STS policies be ignored
+        MessageDemands demands = new MessageDemands(requireTls, !requireTls && TlsRequiredHeader.saysNo(bytes));
         Route route;
         try {
             route = router.route(domain);
@@ -104,19 +110,17 @@ final class MessageRun {
             recipients.forEach(r -> put(result, r, withRecipient(f, r), e.permanent()));
             return;
         }
-        // RFC 8689 §4.3: "TLS-Required: No" asks that the domain's DANE and MTA-STS policies be ignored
-        Optional<DomainSecurity.Domain> published = tlsRequiredNo ? Optional.empty()
-                : Optional.of(security.forDomain(domain, route, requireTls));
+        DomainSecurity.Domain published = security.forDomain(domain, route, demands, decision, tls.context());
         List<String> remaining = recipients;
         for (Hop hop : route.hops()) {
-            HopRequirement req = published.map(p -> p.forHop(hop)).orElse(HopRequirement.local());
+            TransportRequirement req = published.forHop(hop);
             if (req.skip().isPresent()) {
-                HopOutcome skipped = new HopOutcome.Refused(null, TlsUsed.NONE, req.notes(), req.skip().get());
-                record(m, domain, hop, null, stance, policyName, req, skipped, clock.instant(), Duration.ZERO);
-                apply(skipped, hop, remaining, stance, req, result);
+                TransportVerdict v = decision.skipped(req);
+                HopOutcome skipped = new HopOutcome.Refused(null, TlsUsed.NONE, v.findings(), v.reason());
+                record(m, domain, hop, null, policyName, req, skipped, clock.instant(), Duration.ZERO);
+                apply(skipped, hop, remaining, req, result);
                 continue;
             }
-            Stance hopStance = req.mandatoryTls() ? stance.withMandatoryTls() : stance;
             List<InetSocketAddress> addresses;
             try {
                 addresses = router.addresses(hop);
@@ -127,19 +131,17 @@ final class MessageRun {
                 continue;
             }
             for (InetSocketAddress address : addresses) {
-                Map<String, String> mailParams = stance.requireTls() ? Map.of("REQUIRETLS", "") : Map.of();
+                Map<String, String> mailParams = req.requireTls() ? Map.of("REQUIRETLS", "") : Map.of();
                 HopDelivery.Mail mail = new HopDelivery.Mail(m.envelope().mailFrom(), remaining, mailParams, bytes,
                         used -> ReceivedHeader.of(options.ehloName(), m, used, clock.instant()));
                 Instant started = clock.instant();
                 long t0 = System.nanoTime();
-                SessionPool.Key key = new SessionPool.Key(hop, address, policyName, HopDelivery.requirement(hopStance)
-                        + (hopStance.requireTls() ? "+requiretls" : "") + (hopStance.testing() ? "+testing" : ""),
-                        req.label(policyName), req.authentication());
-                HopOutcome outcome = req.annotate(hops.attempt(hop, address, hopStance, req.authentication(), mail,
-                        pool, key));
+                SessionPool.Key key = new SessionPool.Key(hop, address, policyName, req.label(),
+                        mechanism(req, policyName), req.authentication());
+                HopOutcome outcome = hops.attempt(hop, address, decision, req, mail, pool, key);
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                record(m, domain, hop, address, hopStance, policyName, req, outcome, started, took);
-                boolean done = apply(outcome, hop, remaining, hopStance, req, result);
+                record(m, domain, hop, address, policyName, req, outcome, started, took);
+                boolean done = apply(outcome, hop, remaining, req, result);
                 if (done) {
                     return;
                 }
@@ -148,7 +150,7 @@ final class MessageRun {
     }
 
     /** Applies one hop's outcome; true if the domain is finished (no further hop may be tried). */
-    private boolean apply(HopOutcome outcome, Hop hop, List<String> remaining, Stance stance, HopRequirement req,
+    private boolean apply(HopOutcome outcome, Hop hop, List<String> remaining, TransportRequirement req,
                           Result result) {
         switch (outcome) {
             case HopOutcome.Sent s -> {
@@ -167,16 +169,15 @@ final class MessageRun {
                 return true;
             }
             case HopOutcome.Refused x -> {
-                List<Finding> named = SessionJudgement.fails(x.findings()).isEmpty() ? x.findings()
-                        : SessionJudgement.fails(x.findings());
+                List<Finding> named = fails(x.findings()).isEmpty() ? x.findings() : fails(x.findings());
                 String status = named.stream().anyMatch(f -> f.code() == FindingCode.NO_STARTTLS
                         || f.code() == FindingCode.STARTTLS_FAILED) ? "4.7.10" : "4.7.5";
                 String why = "The relay did not hand your message to " + hop.host() + " because the connection to it "
-                        + "does not meet " + switch (req.mechanism().orElse("")) {
-                            case HopRequirement.DANE -> "the recipient domain's DANE requirements (RFC 7672)";
-                            case HopRequirement.MTA_STS -> "the recipient domain's MTA-STS policy (RFC 8461)";
-                            case "requiretls" -> "the message's REQUIRETLS requirement (RFC 8689)";
-                            default -> "the security policy \"" + stance.engine().policy().name() + "\"";
+                        + "does not meet " + switch (req.mechanism()) {
+                            case DANE -> "the recipient domain's DANE requirements (RFC 7672)";
+                            case MTA_STS -> "the recipient domain's MTA-STS policy (RFC 8461)";
+                            case REQUIRETLS -> "the message's REQUIRETLS requirement (RFC 8689)";
+                            case LOCAL_POLICY -> "the security policy \"" + req.policy() + "\"";
                         } + ": " + x.reason() + ".";
                 remaining.forEach(r -> put(result, r, new RecipientFailure(r, status, Optional.of(hop.host()),
                         Optional.empty(), named, why), false));
@@ -195,9 +196,9 @@ final class MessageRun {
         }
     }
 
-    private void record(QueuedMessage m, String domain, Hop hop, InetSocketAddress address, Stance stance,
-                        String policyName, HopRequirement req, HopOutcome outcome, Instant at, Duration took) {
-        String mechanism = req.label(policyName);
+    private void record(QueuedMessage m, String domain, Hop hop, InetSocketAddress address,
+                        String policyName, TransportRequirement req, HopOutcome outcome, Instant at, Duration took) {
+        String mechanism = mechanism(req, policyName);
         List<Finding> notable = outcome.findings().stream().filter(f -> f.severity() != Severity.INFO).toList();
         List<String> codes = notable.stream().map(f -> f.code().name()).distinct().toList();
         String verdict = PolicyEngine.verdict(outcome.findings()).name();
@@ -217,7 +218,7 @@ final class MessageRun {
         String replyText = reply.map(Reply::summary).orElse(outcome instanceof HopOutcome.Failed f
                 ? f.error().getMessage() : outcome instanceof HopOutcome.Refused x ? x.reason() : null);
         String policyVerdict = verdict + (mechanism.equals(policyName) ? "" : " (local policy " + policyName + ")")
-                + req.remark().map(r -> " (" + r + ")").orElse("")
+                + stsTestingRemark(req)
                 + (wouldRefuse ? " (testing mode: delivered anyway)" : "")
                 + (outcome.tls().plaintextFallback() ? " (plaintext fallback)" : "")
                 + (outcome.tls().unverified() ? " (unverified TLS)" : "");
@@ -231,7 +232,7 @@ final class MessageRun {
                     m.id(), e.getMessage());
         }
         metrics.attempt(took.toNanos() / 1000);
-        List<String> failCodes = SessionJudgement.fails(outcome.findings()).stream().map(f -> f.code().name())
+        List<String> failCodes = fails(outcome.findings()).stream().map(f -> f.code().name())
                 .distinct().toList();
         if (outcome instanceof HopOutcome.Refused) {
             failCodes.forEach(metrics::refused);
@@ -244,7 +245,7 @@ final class MessageRun {
         log.ifPresent(l -> {
             try {
                 l.write(new DeliveryLog.Entry(at, m.id(), domain, hop.host(), outcome.ip(),
-                        address == null ? hop.port() : address.getPort(), policyName, mechanism, stance.label(), outcome.tls().protocol().orElse(null), outcome.tls().cipherSuite().orElse(null),
+                        address == null ? hop.port() : address.getPort(), policyName, mechanism, modeLabel(req), outcome.tls().protocol().orElse(null), outcome.tls().cipherSuite().orElse(null),
                         outcome.tls().plaintextFallback(), verdict, wouldRefuse, notable, replyText, word,
                         took.toMillis()));
             } catch (java.io.IOException e) {
@@ -252,6 +253,33 @@ final class MessageRun {
                         e.getMessage());
             }
         });
+    }
+
+    /** The word for the attempt history: the mechanism that decided, or the local policy's name. */
+    private static String mechanism(TransportRequirement req, String policyName) {
+        return req.mechanism() == Mechanism.LOCAL_POLICY ? policyName : req.mechanism().token();
+    }
+
+    /** An MTA-STS policy in mode testing decides nothing, but the attempt history says what it would have done. */
+    private static String stsTestingRemark(TransportRequirement req) {
+        if (req.mechanism() != Mechanism.LOCAL_POLICY
+                || req.report().type() != dev.doublelock.policy.transport.ReportPolicy.Type.STS) {
+            return "";
+        }
+        boolean wouldRefuse = req.notes().stream().anyMatch(f -> f.code() == FindingCode.MX_NOT_IN_STS_POLICY);
+        return wouldRefuse ? " (mta-sts testing: would refuse)" : " (mta-sts testing)";
+    }
+
+    /** A word for logs: enforce, testing, opportunistic, requiretls. */
+    private static String modeLabel(TransportRequirement req) {
+        if (req.requireTls()) return "requiretls";
+        if (req.testing()) return "testing";
+        if (req.enforce()) return "enforce";
+        return "opportunistic";
+    }
+
+    private static List<Finding> fails(List<Finding> findings) {
+        return findings.stream().filter(f -> f.severity() == Severity.FAIL).toList();
     }
 
     private static void put(Result result, String rcpt, RecipientFailure f, boolean permanent) {

@@ -1,5 +1,7 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.policy.transport.ChainAuthentication;
+
 import dev.doublelock.finding.Finding;
 import dev.doublelock.smtp.client.SmtpClientSession;
 

@@ -1,5 +1,7 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.policy.transport.ChainAuthentication;
+
 import javax.net.ssl.SSLContext;
 import java.time.Clock;
 import java.time.Duration;

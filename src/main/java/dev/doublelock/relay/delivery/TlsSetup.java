@@ -5,6 +5,9 @@ import dev.doublelock.policy.Policies;
 import dev.doublelock.policy.Policy;
 import dev.doublelock.policy.PolicyContext;
 import dev.doublelock.policy.PolicyEngine;
+import dev.doublelock.policy.transport.LocalMode;
+import dev.doublelock.policy.transport.TransportDecision;
+import dev.doublelock.policy.transport.TransportRequirement;
 import dev.doublelock.smtp.client.ClientTlsConfig;
 import dev.doublelock.tls.ChainInspector;
 import dev.doublelock.tls.PkixTrust;
@@ -40,6 +43,7 @@ final class TlsSetup {
     private final ChainInspector inspector;
     private final Clock clock;
     private final Map<String, PolicyEngine> engines = new ConcurrentHashMap<>();
+    private final Map<String, TransportDecision> decisions = new ConcurrentHashMap<>();
     private final Map<String, List<String>> allowedSuites = new ConcurrentHashMap<>();
     private final Map<String, List<String>> allowedGroups = new ConcurrentHashMap<>();
     private final TlsContextCache contexts;
@@ -71,27 +75,34 @@ final class TlsSetup {
      * TlsContextCache.Key}), so its sessions can be resumed; with {@code fresh} a new one replaces it. The handshake
      * must run inside {@link Prepared#bind()}.
      *
-     * @param requirement  what else the session is held to (stance, DANE, MTA-STS): part of the cache key
-     * @param verification whether a failed check ends the handshake or is only recorded (unauthenticated TLS)
+     * @param requirement  what the host is held to (the transport decision's): part of the cache key
+     * @param verification whether a verdict against the server ends the handshake or is only recorded
      */
-    Prepared prepare(PolicyEngine engine, String referenceName, String endpoint, boolean enforcePolicy,
-                     boolean addressLiteral, ChainAuthentication authentication, String requirement, boolean fresh,
-                     JudgingTrustManager.Verification verification) {
+    Prepared prepare(TransportDecision decision, TransportRequirement requirement, String endpoint,
+                     boolean addressLiteral, boolean fresh, JudgingTrustManager.Verification verification) {
+        PolicyEngine engine = decision.engine();
+        String referenceName = requirement.host();
         Optional<String> sni = addressLiteral ? Optional.empty()
-                : Optional.of(authentication instanceof ChainAuthentication.Dane d ? d.referenceNames().getFirst()
-                : referenceName);
-        JudgingTrustManager tm = new JudgingTrustManager(pkix, engine, context(), referenceName, endpoint, sni,
-                enforcePolicy, authentication, verification);
+                : Optional.of(requirement.authentication().serverName(referenceName));
+        JudgingTrustManager tm = new JudgingTrustManager(pkix, decision, requirement, context(), endpoint, sni,
+                verification);
+        boolean enforce = requirement.enforce();
         TlsContextCache.Key key = new TlsContextCache.Key(engine.policy().name() + "@" + engine.policy().version(),
-                String.valueOf(engine.policy().mode()), requirement, referenceName, endpoint, enforcePolicy,
-                addressLiteral, authentication, verification);
+                String.valueOf(engine.policy().mode()), requirement.label(), referenceName, endpoint, enforce,
+                addressLiteral, requirement.authentication(), verification);
         if (fresh) {
             contexts.forget(key);
         }
         SSLContext ctx = contexts.get(key, this::newContext);
-        List<String> suites = enforcePolicy ? suitesAllowedBy(engine, ctx) : List.of();
-        List<String> groups = enforcePolicy ? groupsAllowedBy(engine, ctx) : List.of();
+        List<String> suites = enforce ? suitesAllowedBy(engine, ctx) : List.of();
+        List<String> groups = enforce ? groupsAllowedBy(engine, ctx) : List.of();
         return new Prepared(new ClientTlsConfig(ctx, PROTOCOLS, suites, groups, sni, false), tm, key);
+    }
+
+    /** The transport decision for a policy (by name or file) in the map's mode: one per pair. */
+    TransportDecision decision(String policyName, PolicyMap.Mode mode) {
+        LocalMode m = mode == PolicyMap.Mode.TESTING ? LocalMode.TESTING : LocalMode.ENFORCE;
+        return decisions.computeIfAbsent(policyName + "\u0000" + m, k -> new TransportDecision(engine(policyName), m));
     }
 
     /**

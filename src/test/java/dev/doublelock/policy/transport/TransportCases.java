@@ -35,12 +35,12 @@ import static dev.doublelock.finding.FindingCode.*;
  * <p>Every server here speaks one session's worth of TLS (one version, one suite, one group), so "everything the
  * server accepts" (the checker's observation) and "the session the relay gets" are the same facts.
  */
-final class TransportCases {
-    static final String DOMAIN = "example.org";
-    static final String MX = "mx.example.org";
+public final class TransportCases {
+    public static final String DOMAIN = "example.org";
+    public static final String MX = "mx.example.org";
 
     /** The Web PKI the judge trusts. */
-    static final CertFixture.Pki WEB = CertFixture.goodPki("transport-web");
+    public static final CertFixture.Pki WEB = CertFixture.goodPki("transport-web");
     /** A private CA nobody trusts: DANE-TA(2) is the only way it authenticates. */
     static final Issued PRIVATE_CA = CertFixture.cert("CN=doublelock private ca").key(CertFixture.rsa(3072)).ca()
             .validity(CertFixture.NOW.minus(Duration.ofDays(3650)), CertFixture.NOW.plus(Duration.ofDays(3650))).build();
@@ -83,7 +83,7 @@ final class TransportCases {
      *
      * @param expectFails the FAIL codes, as a set
      */
-    record Case(String name, String policy, LocalMode mode, boolean mxAuthentic, Optional<DaneStatus> dane,
+    public record Case(String name, String policy, LocalMode mode, boolean mxAuthentic, Optional<DaneStatus> dane,
                 Optional<StsLookupResult> sts, MessageDemands msg, boolean dnssecWithheld, List<X509Certificate> chain,
                 String suite, StartTlsOutcome startTls, Action expectAction, Set<FindingCode> expectFails,
                 Optional<Authentication> expectAuth) {
@@ -92,12 +92,12 @@ final class TransportCases {
             return name;
         }
 
-        DomainFacts facts() {
+        public DomainFacts facts() {
             return new DomainFacts(DOMAIN, true, mxAuthentic,
                     dnssecWithheld ? Optional.of("resolver 127.0.0.1:53 returned DNSKEY . without RRSIG") : Optional.empty(), sts);
         }
 
-        ServerObservation server() {
+        public ServerObservation server() {
             TreeMap<TlsVersion, List<String>> suites = new TreeMap<>();
             if (startTls.isEstablished()) suites.put(TlsVersion.TLS_1_2, List.of(suite));
             Map<TlsVersion, Boolean> order = new HashMap<>();
@@ -107,7 +107,7 @@ final class TransportCases {
                     Optional.of(false), Optional.of(false), List.of());
         }
 
-        SessionObservation session() {
+        public SessionObservation session() {
             boolean tls = startTls.isEstablished();
             return new SessionObservation(MX, "192.0.2.25:25", startTls, tls ? Optional.of(TlsVersion.TLS_1_2) : Optional.empty(),
                     tls ? Optional.of(suite) : Optional.empty(), tls ? Optional.of("secp256r1") : Optional.empty(),
@@ -192,7 +192,7 @@ final class TransportCases {
     static final Authentication PKIX = Authentication.PKIX, EE = Authentication.DANE_EE, TA = Authentication.DANE_TA,
             NONE = Authentication.NONE;
 
-    static List<Case> all() {
+    public static List<Case> all() {
         X509Certificate ss = SELF_SIGNED.cert();
         X509Certificate ca = PRIVATE_CA.cert();
         List<Case> l = new ArrayList<>();

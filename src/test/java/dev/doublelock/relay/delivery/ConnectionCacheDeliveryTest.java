@@ -1,5 +1,7 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.policy.transport.ChainAuthentication;
+
 import dev.doublelock.queue.Envelope;
 import dev.doublelock.queue.State;
 import dev.doublelock.smtp.client.SmtpClientSession;
@@ -185,7 +187,7 @@ class ConnectionCacheDeliveryTest {
                             .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30)));
             session.ehlo();
             SessionPool.Key key = new SessionPool.Key(new Hop("silent.test", silent.getLocalPort()), address, "default",
-                    "enforce", "default", ChainAuthentication.WEB_PKI);
+                    "enforce", "default", ChainAuthentication.PKIX);
             SessionPool pool = SessionPool.shared(f.clock, Duration.ofSeconds(2), 2);
             // at its message limit, so offering it retires it: QUIT goes out, the answer would take 30 s
             org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5), () -> pool.offer(key,

@@ -1,5 +1,7 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.policy.transport.ChainAuthentication;
+
 import dev.doublelock.queue.Attempt;
 import dev.doublelock.queue.Envelope;
 import dev.doublelock.queue.State;
@@ -170,7 +172,7 @@ class ConnectionReuseDeliveryTest {
                 pool.offer(key, new SessionPool.OpenSession(old, "127.0.0.1", TlsUsed.NONE, List.of(), false,
                         f.clock.instant(), 1));
                 SessionPool.Key other = new SessionPool.Key(key.hop(), key.address(), "default", "testing", "default",
-                        ChainAuthentication.WEB_PKI);
+                        ChainAuthentication.PKIX);
                 assertThat(pool.take(other)).as("another stance never gets this session").isEmpty();
                 f.clock.advance(SessionPool.MAX_AGE.plus(Duration.ofSeconds(1)));
                 assertThat(pool.take(key)).isEmpty();

@@ -1,5 +1,7 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.policy.transport.ChainAuthentication;
+
 import dev.doublelock.smtp.MailPath;
 import dev.doublelock.smtp.Replies;
 import dev.doublelock.smtp.Reply;
@@ -92,7 +94,7 @@ final class CountingServer implements AutoCloseable {
     /** The session pool key of plain sessions to this server under the default policy, enforced. */
     SessionPool.Key poolKey() {
         return new SessionPool.Key(new Hop("localhost", port()), address(), "default", "enforce", "default",
-                ChainAuthentication.WEB_PKI);
+                ChainAuthentication.PKIX);
     }
 
     java.net.InetSocketAddress address() {

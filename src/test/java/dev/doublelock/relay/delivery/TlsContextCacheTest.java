@@ -1,5 +1,7 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.policy.transport.ChainAuthentication;
+
 import dev.doublelock.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
@@ -32,20 +34,20 @@ class TlsContextCacheTest {
     void sameKeySharesAContextUntilItsLifetimeEnds() {
         MutableClock clock = MutableClock.now();
         TlsContextCache cache = new TlsContextCache(4, Duration.ofMinutes(10), clock);
-        SSLContext a = cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext);
-        assertThat(cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext))
+        SSLContext a = cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.PKIX), TlsContextCacheTest::newContext);
+        assertThat(cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.PKIX), TlsContextCacheTest::newContext))
                 .isSameAs(a);
         clock.advance(Duration.ofMinutes(10));
-        assertThat(cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext))
+        assertThat(cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.PKIX), TlsContextCacheTest::newContext))
                 .isNotSameAs(a);
     }
 
     @Test
     void anotherPolicyOrAuthenticationNeverGetsTheSameContext() {
         TlsContextCache cache = new TlsContextCache(4, Duration.ofMinutes(10), MutableClock.now());
-        SSLContext a = cache.get(key("192.0.2.1:25", "opportunistic@1", ChainAuthentication.WEB_PKI),
+        SSLContext a = cache.get(key("192.0.2.1:25", "opportunistic@1", ChainAuthentication.PKIX),
                 TlsContextCacheTest::newContext);
-        assertThat(cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext))
+        assertThat(cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.PKIX), TlsContextCacheTest::newContext))
                 .isNotSameAs(a);
         ChainAuthentication dane = new ChainAuthentication.Dane("_25._tcp.mx.example.net", java.util.List.of(),
                 java.util.List.of("mx.example.net"));
@@ -56,15 +58,15 @@ class TlsContextCacheTest {
     @Test
     void leastRecentlyUsedContextIsDroppedBeyondTheBound() {
         TlsContextCache cache = new TlsContextCache(2, Duration.ofMinutes(10), MutableClock.now());
-        SSLContext one = cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext);
-        cache.get(key("192.0.2.2:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext);
-        cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext);
-        cache.get(key("192.0.2.3:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext);
+        SSLContext one = cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.PKIX), TlsContextCacheTest::newContext);
+        cache.get(key("192.0.2.2:25", "bsi@1", ChainAuthentication.PKIX), TlsContextCacheTest::newContext);
+        cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.PKIX), TlsContextCacheTest::newContext);
+        cache.get(key("192.0.2.3:25", "bsi@1", ChainAuthentication.PKIX), TlsContextCacheTest::newContext);
         assertThat(cache.size()).isEqualTo(2);
-        assertThat(cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext))
+        assertThat(cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.PKIX), TlsContextCacheTest::newContext))
                 .isSameAs(one);
-        cache.forget(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI));
-        assertThat(cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.WEB_PKI), TlsContextCacheTest::newContext))
+        cache.forget(key("192.0.2.1:25", "bsi@1", ChainAuthentication.PKIX));
+        assertThat(cache.get(key("192.0.2.1:25", "bsi@1", ChainAuthentication.PKIX), TlsContextCacheTest::newContext))
                 .isNotSameAs(one);
     }
 
