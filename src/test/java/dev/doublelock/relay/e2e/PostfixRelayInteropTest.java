@@ -84,7 +84,12 @@ class PostfixRelayInteropTest {
             String body = message.substring(message.indexOf("\n\n") + 2);
             assertThat(body).isEqualTo(BODY + "\n"); // PostfixInstance.send ends the body with a line break
 
+            // the receiver logs "sent" as soon as it has the message; the relay records DELIVERED right after the 250
             QueuedMessage queued = relay.store().list(Set.of(), 10).get(0);
+            for (int i = 0; i < 100 && queued.state() != State.DELIVERED; i++) {
+                Thread.sleep(100);
+                queued = relay.store().list(Set.of(), 10).get(0);
+            }
             assertThat(queued.state()).isEqualTo(State.DELIVERED);
             List<Attempt> attempts = relay.store().attempts(queued.id());
             Attempt last = attempts.get(attempts.size() - 1);
