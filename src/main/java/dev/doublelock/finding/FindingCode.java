@@ -28,6 +28,7 @@ public enum FindingCode {
     NO_DANE(null),
     NO_MTA_STS(null),
     NO_TLSRPT(null),
+    NO_CERTIFICATE("certificate-not-trusted"),
     UNREACHABLE(null);
 
     private final String tlsRptResult;
