@@ -1,9 +1,11 @@
 package dev.doublelock.policy;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import dev.doublelock.finding.Finding;
 import dev.doublelock.finding.FindingCode;
@@ -34,12 +36,12 @@ final class CertificateMissing implements Check {
         Target t = e.tls().get();
         Rule rule = Evaluation.worst(rules, r -> true).orElseThrow();
         List<Finding> out = new ArrayList<>();
-        List<String> anonymous = new ArrayList<>();
+        Map<TlsVersion, List<String>> anonymous = new TreeMap<>(Comparator.reverseOrder());
         boolean authenticatedSuite = false;
         for (Map.Entry<TlsVersion, List<String>> v : t.suitesByVersion().entrySet()) {
             for (String name : v.getValue()) {
                 boolean anon = CipherSuites.byName(name).map(CipherSuite::anonymous).orElse(false);
-                if (anon) anonymous.add(v.getKey().displayName() + " " + name);
+                if (anon) anonymous.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(name);
                 else authenticatedSuite = true;
             }
         }
@@ -60,8 +62,11 @@ final class CertificateMissing implements Check {
         return out;
     }
 
-    private static String summary(List<String> suites) {
-        return suites.size() <= 4 ? String.join(", ", suites)
-                : String.join(", ", suites.subList(0, 4)) + " and " + (suites.size() - 4) + " more";
+    /** Newest version first, at most three suites per version: "TLS 1.2: A, B, C and 9 more; TLS 1.1: …". */
+    private static String summary(Map<TlsVersion, List<String>> byVersion) {
+        List<String> parts = new ArrayList<>();
+        byVersion.forEach((v, suites) -> parts.add(v.displayName() + ": " + (suites.size() <= 3 ? String.join(", ", suites)
+                : String.join(", ", suites.subList(0, 3)) + " and " + (suites.size() - 3) + " more")));
+        return String.join("; ", parts);
     }
 }

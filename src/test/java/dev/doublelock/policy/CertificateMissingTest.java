@@ -90,7 +90,7 @@ class CertificateMissingTest {
     void anonymousBesideACertificate_stillFails() {
         Obs o = PolicyEngineTest.good().suites(TlsVersion.TLS_1_2, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", DH_ANON);
         assertThat(noCertificate(engine("bsi").evaluate(o.build(), CTX))).singleElement()
-                .satisfies(x -> assertThat(x.evidence()).contains("TLS 1.2 " + DH_ANON));
+                .satisfies(x -> assertThat(x.evidence()).contains("TLS 1.2: " + DH_ANON));
     }
 
     @Test
