@@ -50,18 +50,21 @@ final class Tls12Groups {
     Result run(SuiteEnumeration at) {
         List<String> groups = new ArrayList<>();
         List<String> untested = new ArrayList<>();
-        Run ec = new Run(at.version(), groups, untested);
+        Run runs = new Run(at.version(), groups, untested);
         List<Integer> ecdheRsa = suitesWith(at, s -> s.keyExchange() == KeyExchange.ECDHE && s.authentication() != Authentication.ECDSA);
-        if (!ecdheRsa.isEmpty()) ec.eliminate("ECDHE_RSA", ecdheRsa, Offers.ecGroups(), false);
+        if (!ecdheRsa.isEmpty()) runs.eliminate("ECDHE_RSA", ecdheRsa, Kind.EC);
         List<Integer> ecdheEcdsa = suitesWith(at, s -> s.keyExchange() == KeyExchange.ECDHE && s.authentication() == Authentication.ECDSA);
-        if (!ecdheEcdsa.isEmpty()) ec.eliminate("ECDHE_ECDSA", ecdheEcdsa, Offers.ecGroups(), true);
+        if (!ecdheEcdsa.isEmpty()) runs.eliminate("ECDHE_ECDSA", ecdheEcdsa, Kind.EC_KEEP_CERTIFICATE_CURVE);
         List<Integer> ecdhAnon = suitesWith(at, s -> s.keyExchange() == KeyExchange.ECDH && s.anonymous());
-        if (!ecdhAnon.isEmpty()) ec.eliminate("ECDH_anon", ecdhAnon, Offers.ecGroups(), false);
+        if (!ecdhAnon.isEmpty()) runs.eliminate("ECDH_anon", ecdhAnon, Kind.EC);
         List<Integer> dhe = suitesWith(at, s -> s.keyExchange() == KeyExchange.DHE
                 || (s.keyExchange() == KeyExchange.DH && s.anonymous()));
-        if (!dhe.isEmpty()) ec.eliminate("DHE", dhe, Offers.ffdheGroups(), false);
-        return new Result(groups, ec.minDh, untested);
+        if (!dhe.isEmpty()) runs.eliminate("DHE", dhe, Kind.FFDHE);
+        return new Result(groups, runs.minDh, untested);
     }
+
+    /** What one run offers: EC groups, EC groups keeping the certificate's curve (offered last), or FFDHE groups. */
+    private enum Kind { EC, EC_KEEP_CERTIFICATE_CURVE, FFDHE }
 
     private static List<Integer> suitesWith(SuiteEnumeration at, Predicate<CipherSuite> kind) {
         return at.accepted().stream().filter(c -> CipherSuites.byCode(c).map(kind::test).orElse(false))
@@ -81,10 +84,11 @@ final class Tls12Groups {
             this.untested = untested;
         }
 
-        /** @param pinCertificateCurve keep the leaf's curve offered, last (ECDHE_ECDSA) */
-        void eliminate(String what, List<Integer> suites, List<Integer> all, boolean pinCertificateCurve) {
+        void eliminate(String what, List<Integer> suites, Kind kind) {
             String label = what + " groups at " + version.displayName();
-            List<Integer> offer = new ArrayList<>(all);
+            boolean ffdhe = kind == Kind.FFDHE;
+            boolean pinCertificateCurve = kind == Kind.EC_KEEP_CERTIFICATE_CURVE;
+            List<Integer> offer = new ArrayList<>(ffdhe ? Offers.ffdheGroups() : Offers.ecGroups());
             OptionalInt pin = OptionalInt.empty();
             List<String> removed = new ArrayList<>();
             boolean first = true;
@@ -97,7 +101,9 @@ final class Tls12Groups {
                     return;
                 }
                 if (r instanceof ServerReply.Refused refused) {
-                    if (first) {
+                    // DHE: an RFC 7919 server with none of these groups must refuse DHE once any FFDHE group is
+                    // offered (RFC 7919 §4); its own group's size was seen during suite enumeration (no FFDHE offered)
+                    if (first && !ffdhe) {
                         untested.add(label + ": not tested: the server refused a hello with suites it accepted during "
                                 + "suite enumeration and every group (" + refused.reason() + ")");
                     } else if (pinCertificateCurve && pin.isEmpty()) {
