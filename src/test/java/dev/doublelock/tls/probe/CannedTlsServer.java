@@ -25,8 +25,11 @@ final class CannedTlsServer implements AutoCloseable {
     private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     private final Function<Hello, byte[]> answer;
 
-    /** What the server read of one ClientHello: legacy_version, suites and supported_groups (empty if absent). */
-    record Hello(int version, List<Integer> suites, List<Integer> groups) {
+    /**
+     * What the server read of one ClientHello: legacy_version, suites, supported_groups and the groups of the
+     * TLS 1.3 key_share entries (each empty if absent).
+     */
+    record Hello(int version, List<Integer> suites, List<Integer> groups, List<Integer> keyShares) {
     }
 
     CannedTlsServer(BiFunction<Integer, List<Integer>, byte[]> answer) throws IOException {
@@ -69,6 +72,7 @@ final class CannedTlsServer implements AutoCloseable {
             while (suites.remaining() > 0) offered.add(suites.u16("suite"));
             c.bytes(c.u8("compression"), "compression");
             List<Integer> groups = new ArrayList<>();
+            List<Integer> keyShares = new ArrayList<>();
             if (c.remaining() > 0) {
                 ByteCursor ext = c.slice(c.u16("extensions"), "extensions");
                 while (ext.remaining() > 0) {
@@ -77,10 +81,16 @@ final class CannedTlsServer implements AutoCloseable {
                     if (type == 10) {
                         ByteCursor list = body.slice(body.u16("groups"), "groups");
                         while (list.remaining() > 0) groups.add(list.u16("group"));
+                    } else if (type == 51) {
+                        ByteCursor shares = body.slice(body.u16("client_shares"), "client_shares");
+                        while (shares.remaining() > 0) {
+                            keyShares.add(shares.u16("share group"));
+                            shares.bytes(shares.u16("share length"), "share");
+                        }
                     }
                 }
             }
-            s.getOutputStream().write(answer.apply(new Hello(version, offered, groups)));
+            s.getOutputStream().write(answer.apply(new Hello(version, offered, groups, keyShares)));
             s.getOutputStream().flush();
             in.readAllBytes(); // until the prober hangs up
         } catch (IOException ignored) {

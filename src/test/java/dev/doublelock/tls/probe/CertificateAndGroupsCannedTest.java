@@ -180,4 +180,28 @@ class CertificateAndGroupsCannedTest {
             assertThat(o.untested()).isEmpty();
         }
     }
+
+    // ---- TLS 1.3: a refusal that contradicts an earlier answer is no end of the list ----
+
+    @Test
+    void tls13_refusalOfEmptyKeyShare_isReportedNotSilent() throws Exception {
+        // answers TLS_AES_128_GCM_SHA256 with an x25519 share, but refuses the empty-key_share hellos the group
+        // enumeration sends instead of answering with a HelloRetryRequest
+        Function<CannedTlsServer.Hello, byte[]> server = h -> {
+            if (!h.suites().contains(0x1301)) return CannedTlsServer.alert(0x0303, h.suites().stream().anyMatch(c -> c >> 8 == 0x13) ? 40 : 70);
+            if (!h.keyShares().contains(29)) return CannedTlsServer.alert(0x0303, 40);
+            byte[] ext = new Bytes().ext(43, new Bytes().u16(0x0304).toByteArray())
+                    .ext(51, new Bytes().u16(29).vec16(new byte[32]).toByteArray()).toByteArray();
+            return CannedTlsServer.record(22, 0x0303, CannedTlsServer.handshake(2,
+                    CannedTlsServer.serverHelloBody(0x0303, 0x1301, 0, ext)));
+        };
+        try (CannedTlsServer s = new CannedTlsServer(server)) {
+            ServerObservation o = prober().probe(new ProbeTarget(s.address(), Transport.PLAIN_TLS, "mx.example"));
+
+            assertThat(o.acceptedSuites().get(TlsVersion.TLS_1_3)).containsExactly("TLS_AES_128_GCM_SHA256");
+            assertThat(o.acceptedGroups()).as("the group it chose with a key share").contains("x25519");
+            assertThat(o.untested()).anyMatch(u -> u.startsWith("TLS 1.3 groups: list incomplete") && u.contains("x25519"));
+            assertThat(PolicyEngine.verdict(judge(o))).isNotEqualTo(Verdict.COMPLIANT);
+        }
+    }
 }
