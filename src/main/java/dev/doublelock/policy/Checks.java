@@ -14,6 +14,7 @@ final class Checks {
             new CipherNotRecommended(),
             new WeakKeyExchange(),
             new NoSecureRenegotiation(),
+            new CertificateMissing(),
             new UnknownIssuer(),
             new CertificateExpired(),
             new CertificateNotYetValid(),

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
+import dev.doublelock.tls.CertificateMessage;
 import dev.doublelock.tls.ServerObservation;
 import dev.doublelock.tls.SessionObservation;
 import dev.doublelock.tls.StartTlsOutcome;
@@ -20,20 +21,33 @@ import dev.doublelock.tls.TlsVersion;
  */
 record Target(Mode mode, String endpoint, String referenceName, StartTlsOutcome startTls,
               SortedMap<TlsVersion, List<String>> suites, Set<String> groups, Optional<Integer> minDhBits,
-              List<X509Certificate> chain, Optional<Boolean> secureRenegotiation, List<String> untested) {
+              List<X509Certificate> chain, Optional<Boolean> secureRenegotiation, List<String> untested,
+              CertificateMessage certificate) {
 
     enum Mode { CONFIGURATION, SESSION }
 
     static Target of(ServerObservation o) {
         return new Target(Mode.CONFIGURATION, o.endpoint(), o.referenceName(), o.startTls(), o.acceptedSuites(),
-                o.acceptedGroups(), o.minDhBits(), o.chain(), o.secureRenegotiation(), o.untested());
+                o.acceptedGroups(), o.minDhBits(), o.chain(), o.secureRenegotiation(), o.untested(),
+                o.certificateMessage());
     }
 
     static Target of(SessionObservation s) {
         SortedMap<TlsVersion, List<String>> suites = new TreeMap<>();
         s.protocol().ifPresent(p -> suites.put(p, s.cipherSuite().map(List::of).orElse(List.of())));
         return new Target(Mode.SESSION, s.endpoint(), s.referenceName(), s.startTls(), suites,
-                s.group().map(Set::of).orElse(Set.of()), s.dhBits(), s.chain(), Optional.empty(), List.of());
+                s.group().map(Set::of).orElse(Set.of()), s.dhBits(), s.chain(), Optional.empty(), List.of(),
+                sessionCertificate(s));
+    }
+
+    /** A live session either has the peer's chain or authenticated the server with none (an anonymous suite). */
+    private static CertificateMessage sessionCertificate(SessionObservation s) {
+        if (s.startTls() == null || !s.startTls().isEstablished()) {
+            return CertificateMessage.notObserved("no TLS session");
+        }
+        return s.chain().isEmpty() ? new CertificateMessage(CertificateMessage.Kind.ABSENT,
+                "the session" + s.cipherSuite().map(c -> " (" + c + ")").orElse("") + " has no peer certificate")
+                : CertificateMessage.present();
     }
 
     boolean tlsEstablished() {

@@ -22,6 +22,9 @@ import java.util.SortedMap;
  *                         "ffdhe3072", "X25519MLKEM768")
  * @param minDhBits        smallest finite-field DHE group size seen (TLS 1.2 DHE suites), if any
  * @param chain            the certificate chain as the server sent it, leaf first (may be empty)
+ * @param certificateMessage what the server's Certificate message showed: present, empty, absent (the server
+ *                         authenticates with no certificate) or not observed (see {@code untested}); an empty
+ *                         {@code chain} alone does not tell these apart
  * @param secureRenegotiation RFC 5746 renegotiation_info seen on TLS ≤ 1.2; empty if not observed
  * @param extendedMasterSecret RFC 7627 on TLS 1.2; empty if not observed
  * @param encryptThenMac   RFC 7366 on a CBC suite; empty if not observed
@@ -38,6 +41,7 @@ public record ServerObservation(
         Set<String> acceptedGroups,
         Optional<Integer> minDhBits,
         List<X509Certificate> chain,
+        CertificateMessage certificateMessage,
         Optional<Boolean> secureRenegotiation,
         Optional<Boolean> extendedMasterSecret,
         Optional<Boolean> encryptThenMac,
@@ -50,6 +54,7 @@ public record ServerObservation(
         serverOrderEnforced = Map.copyOf(serverOrderEnforced);
         acceptedGroups = Set.copyOf(acceptedGroups);
         chain = List.copyOf(chain);
+        java.util.Objects.requireNonNull(certificateMessage, "certificateMessage");
         untested = List.copyOf(untested);
     }
 

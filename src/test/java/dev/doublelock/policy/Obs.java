@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.doublelock.tls.CertificateMessage;
 import dev.doublelock.tls.ServerObservation;
 import dev.doublelock.tls.StartTlsOutcome;
 import dev.doublelock.tls.TlsVersion;
@@ -23,6 +24,7 @@ final class Obs {
     private Optional<Integer> minDh = Optional.empty();
     private Optional<Boolean> reneg = Optional.of(true);
     private final List<String> untested = new ArrayList<>();
+    private CertificateMessage certificateMessage;
 
     static Obs server() {
         return new Obs();
@@ -45,10 +47,20 @@ final class Obs {
     Obs minDh(int bits) { minDh = Optional.of(bits); return this; }
     Obs renegotiation(Boolean b) { reneg = Optional.ofNullable(b); return this; }
     Obs untested(String what) { untested.add(what); return this; }
+    /** What the Certificate message showed; by default PRESENT with a chain, NOT_OBSERVED without one. */
+    Obs certificateMessage(CertificateMessage.Kind kind, String detail) {
+        certificateMessage = new CertificateMessage(kind, detail);
+        return this;
+    }
+
+    private CertificateMessage certificate() {
+        if (certificateMessage != null) return certificateMessage;
+        return chain.isEmpty() ? CertificateMessage.notObserved("not part of this test") : CertificateMessage.present();
+    }
 
     ServerObservation build() {
         Map<TlsVersion, Boolean> order = new HashMap<>();
-        return new ServerObservation("localhost", "127.0.0.1:2525", startTls, suites, order, groups, minDh, chain,
+        return new ServerObservation("localhost", "127.0.0.1:2525", startTls, suites, order, groups, minDh, chain, certificate(),
                 reneg, Optional.of(true), Optional.empty(), Optional.of(false), Optional.of(false), untested);
     }
 }

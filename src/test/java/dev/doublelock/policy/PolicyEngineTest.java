@@ -88,9 +88,15 @@ class PolicyEngineTest {
         Obs o = good().suites(TlsVersion.TLS_1_2, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
                 "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_WITH_RC4_128_SHA", "TLS_DH_anon_WITH_AES_128_CBC_SHA256");
         List<Finding> f = BSI.evaluate(o.build(), CTX);
-        assertThat(f).singleElement().satisfies(x -> {
+        assertThat(f).filteredOn(x -> x.code() == CIPHER_NOT_RECOMMENDED).singleElement().satisfies(x -> {
             assertThat(x.severity()).isEqualTo(Severity.FAIL);
             assertThat(x.evidence()).startsWith("TLS 1.2: ").contains("3DES", "RC4", "anonymous").doesNotContain("AES_128_GCM");
+        });
+        // issue 9: an accepted anonymous suite is also a server that can present no certificate
+        assertThat(f).filteredOn(x -> x.code() != CIPHER_NOT_RECOMMENDED).singleElement().satisfies(x -> {
+            assertThat(x.code()).isEqualTo(FindingCode.NO_CERTIFICATE);
+            assertThat(x.severity()).isEqualTo(Severity.FAIL);
+            assertThat(x.evidence()).contains("TLS_DH_anon_WITH_AES_128_CBC_SHA256");
         });
     }
 

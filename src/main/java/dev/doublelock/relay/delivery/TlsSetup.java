@@ -155,7 +155,9 @@ final class TlsSetup {
                 SessionObservation o = new SessionObservation("suite.check", "suite-check:0",
                         StartTlsOutcome.established(), Optional.of(v), Optional.of(suite), Optional.empty(),
                         Optional.empty(), List.of(), Optional.empty());
-                if (engine.evaluate(o, pc).stream().noneMatch(f -> f.severity() == Severity.FAIL)) {
+                // the probe session has no chain by construction: judge the suite, not the missing certificate
+                if (engine.evaluate(o, pc).stream().filter(f -> f.code() != dev.doublelock.finding.FindingCode.NO_CERTIFICATE)
+                        .noneMatch(f -> f.severity() == Severity.FAIL)) {
                     out.add(suite);
                 }
             }
@@ -181,7 +183,9 @@ final class TlsSetup {
                         StartTlsOutcome.established(), Optional.of(TlsVersion.TLS_1_3),
                         Optional.of("TLS_AES_256_GCM_SHA384"), Optional.of(group), Optional.empty(), List.of(),
                         Optional.empty());
-                if (engine.evaluate(o, pc).stream().noneMatch(f -> f.severity() == Severity.FAIL)) {
+                // the probe session has no chain by construction: judge the group, not the missing certificate
+                if (engine.evaluate(o, pc).stream().filter(f -> f.code() == dev.doublelock.finding.FindingCode.WEAK_KEY_EXCHANGE)
+                        .noneMatch(f -> f.severity() == Severity.FAIL)) {
                     out.add(group);
                 }
             }

@@ -1,7 +1,9 @@
 package dev.doublelock.tls.probe;
 
+import dev.doublelock.tls.CertificateMessage;
 import dev.doublelock.tls.CipherSuite;
 import dev.doublelock.tls.CipherSuites;
+import dev.doublelock.tls.NamedGroups;
 import dev.doublelock.tls.ServerObservation;
 import dev.doublelock.tls.StartTlsOutcome;
 import dev.doublelock.tls.TlsVersion;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** Collects the probes' facts for one target (from several threads) into a {@link ServerObservation}. */
 final class ObservationBuilder {
@@ -27,6 +30,8 @@ final class ObservationBuilder {
     private final Set<TlsVersion> tested = new LinkedHashSet<>();
     private Optional<Integer> minDhBits = Optional.empty();
     private List<X509Certificate> chain = List.of();
+    private boolean anonymousOnly;
+    private CertificateMessage certificate = CertificateMessage.notObserved("no handshake reached the Certificate message");
     private Optional<Boolean> secureRenegotiation = Optional.empty();
     private Optional<Boolean> extendedMasterSecret = Optional.empty();
     private Optional<Boolean> encryptThenMac = Optional.empty();
@@ -50,6 +55,13 @@ final class ObservationBuilder {
         e.serverOrder().ifPresent(o -> serverOrder.put(e.version(), o));
         e.answers().forEach(a -> a.keyExchange().flatMap(k -> k.dhPrimeBits().isPresent()
                 ? Optional.of(k.dhPrimeBits().getAsInt()) : Optional.empty()).ifPresent(this::dhBits));
+        // groups the suite enumeration already saw count even if a later group enumeration cannot finish
+        e.answers().forEach(a -> a.keyExchange().ifPresent(k -> {
+            k.namedCurve().ifPresent(c -> groups.add(NamedGroups.nameOf(c)));
+            if (k.dhPrimeBits().isPresent()) {
+                FfdhePrimes.identify(new java.math.BigInteger(1, k.dhPrime())).ifPresent(g -> groups.add(NamedGroups.nameOf(g)));
+            }
+        }));
     }
 
     synchronized void groups(List<String> names) {
@@ -64,18 +76,71 @@ final class ObservationBuilder {
         compression = Optional.of(accepted);
     }
 
+    /** A chain captured outside the plaintext flights (TLS 1.3, through JSSE). */
     synchronized void chain(List<X509Certificate> c) {
         if (chain.isEmpty()) chain = List.copyOf(c);
+        if (!c.isEmpty() && (certificate.kind() == CertificateMessage.Kind.NOT_OBSERVED || anonymousOnly)) {
+            certificate = CertificateMessage.present();
+            anonymousOnly = false;
+        }
     }
 
-    /** Takes the chain from the highest TLS ≤ 1.2 version that sent one; false if none did. */
-    synchronized boolean chainFrom(List<SuiteEnumeration> found) {
-        Optional<List<X509Certificate>> c = found.stream()
-                .sorted(Comparator.comparing(SuiteEnumeration::version).reversed())
-                .flatMap(e -> e.answers().stream()).map(ServerReply.Answered::chain)
-                .filter(l -> !l.isEmpty()).findFirst();
-        c.ifPresent(this::chain);
-        return c.isPresent();
+    /**
+     * Takes the chain from the highest TLS ≤ 1.2 version that sent one, and what the Certificate messages of the
+     * certificate-authenticated suites showed (RFC 5246 §7.4.2: such a server MUST send one). A flight that went
+     * to ServerHelloDone without a Certificate message, or sent an empty certificate_list, wins over one that had
+     * a chain: a client negotiating that suite gets no certificate. A server that accepts only anonymous suites
+     * never sends one at TLS ≤ 1.2. Returns false if no certificate-authenticated flight settled it (the flights
+     * ended before the Certificate message, only anonymous suites, or no TLS ≤ 1.2 version was accepted), so the
+     * caller may look at TLS 1.3.
+     */
+    synchronized boolean certificateFrom(List<SuiteEnumeration> found) {
+        List<SuiteEnumeration> byVersion = found.stream()
+                .sorted(Comparator.comparing(SuiteEnumeration::version).reversed()).toList();
+        List<Answer> authenticated = new ArrayList<>();
+        List<Answer> anonymous = new ArrayList<>();
+        for (SuiteEnumeration e : byVersion) {
+            for (ServerReply.Answered a : e.answers()) {
+                Optional<CipherSuite> suite = CipherSuites.byCode(a.hello().cipherSuite());
+                if (suite.map(ObservationBuilder::certificateAuthenticated).orElse(false)) {
+                    authenticated.add(new Answer(e.version(), suite.get(), a));
+                } else if (suite.map(CipherSuite::anonymous).orElse(false)) {
+                    anonymous.add(new Answer(e.version(), suite.get(), a));
+                }
+            }
+        }
+        authenticated.stream().map(x -> x.answer().chain()).filter(l -> !l.isEmpty()).findFirst()
+                .ifPresent(c -> chain = List.copyOf(c));
+        Optional<Answer> missing = authenticated.stream().filter(x -> x.answer().certificate() == CertificateMessage.Kind.ABSENT
+                || x.answer().certificate() == CertificateMessage.Kind.EMPTY_LIST).findFirst();
+        if (missing.isPresent()) {
+            Answer m = missing.get();
+            certificate = new CertificateMessage(m.answer().certificate(), m.version().displayName() + ", " + m.suite().name() + ": "
+                    + (m.answer().certificate() == CertificateMessage.Kind.ABSENT
+                    ? "ServerHelloDone without a Certificate message" : "Certificate message with an empty certificate_list"));
+        } else if (!chain.isEmpty()) {
+            certificate = CertificateMessage.present();
+        } else if (authenticated.isEmpty() && !anonymous.isEmpty()) {
+            certificate = new CertificateMessage(CertificateMessage.Kind.ABSENT, "only anonymous suites accepted ("
+                    + anonymous.stream().map(x -> x.suite().name()).distinct().limit(3).collect(Collectors.joining(", "))
+                    + (anonymous.stream().map(Answer::suite).distinct().count() > 3 ? ", …" : "")
+                    + "): no certificate is sent at TLS ≤ 1.2");
+            anonymousOnly = true;
+        } else if (!authenticated.isEmpty()) {
+            certificate = CertificateMessage.notObserved("the server's TLS ≤ 1.2 flights ended before its Certificate message");
+        }
+        return certificate.kind() != CertificateMessage.Kind.NOT_OBSERVED && !anonymousOnly;
+    }
+
+    private record Answer(TlsVersion version, CipherSuite suite, ServerReply.Answered answer) {
+    }
+
+    /** Suites whose server proves its identity with a certificate (RFC 5246 §7.4.2, RFC 8422 §5.3). */
+    static boolean certificateAuthenticated(CipherSuite s) {
+        return switch (s.authentication()) {
+            case RSA, DSS, ECDSA, GOST -> true;
+            default -> false;
+        };
     }
 
     /** RFC 5746 / 7627 / 7366 / 6520 echoes, read from the answers at the best TLS ≤ 1.2 version. */
@@ -102,9 +167,17 @@ final class ObservationBuilder {
                 + String.join(", ", tested.stream().sorted().map(TlsVersion::displayName).toList()) + ")");
     }
 
+    /**
+     * The observation. If TLS was established but no Certificate message was observed, {@code untested} says so
+     * (unless a more precise reason is already there): an empty chain must never pass as "nothing to check".
+     */
     synchronized ServerObservation build(StartTlsOutcome outcome) {
+        if (outcome.isEstablished() && certificate.kind() == CertificateMessage.Kind.NOT_OBSERVED
+                && untested.stream().noneMatch(u -> u.startsWith("certificate chain"))) {
+            untested.add("certificate chain: not observed (" + certificate.detail() + ")");
+        }
         return new ServerObservation(target.referenceName(), target.endpoint(), outcome, suites, serverOrder, groups,
-                minDhBits, chain, secureRenegotiation, extendedMasterSecret, encryptThenMac, compression, heartbeat,
+                minDhBits, chain, certificate, secureRenegotiation, extendedMasterSecret, encryptThenMac, compression, heartbeat,
                 untested);
     }
 }

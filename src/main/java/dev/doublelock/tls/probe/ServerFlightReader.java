@@ -1,5 +1,6 @@
 package dev.doublelock.tls.probe;
 
+import dev.doublelock.tls.CertificateMessage;
 import dev.doublelock.tls.CipherSuite;
 import dev.doublelock.tls.CipherSuites;
 
@@ -30,6 +31,8 @@ final class ServerFlightReader {
     private int total;
     private ServerHello hello;
     private List<X509Certificate> chain = List.of();
+    private boolean certificateSeen;
+    private boolean helloDone;
     private Optional<ServerKeyExchange> keyExchange = Optional.empty();
 
     private ServerFlightReader(DeadlineInputStream in) {
@@ -62,7 +65,10 @@ final class ServerFlightReader {
     }
 
     private ServerReply answered() {
-        return new ServerReply.Answered(hello, chain, keyExchange);
+        CertificateMessage.Kind certificate = certificateSeen
+                ? (chain.isEmpty() ? CertificateMessage.Kind.EMPTY_LIST : CertificateMessage.Kind.PRESENT)
+                : helloDone ? CertificateMessage.Kind.ABSENT : CertificateMessage.Kind.NOT_OBSERVED;
+        return new ServerReply.Answered(hello, chain, keyExchange, certificate);
     }
 
     private ServerReply nextRecord() throws IOException {
@@ -128,12 +134,16 @@ final class ServerFlightReader {
                 hello = HandshakeParser.serverHello(body);
                 if (hello.helloRetryRequest() || hello.version() >= 0x0304) return answered();
             }
-            case 11 -> chain = HandshakeParser.certificates(body);
+            case 11 -> {
+                chain = HandshakeParser.certificates(body);
+                certificateSeen = true;
+            }
             case 12 -> {
                 Optional<CipherSuite> suite = CipherSuites.byCode(hello.cipherSuite());
                 if (suite.isPresent()) keyExchange = Optional.of(HandshakeParser.serverKeyExchange(body, suite.get()));
             }
             case 14 -> {
+                helloDone = true; // RFC 5246 §7.4.5: the server's flight is complete; a Certificate came before it or not at all
                 return answered();
             }
             default -> { } // CertificateStatus, CertificateRequest, ...: not needed

@@ -1,5 +1,7 @@
 package dev.doublelock.tls.probe;
 
+import dev.doublelock.tls.CertificateMessage;
+
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
@@ -8,12 +10,20 @@ import java.util.Optional;
 sealed interface ServerReply {
     /**
      * The server chose parameters. For TLS ≤ 1.2 the certificate chain and key exchange follow if it sent them
-     * before the connection ended.
+     * before the connection ended. {@code certificate} says what was seen of the Certificate message: PRESENT or
+     * EMPTY_LIST if one came, ABSENT if ServerHelloDone came without one, NOT_OBSERVED if the flight ended
+     * before ServerHelloDone (or the message is encrypted: TLS 1.3, HelloRetryRequest).
      */
-    record Answered(ServerHello hello, List<X509Certificate> chain, Optional<ServerKeyExchange> keyExchange)
-            implements ServerReply {
+    record Answered(ServerHello hello, List<X509Certificate> chain, Optional<ServerKeyExchange> keyExchange,
+                    CertificateMessage.Kind certificate) implements ServerReply {
         public Answered {
             chain = List.copyOf(chain);
+            java.util.Objects.requireNonNull(certificate, "certificate");
+        }
+
+        Answered(ServerHello hello, List<X509Certificate> chain, Optional<ServerKeyExchange> keyExchange) {
+            this(hello, chain, keyExchange, chain.isEmpty() ? CertificateMessage.Kind.NOT_OBSERVED
+                    : CertificateMessage.Kind.PRESENT);
         }
     }
 

@@ -60,7 +60,7 @@ final class Tls13Probe {
             if (x.isPresent() && y.isPresent()) order = Optional.of(x.get().equals(y.get()));
         }
         SuiteEnumeration suites = new SuiteEnumeration(TlsVersion.TLS_1_3, accepted, order, answers, List.of());
-        List<String> groups = accepted.isEmpty() || !enumerateGroups ? groupsSeen(answers) : groups(accepted, untested);
+        List<String> groups = accepted.isEmpty() || !enumerateGroups ? groupsSeen(answers) : groups(accepted, answers, untested);
         return new Result(suites, groups, untested);
     }
 
@@ -78,9 +78,18 @@ final class Tls13Probe {
                 && a.hello().version() == TlsVersion.TLS_1_3.wire() ? Optional.of(a.hello().cipherSuite()) : Optional.empty();
     }
 
-    private List<String> groups(List<Integer> suites, List<String> untested) {
+    /**
+     * Groups by HelloRetryRequest elimination. The certificate does not constrain the groups at TLS 1.3 (its curve
+     * is bound by signature_algorithms, RFC 8446 §4.2.3), so a refusal means no group left in the list is
+     * accepted — unless the list still holds a group the server already chose with a key share during suite
+     * enumeration, or nothing was found at all: then the refusal contradicts what the server did, and the list
+     * is reported incomplete instead of silently short.
+     */
+    private List<String> groups(List<Integer> suites, List<ServerReply.Answered> answers, List<String> untested) {
         List<String> found = new ArrayList<>();
         List<Integer> offer = new ArrayList<>(Offers.tls13Groups());
+        List<Integer> seen = answers.stream().map(a -> a.hello().keyShareGroup()).filter(OptionalInt::isPresent)
+                .map(OptionalInt::getAsInt).distinct().toList();
         while (!offer.isEmpty()) {
             ServerReply r = exchange.reply(hello(suites, offer, false));
             if (r instanceof ServerReply.Answered a && a.hello().version() == TlsVersion.TLS_1_3.wire()) {
@@ -91,11 +100,22 @@ final class Tls13Probe {
                     break;
                 }
                 found.add(NamedGroups.nameOf(g.getAsInt()));
-            } else {
-                if (r instanceof ServerReply.Failed f) untested.add("TLS 1.3 groups: list incomplete: " + f.reason());
+            } else if (r instanceof ServerReply.Failed f) {
+                untested.add("TLS 1.3 groups: list incomplete: " + f.reason());
                 break;
+            } else {
+                List<String> contradicted = seen.stream().filter(offer::contains).map(NamedGroups::nameOf).toList();
+                String why = r instanceof ServerReply.Refused refused ? refused.reason()
+                        : String.format("answered with version 0x%04X", ((ServerReply.Answered) r).hello().version());
+                if (found.isEmpty() || !contradicted.isEmpty()) {
+                    untested.add("TLS 1.3 groups: list incomplete: a hello offering "
+                            + (contradicted.isEmpty() ? "every group" : String.join(", ", contradicted) + " (chosen before with a key share)")
+                            + " and an empty key_share was not accepted (" + why + ")");
+                }
+                break; // otherwise: no group left in the list is accepted; complete
             }
         }
+        seen.stream().map(NamedGroups::nameOf).filter(n -> !found.contains(n)).forEach(found::add);
         return found;
     }
 

@@ -106,7 +106,7 @@ public final class TlsProber {
                 }
                 second.add(pool.submit(() -> compression(b)));
             });
-            boolean chainFromLegacy = best.isPresent() && out.chainFrom(found);
+            boolean chainFromLegacy = best.isPresent() && out.certificateFrom(found);
             boolean tls13Only = t13.map(r -> r.suites().supported()).orElse(false);
             if (!chainFromLegacy && tls13Only) {
                 second.add(pool.submit(() -> {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A raw loopback server that reads one ClientHello record and answers with canned bytes chosen by a function
@@ -22,9 +23,20 @@ import java.util.function.BiFunction;
 final class CannedTlsServer implements AutoCloseable {
     private final ServerSocket listener;
     private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-    private final BiFunction<Integer, List<Integer>, byte[]> answer;
+    private final Function<Hello, byte[]> answer;
+
+    /**
+     * What the server read of one ClientHello: legacy_version, suites, supported_groups and the groups of the
+     * TLS 1.3 key_share entries (each empty if absent).
+     */
+    record Hello(int version, List<Integer> suites, List<Integer> groups, List<Integer> keyShares) {
+    }
 
     CannedTlsServer(BiFunction<Integer, List<Integer>, byte[]> answer) throws IOException {
+        this((Function<Hello, byte[]>) h -> answer.apply(h.version(), h.suites()));
+    }
+
+    CannedTlsServer(Function<Hello, byte[]> answer) throws IOException {
         this.answer = answer;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         pool.submit(() -> {
@@ -58,7 +70,27 @@ final class CannedTlsServer implements AutoCloseable {
             ByteCursor suites = c.slice(c.u16("suites"), "suites");
             List<Integer> offered = new ArrayList<>();
             while (suites.remaining() > 0) offered.add(suites.u16("suite"));
-            s.getOutputStream().write(answer.apply(version, offered));
+            c.bytes(c.u8("compression"), "compression");
+            List<Integer> groups = new ArrayList<>();
+            List<Integer> keyShares = new ArrayList<>();
+            if (c.remaining() > 0) {
+                ByteCursor ext = c.slice(c.u16("extensions"), "extensions");
+                while (ext.remaining() > 0) {
+                    int type = ext.u16("extension type");
+                    ByteCursor body = ext.slice(ext.u16("extension length"), "extension");
+                    if (type == 10) {
+                        ByteCursor list = body.slice(body.u16("groups"), "groups");
+                        while (list.remaining() > 0) groups.add(list.u16("group"));
+                    } else if (type == 51) {
+                        ByteCursor shares = body.slice(body.u16("client_shares"), "client_shares");
+                        while (shares.remaining() > 0) {
+                            keyShares.add(shares.u16("share group"));
+                            shares.bytes(shares.u16("share length"), "share");
+                        }
+                    }
+                }
+            }
+            s.getOutputStream().write(answer.apply(new Hello(version, offered, groups, keyShares)));
             s.getOutputStream().flush();
             in.readAllBytes(); // until the prober hangs up
         } catch (IOException ignored) {
@@ -100,6 +132,13 @@ final class CannedTlsServer implements AutoCloseable {
 
     static byte[] alert(int version, int description) {
         return record(21, version, new byte[]{2, (byte) description});
+    }
+
+    /** An ECDHE ServerKeyExchange body (RFC 8422 §5.4): named_curve, a dummy point, a dummy signature. */
+    static byte[] ecdheKeyExchangeBody(int namedCurve) {
+        byte[] point = new byte[65];
+        point[0] = 4;
+        return new Bytes().u8(3).u16(namedCurve).vec8(point).u16(0x0403).vec16(new byte[64]).toByteArray();
     }
 
     /** ServerHello + Certificate + ServerHelloDone in one record. */
