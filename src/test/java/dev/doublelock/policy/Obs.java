@@ -23,6 +23,7 @@ final class Obs {
     private Optional<Integer> minDh = Optional.empty();
     private Optional<Boolean> reneg = Optional.of(true);
     private final List<String> untested = new ArrayList<>();
+    private String referenceName = "localhost";
 
     static Obs server() {
         return new Obs();
@@ -45,10 +46,11 @@ final class Obs {
     Obs minDh(int bits) { minDh = Optional.of(bits); return this; }
     Obs renegotiation(Boolean b) { reneg = Optional.ofNullable(b); return this; }
     Obs untested(String what) { untested.add(what); return this; }
+    Obs name(String reference) { referenceName = reference; return this; }
 
     ServerObservation build() {
         Map<TlsVersion, Boolean> order = new HashMap<>();
-        return new ServerObservation("localhost", "127.0.0.1:2525", startTls, suites, order, groups, minDh, chain,
+        return new ServerObservation(referenceName, "127.0.0.1:2525", startTls, suites, order, groups, minDh, chain,
                 reneg, Optional.of(true), Optional.empty(), Optional.of(false), Optional.of(false), untested);
     }
 }
