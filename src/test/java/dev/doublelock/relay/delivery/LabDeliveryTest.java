@@ -84,6 +84,18 @@ class LabDeliveryTest {
         store.close();
     }
 
+    /**
+     * Profiles whose refusal under bsi needs the relay to observe the session's key exchange (issue 9 item 2: the
+     * relay does not yet see the DH group size). They are left out of the all-profiles bsi test and asserted in
+     * their own test below, disabled until that work is merged; remove them here then.
+     */
+    static final Set<LabProfile> AWAITING_KEY_EXCHANGE_OBSERVATION = EnumSet.of(LabProfile.DHE_1024);
+
+    /** The profiles the all-profiles bsi test sends to. */
+    static List<LabProfile> bsiProfiles() {
+        return Arrays.stream(LabProfile.values()).filter(p -> !AWAITING_KEY_EXCHANGE_OBSERVATION.contains(p)).toList();
+    }
+
     static String domain(LabProfile p) {
         return p.profileName() + ".lab.test";
     }
@@ -108,8 +120,12 @@ class LabDeliveryTest {
     }
 
     Map<LabProfile, Long> enqueueOnePerProfile() {
+        return enqueueOneTo(Arrays.asList(LabProfile.values()));
+    }
+
+    Map<LabProfile, Long> enqueueOneTo(List<LabProfile> profiles) {
         Map<LabProfile, Long> ids = new LinkedHashMap<>();
-        for (LabProfile p : LabProfile.values()) {
+        for (LabProfile p : profiles) {
             ids.put(p, store.enqueue(new Envelope("alice@example.org", List.of("user@" + domain(p))), MESSAGE));
         }
         return ids;
@@ -125,17 +141,20 @@ class LabDeliveryTest {
 
     @Test
     void bsiDeliversToGoodRefusesEveryDefectAndFinallyBouncesNamingTheFindings() throws Exception {
-        Map<LabProfile, Long> ids = enqueueOnePerProfile();
+        List<LabProfile> profiles = bsiProfiles();
+        Map<LabProfile, Long> ids = enqueueOneTo(profiles);
+        long defects = profiles.stream().filter(p -> !p.isGood()).count();
         String ehlo = "bsi.relay.test";
         try (DeliveryWorker w = worker(ehlo, PolicyMap.defaults(), router(Map.of()))) {
-            assertThat(w.runOnce()).isEqualTo(LabProfile.values().length);
+            assertThat(w.runOnce()).isEqualTo(profiles.size());
             for (var e : ids.entrySet()) {
                 QueuedMessage m = store.find(e.getValue()).orElseThrow();
                 List<Attempt> attempts = store.attempts(e.getValue());
                 assertThat(attempts).as(e.getKey().profileName()).hasSize(1);
-                if (e.getKey() == LabProfile.GOOD) {
-                    assertThat(m.state()).isEqualTo(State.DELIVERED);
-                    assertThat(attempts.get(0).outcome()).isEqualTo("delivered");
+                if (e.getKey().isGood()) {
+                    assertThat(m.state()).as(e.getKey().profileName()).isEqualTo(State.DELIVERED);
+                    assertThat(attempts.get(0).outcome()).as(e.getKey().profileName()).isEqualTo("delivered");
+                    assertThat(attempts.get(0).tlsProtocol()).as(e.getKey().profileName()).isNotNull();
                 } else {
                     assertThat(m.state()).as(e.getKey().profileName()).isEqualTo(State.DEFERRED);
                     assertThat(attempts.get(0).outcome()).as(e.getKey().profileName()).isEqualTo("refused");
@@ -145,13 +164,13 @@ class LabDeliveryTest {
             }
             clock.advance(Duration.ofMinutes(11));
             w.runOnce();
-            assertThat(w.metrics().bounced()).isEqualTo(LabProfile.values().length - 1);
+            assertThat(w.metrics().bounced()).isEqualTo(defects);
         }
         List<QueuedMessage> dsns = store.list(EnumSet.allOf(State.class), 1000).stream()
                 .filter(q -> q.envelope().nullSender()).toList();
-        assertThat(dsns).hasSize(LabProfile.values().length - 1);
+        assertThat(dsns).hasSize((int) defects);
         for (var e : ids.entrySet()) {
-            if (e.getKey() == LabProfile.GOOD) continue;
+            if (e.getKey().isGood()) continue;
             assertThat(store.find(e.getValue()).orElseThrow().state()).as(e.getKey().profileName()).isEqualTo(State.BOUNCED);
             String rcpt = "user@" + domain(e.getKey());
             Dsn dsn = dsns.stream().map(d -> Dsn.parse(store.messageBytes(d.id())))
@@ -169,6 +188,25 @@ class LabDeliveryTest {
                 .noneMatch(s -> s.verdict() != null && s.verdict().failsTest());
         assertThat(sessions).filteredOn(s -> "good".equals(s.profile()))
                 .anyMatch(s -> s.verdict() == dev.doublelock.lab.Verdict.DELIVERED);
+        assertThat(sessions).filteredOn(s -> "tls-1.3-only".equals(s.profile()))
+                .anyMatch(s -> s.verdict() == dev.doublelock.lab.Verdict.DELIVERED && "TLSv1.3".equals(s.tlsProtocol()));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("needs relay key-exchange observation, see issue 9 item 2: the relay does not yet see "
+            + "the DH group size and delivers to dhe-1024 under bsi; remove this and AWAITING_KEY_EXCHANGE_OBSERVATION then")
+    void bsiRefusesAWeakDheGroup() throws Exception {
+        Map<LabProfile, Long> ids = enqueueOneTo(List.copyOf(AWAITING_KEY_EXCHANGE_OBSERVATION));
+        try (DeliveryWorker w = worker("dhe.relay.test", PolicyMap.defaults(), router(Map.of()))) {
+            w.runOnce();
+        }
+        for (var e : ids.entrySet()) {
+            List<Attempt> attempts = store.attempts(e.getValue());
+            assertThat(store.find(e.getValue()).orElseThrow().state()).as(e.getKey().profileName()).isEqualTo(State.DEFERRED);
+            assertThat(attempts.get(0).outcome()).as(e.getKey().profileName()).isEqualTo("refused");
+            assertThat(attempts.get(0).findingCodes()).as(e.getKey().profileName()).containsAll(observable(e.getKey()));
+        }
+        assertThat(labSessions("dhe.relay.test")).noneMatch(s -> s.verdict() != null && s.verdict().failsTest());
     }
 
     @Test
@@ -182,10 +220,32 @@ class LabDeliveryTest {
             assertThat(store.find(e.getValue()).orElseThrow().state()).as(e.getKey().profileName())
                     .isEqualTo(State.DELIVERED);
         }
+        for (LabProfile p : List.of(LabProfile.DHE_1024, LabProfile.CBC_SHA1, LabProfile.TLS_1_3_ONLY)) {
+            assertThat(store.attempts(ids.get(p)).get(0).tlsProtocol()).as("%s is delivered encrypted under may", p)
+                    .isEqualTo(p.tls().versions().getFirst().javaName());
+        }
         Attempt plain = store.attempts(ids.get(LabProfile.NO_STARTTLS)).get(0);
         assertThat(plain.tlsProtocol()).isNull();
         assertThat(store.attempts(ids.get(LabProfile.RSA_1024)).get(0).tlsProtocol())
                 .as("a PKIX-valid chain with a weak key is still encrypted under may").isNotNull();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("needs issue 9 item 7 (opportunistic mode never falls back to plaintext when a TLS "
+            + "handshake is possible): on this branch the relay delivers to these three in plaintext after the "
+            + "certificate check fails; remove this once item 7 is merged")
+    void opportunisticEncryptsToCertificateDefectsToo() throws Exception {
+        List<LabProfile> certificateDefects = List.of(LabProfile.CN_ONLY, LabProfile.WILDCARD_TOO_DEEP, LabProfile.MD5_SIGNATURE);
+        Map<LabProfile, Long> ids = enqueueOneTo(certificateDefects);
+        try (DeliveryWorker w = worker("may-tls.relay.test", new PolicyMap("opportunistic", Map.of(), PolicyMap.Mode.ENFORCE),
+                router(Map.of()))) {
+            w.runOnce();
+        }
+        for (LabProfile p : certificateDefects) {
+            assertThat(store.find(ids.get(p)).orElseThrow().state()).as(p.profileName()).isEqualTo(State.DELIVERED);
+            assertThat(store.attempts(ids.get(p)).get(0).tlsProtocol()).as("%s is delivered encrypted under may", p)
+                    .isEqualTo("TLSv1.3");
+        }
     }
 
     @Test
