@@ -248,6 +248,52 @@ class LabDeliveryTest {
         }
     }
 
+    /**
+     * cn-only and wildcard-too-deep tested by name, as a sender that routes to the MX host name sees them (the
+     * all-profiles test dials 127.0.0.1, which neither certificate names, so it cannot tell a CN fallback or a
+     * lax wildcard from a correct matcher). A loopback DNS server answers for a signed zone {@code localhost}; the
+     * controls (good by name; the wildcard one label below it) must be delivered, so a refusal means the
+     * matcher, not the route.
+     */
+    @Test
+    void bsiRefusesCnOnlyAndTheTooDeepWildcardByNameButDeliversOneLabelBelowTheWildcard() throws Exception {
+        dev.doublelock.dns.TestZones names = new dev.doublelock.dns.TestZones("localhost").a("@", "127.0.0.1")
+                .a("a.b.deep", "127.0.0.1").a("x.deep", "127.0.0.1");
+        dev.doublelock.dns.TestZoneSigner.SignedZone signed = names.sign();
+        try (dev.doublelock.dns.TestDnsServer dns = new dev.doublelock.dns.TestDnsServer()
+                .add(dev.doublelock.dns.TestZones.zone(signed))) {
+            dev.doublelock.dns.MailResolver resolver = dev.doublelock.dns.DnsjavaResolver.builder().server(dns.address())
+                    .trustAnchors(signed.anchor()).timeout(Duration.ofMillis(500)).build();
+            String wildcardRef = LabProfile.WILDCARD_TOO_DEEP.referenceName("localhost");
+            assertThat(wildcardRef).isEqualTo("a.b.deep.localhost");
+            Map<String, List<String>> routes = Map.of(
+                    "good.names.test", List.of("localhost:" + lab.port("good")),
+                    "cn-only.names.test", List.of(LabProfile.CN_ONLY.referenceName("localhost") + ":" + lab.port("cn-only")),
+                    "wildcard-too-deep.names.test", List.of(wildcardRef + ":" + lab.port("wildcard-too-deep")),
+                    "one-label.names.test", List.of("x.deep.localhost:" + lab.port("wildcard-too-deep")));
+            Map<String, Long> ids = new LinkedHashMap<>();
+            for (String d : routes.keySet()) {
+                ids.put(d, store.enqueue(new Envelope("alice@example.org", List.of("user@" + d)), MESSAGE));
+            }
+            try (DeliveryWorker w = worker("names.relay.test", PolicyMap.defaults(), new Router(Optional.of(resolver), routes))) {
+                w.runOnce();
+            }
+            for (String d : List.of("good.names.test", "one-label.names.test")) {
+                assertThat(store.find(ids.get(d)).orElseThrow().state()).as(d + ": " + store.find(ids.get(d)).orElseThrow().reason())
+                        .isEqualTo(State.DELIVERED);
+            }
+            for (String d : List.of("cn-only.names.test", "wildcard-too-deep.names.test")) {
+                List<Attempt> attempts = store.attempts(ids.get(d));
+                assertThat(store.find(ids.get(d)).orElseThrow().state()).as(d).isEqualTo(State.DEFERRED);
+                assertThat(attempts.get(0).outcome()).as(d).isEqualTo("refused");
+                assertThat(attempts.get(0).findingCodes()).as(d).containsExactly("BAD_CERT_DOMAIN");
+            }
+        }
+        // the lab counts the control (x.deep.localhost on the wildcard-too-deep port) as a delivery to a defect profile
+        assertThat(labSessions("names.relay.test")).filteredOn(s -> !s.rcptTo().contains("user@one-label.names.test"))
+                .hasSize(3).noneMatch(s -> s.verdict() != null && s.verdict().failsTest());
+    }
+
     @Test
     void aDomainWhoseFirstHopIsExpiredGetsItsMailThroughTheSecond() throws Exception {
         Router r = router(Map.of("two.lab.test", List.of("127.0.0.1:" + lab.port("expired"), "127.0.0.1:" + lab.port("good"))));
