@@ -89,6 +89,9 @@ class LabCliTest {
         String out = capture(() -> assertThat(Main.run("lab", "zone", "--domain", "lab.example.org", "--ip", "192.0.2.1")).isZero());
         assertThat(out).contains("shame.lab.example.org.", "IN MX 10 shame.lab.example.org.", "IN A    192.0.2.1",
                 "tls-1-0-only.lab.example.org.");
+        // wildcard-too-deep's MX is two labels below its certificate's *.deep.wildcard-too-deep.lab.example.org
+        assertThat(out).contains("IN MX 10 a.b.deep.wildcard-too-deep.lab.example.org.")
+                .containsPattern("(?m)^a\\.b\\.deep\\.wildcard-too-deep\\.lab\\.example\\.org\\. +\\d+ IN A +192\\.0\\.2\\.1$");
         assertThat(Main.run("lab", "zone", "--domain", "x.org", "--ip", "192.0.2.1,192.0.2.2")).isEqualTo(2);
     }
 
