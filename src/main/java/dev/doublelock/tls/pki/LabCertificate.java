@@ -42,7 +42,7 @@ public enum LabCertificate {
     CN_ONLY("cn-only"),
     /**
      * As GOOD but the only SAN (and the CN) is the wildcard {@code *.deep.<host>}, which the profile's reference
-     * name {@code a.b.deep.<host>} (see {@link LabHost#deepWildcardReference()}) is two labels below. RFC 9525 §6.3
+     * name {@code a.b.deep.<host>} ({@link LabPki#referenceName(LabCertificate)}) is two labels below. RFC 9525 §6.3
      * and RFC 6125 §6.4.3: a wildcard stands for exactly one label, so it must not match; lax matchers that let
      * {@code *} span dots (or that match by suffix) accept it. No IP SANs, so a client that matches the IP
      * address instead of the name does not pass by accident.
