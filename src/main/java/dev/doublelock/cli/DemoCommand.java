@@ -104,15 +104,17 @@ public final class DemoCommand implements Callable<Integer> {
     private Map<LabProfile, List<String>> check(LabChild lab, Path ca, Policy policy) throws Exception {
         Duration t = Duration.ofSeconds(10);
         ProbeOptions probe = ProbeOptions.defaults().withTimeouts(t, t, Duration.ofMinutes(2));
-        CheckOptions options = new CheckOptions(Instant.now().atZone(java.time.ZoneOffset.UTC).getYear(),
-                Pem.readCertificates(ca), Optional.of("localhost"), CheckOptions.SMTP_PORT, probe, Clock.systemUTC());
         DnsjavaResolver dns = DnsjavaResolver.builder().build();
-        CheckRunner runner = new CheckRunner(dns, new TlsProber(probe), policy, options,
-                new StsLookup(dns, StsFetcher.withDefaults(t), new InMemoryStsCache(), Clock.systemUTC()));
         Map<LabProfile, List<String>> out = new EnumMap<>(LabProfile.class);
         try (ExecutorService pool = Executors.newFixedThreadPool(4, Thread.ofVirtual().factory())) {
             Map<LabProfile, Future<CheckReport>> futures = new EnumMap<>(LabProfile.class);
             for (LabProfile p : LabProfile.values()) {
+                // the name a sender would expect: localhost, or a.b.deep.localhost for wildcard-too-deep
+                CheckOptions options = new CheckOptions(Instant.now().atZone(java.time.ZoneOffset.UTC).getYear(),
+                        Pem.readCertificates(ca), Optional.of(p.referenceName("localhost")), CheckOptions.SMTP_PORT, probe,
+                        Clock.systemUTC());
+                CheckRunner runner = new CheckRunner(dns, new TlsProber(probe), policy, options,
+                        new StsLookup(dns, StsFetcher.withDefaults(t), new InMemoryStsCache(), Clock.systemUTC()));
                 futures.put(p, pool.submit(() -> runner.check(Target.parse("127.0.0.1:" + lab.port(p.profileName())))));
             }
             for (var e : futures.entrySet()) {

@@ -41,9 +41,13 @@ final class LabZoneCommand implements Callable<Integer> {
         for (int i = 0; i < profiles.length; i++) {
             InetAddress ip = InetAddress.getByName(ips.size() == 1 ? ips.get(0) : ips.get(i));
             String name = profiles[i].profileName().replace('.', '-') + "." + d;
+            // the MX host is the name a sender checks the certificate against: the profile's own name, except for
+            // wildcard-too-deep, whose MX is a.b.deep.<name> (two labels below its certificate's *.deep.<name>)
+            String mx = profiles[i].referenceName(name.substring(0, name.length() - 1)) + ".";
             String type = ip instanceof java.net.Inet6Address ? "AAAA" : "A";
-            System.out.printf("%-40s %d IN MX 10 %s%n", name, ttl, name);
+            System.out.printf("%-40s %d IN MX 10 %s%n", name, ttl, mx);
             System.out.printf("%-40s %d IN %-4s %s%n", name, ttl, type, ip.getHostAddress());
+            if (!mx.equals(name)) System.out.printf("%-40s %d IN %-4s %s%n", mx, ttl, type, ip.getHostAddress());
             System.out.printf("; %s: %s%n", profiles[i].profileName(), profiles[i].defects());
         }
         System.out.println("; start the lab with --host matching each name (profile.<name>.host in --config), so each "

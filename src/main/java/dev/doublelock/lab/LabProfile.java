@@ -3,6 +3,7 @@ package dev.doublelock.lab;
 import dev.doublelock.finding.FindingCode;
 import dev.doublelock.tls.TlsVersion;
 import dev.doublelock.tls.pki.LabCertificate;
+import dev.doublelock.tls.pki.LabPki;
 
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +47,24 @@ public enum LabProfile {
     SHAME("shame", LabCertificate.SHAME, Tls.SHAME, StartTls.OFFERED,
             "the certificate of shame: self-signed, expired 1970-01-02, CN abc.xy, RSA 1024, SHA-1, TLS 1.0 only",
             List.of(UNKNOWN_ISSUER, EXPIRED_CERTIFICATE, BAD_CERT_DOMAIN, WEAK_SIGNATURE_ALGORITHM, WEAK_KEY,
-                    PROTOCOL_NOT_RECOMMENDED, NO_RECOMMENDED_PROTOCOL));
+                    PROTOCOL_NOT_RECOMMENDED, NO_RECOMMENDED_PROTOCOL)),
+    // Added after SHAME: new profiles only ever go at the end, so the ports of the ones above never move.
+    DHE_1024("dhe-1024", LabCertificate.GOOD_RSA, Tls.DHE_1024, StartTls.OFFERED,
+            "TLS 1.2 with finite-field DHE suites only, over a 1024-bit group (RFC 2409 Oakley group 2)",
+            List.of(WEAK_KEY_EXCHANGE)),
+    CBC_SHA1("cbc-sha1", LabCertificate.GOOD, Tls.CBC_SHA1, StartTls.OFFERED,
+            "TLS 1.2 with CBC suites with a SHA-1 MAC only (TLS_ECDHE_ECDSA_WITH_AES_*_CBC_SHA)",
+            List.of(CIPHER_NOT_RECOMMENDED)),
+    CN_ONLY("cn-only", LabCertificate.CN_ONLY, Tls.MODERN, StartTls.OFFERED,
+            "leaf certificate without subjectAltName, the host name only in the CN (RFC 9525 ignores the CN)",
+            List.of(BAD_CERT_DOMAIN)),
+    WILDCARD_TOO_DEEP("wildcard-too-deep", LabCertificate.WILDCARD_TOO_DEEP, Tls.MODERN, StartTls.OFFERED,
+            "leaf certificate for *.deep.<host> only, tested as a.b.deep.<host>: a wildcard covers one label, not two",
+            List.of(BAD_CERT_DOMAIN)),
+    MD5_SIGNATURE("md5-signature", LabCertificate.MD5_SIGNATURE, Tls.MODERN, StartTls.OFFERED,
+            "leaf certificate signed MD5withRSA by the lab CA", List.of(WEAK_SIGNATURE_ALGORITHM)),
+    TLS_1_3_ONLY("tls-1.3-only", LabCertificate.GOOD, Tls.TLS13, StartTls.OFFERED,
+            "none: good certificate, TLS 1.3 only (senders that cannot speak TLS 1.3 cannot reach it)", List.of());
 
     /** How STARTTLS is offered. */
     public enum StartTls { OFFERED, NOT_ADVERTISED, REFUSED_454 }
@@ -65,7 +83,16 @@ public enum LabProfile {
                 "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384")),
         SHAME(List.of(TlsVersion.TLS_1_0), List.of(
                 "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-                "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA"));
+                "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA")),
+        /**
+         * BSI-listed DHE suites; the defect is the group. The only profile with finite-field DHE, so the lab's
+         * process-wide {@code jdk.tls.ephemeralDHKeySize} (see {@link LegacyTls}) reaches no other endpoint.
+         */
+        DHE_1024(List.of(TlsVersion.TLS_1_2), List.of(
+                "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384")),
+        CBC_SHA1(List.of(TlsVersion.TLS_1_2), List.of(
+                "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA")),
+        TLS13(List.of(TlsVersion.TLS_1_3), List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"));
 
         private final List<TlsVersion> versions;
         private final List<String> suites;
@@ -84,7 +111,13 @@ public enum LabProfile {
         }
     }
 
-    /** Key-exchange groups every endpoint offers: only BSI-listed ones. */
+    /** The size of the finite-field DHE group the DHE_1024 endpoint uses. */
+    public static final int DHE_GROUP_BITS = 1024;
+
+    /**
+     * Key-exchange groups every endpoint offers: only BSI-listed ones. No RFC 7919 FFDHE group, so a DHE
+     * endpoint can never agree on one and always falls back to its own group ({@link #DHE_GROUP_BITS}).
+     */
     public static final List<String> NAMED_GROUPS = List.of("secp256r1", "secp384r1");
 
     private final String profileName;
@@ -135,8 +168,17 @@ public enum LabProfile {
         return tls == Tls.TLS10 || tls == Tls.TLS11 || tls == Tls.SHAME ? List.of(CIPHER_NOT_RECOMMENDED) : List.of();
     }
 
+    /** The profiles that have no defect: a sender should deliver to them (with TLS). */
     public boolean isGood() {
-        return this == GOOD;
+        return expectedFindings.isEmpty() && startTls == StartTls.OFFERED;
+    }
+
+    /**
+     * The name a sender or the checker should expect from this endpoint when the lab host name is
+     * {@code labHost}: the host name itself, except for wildcard-too-deep ({@code a.b.deep.<host>}).
+     */
+    public String referenceName(String labHost) {
+        return LabPki.referenceName(certificate, labHost);
     }
 
     public static Optional<LabProfile> byName(String name) {

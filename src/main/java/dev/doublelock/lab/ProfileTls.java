@@ -25,6 +25,23 @@ final class ProfileTls implements TlsUpgrader {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build the TLS context of lab profile " + profile + ": " + e, e);
         }
+        if (profile.tls() == LabProfile.Tls.DHE_1024) verifyDheGroup(key);
+    }
+
+    /** dhe-1024 must serve exactly a {@value LabProfile#DHE_GROUP_BITS}-bit group; refuse to start otherwise. */
+    private void verifyDheGroup(CertifiedKey key) {
+        int bits;
+        try {
+            bits = DheGroupCheck.serverGroupBits(context,
+                    parameters(context.getSupportedSSLParameters().getCipherSuites()), key.leaf());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot verify the DH group of lab profile " + profile + ": " + e, e);
+        }
+        if (bits != LabProfile.DHE_GROUP_BITS) {
+            throw new IllegalStateException("lab profile " + profile + " would serve a " + bits + "-bit DH group, not "
+                    + LabProfile.DHE_GROUP_BITS + ": this JVM made a TLS handshake before the lab set "
+                    + "jdk.tls.ephemeralDHKeySize. Start the lab in its own process (doublelock lab).");
+        }
     }
 
     @Override

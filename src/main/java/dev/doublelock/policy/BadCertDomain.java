@@ -10,7 +10,8 @@ import dev.doublelock.tls.HostnameMatcher;
 
 /**
  * BAD_CERT_DOMAIN: the leaf does not name the reference identifier (MX host). Rule param {@code cnFallback}
- * (default true, as Postfix and RFC 6125/7672 do): consult the CN when the certificate has no DNS SAN.
+ * (default false, as RFC 9525: the CN-ID is not used): true consults the CN when the certificate has no DNS SAN,
+ * as RFC 6125 §6.4.4, RFC 7672 §3.2.3 and Postfix do.
  * Skipped when no reference name is known.
  */
 final class BadCertDomain implements Check {
@@ -22,7 +23,7 @@ final class BadCertDomain implements Check {
         if (t.isEmpty() || e.chain().isEmpty()) return List.of();
         String ref = t.get().referenceName();
         CertificateFacts leaf = e.chain().get().certificates().get(0);
-        return Evaluation.worst(rules, r -> !HostnameMatcher.matches(t.get().chain().get(0), ref, r.boolParam("cnFallback", true)))
+        return Evaluation.worst(rules, r -> !HostnameMatcher.matches(t.get().chain().get(0), ref, r.boolParam("cnFallback", false)))
                 .map(rule -> List.of(Evaluation.finding(FindingCode.BAD_CERT_DOMAIN, rule, e.certificateSubject(leaf),
                         "reference name " + ref + "; certificate names: " + names(leaf),
                         "Get a certificate whose subjectAltName contains " + ref + " (the MX host name).")))

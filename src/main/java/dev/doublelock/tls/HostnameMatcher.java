@@ -24,10 +24,12 @@ import javax.naming.ldap.Rdn;
  *       exactly one label ({@code mx.example.com}, not {@code example.com} nor {@code a.b.example.com});
  *       partial wildcards ({@code mx*.example.com}) and wildcards over a single label ({@code *.com}) never match;</li>
  *   <li>an IP-address reference (127.0.0.1, ::1) matches only iPAddress subjectAltNames (RFC 9525 IP-ID);</li>
- *   <li>the subject CN is consulted only when the certificate has no DNS-ID at all. RFC 9525 dropped this
- *       CN-ID fallback, but RFC 6125 (which RFC 8461 §4.2 cites), RFC 7672 §3.2.3 and Postfix still apply it,
- *       so {@link #matches(X509Certificate, String)} allows it; pass {@code allowCnFallback=false} for
- *       strict RFC 9525 behaviour.</li>
+ *   <li>the subject CN is never consulted by {@link #matches(X509Certificate, String)}: RFC 9525, which obsoletes
+ *       RFC 6125, no longer uses the CN-ID (see its list of changes from RFC 6125), CA/B Forum baseline
+ *       requirements demand a SAN, and browsers refuse CN-only certificates. A certificate without a matching
+ *       SAN therefore fails (lab profile cn-only). RFC 6125 §6.4.4, RFC 7672 §3.2.3 and Postfix still fall back
+ *       to the CN when a certificate has no DNS-ID at all; {@code matches(cert, name, true)} reproduces that for
+ *       a policy that asks for it (rule param {@code cnFallback}).</li>
  * </ul>
  * Never performs a DNS lookup.
  */
@@ -39,9 +41,9 @@ public final class HostnameMatcher {
     private HostnameMatcher() {
     }
 
-    /** Matches with the CN fallback allowed (RFC 6125 / Postfix behaviour). */
+    /** Matches SAN identifiers only (RFC 9525): the subject CN is ignored. */
     public static boolean matches(X509Certificate cert, String referenceName) {
-        return matches(cert, referenceName, true);
+        return matches(cert, referenceName, false);
     }
 
     public static boolean matches(X509Certificate cert, String referenceName, boolean allowCnFallback) {

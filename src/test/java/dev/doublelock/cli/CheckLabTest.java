@@ -99,7 +99,9 @@ class CheckLabTest {
         @ParameterizedTest
         @EnumSource(LabProfile.class)
         void reportsExactlyTheProfilesExpectedFindings(LabProfile profile) {
-            Run run = check(endpoint(profile), "--json", "--trust", lab.caFile().toString(), "--name", "localhost");
+            // the reference name a sender would use: localhost, but a.b.deep.localhost for wildcard-too-deep
+            Run run = check(endpoint(profile), "--json", "--trust", lab.caFile().toString(), "--name",
+                    profile.referenceName("localhost"));
             JsonNode report = run.json().getFirst();
             Set<String> fails = codes(report, "FAIL");
             Set<String> expected = names(profile.expectedFindings());
@@ -112,6 +114,28 @@ class CheckLabTest {
             assertThat(run.exit()).isEqualTo(profile.isGood() ? 0 : 1);
             assertThat(report.get("verdict").asText()).isEqualTo(profile.isGood() ? "COMPLIANT" : "NON_COMPLIANT");
             assertThat(schema.violations(report)).as("schema violations for %s", profile).isEmpty();
+        }
+
+        @Test
+        void wildcardTooDeepIsAWellFormedWildcardForOneLabel() {
+            // the certificate is not simply wrong: one label below its wildcard it is compliant
+            Run run = check(endpoint(LabProfile.WILDCARD_TOO_DEEP), "--json", "--trust", lab.caFile().toString(),
+                    "--name", "x.deep.localhost");
+            assertThat(run.exit()).as(run.out()).isZero();
+            assertThat(codes(run.json().getFirst(), null)).isEmpty();
+        }
+
+        @Test
+        void cnOnlyWouldPassOnlyWithTheCnFallbackThatRfc9525Dropped() throws Exception {
+            // the same policy with the opt-in RFC 6125 §6.4.4 CN fallback accepts it: the CN really names the host
+            String bsi = new String(CheckLabTest.class.getResourceAsStream("/dev/doublelock/policy/bsi.json").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(bsi).contains("\"cnFallback\": false");
+            Path lax = dir.resolve("bsi-cn-fallback.json");
+            Files.writeString(lax, bsi.replace("\"cnFallback\": false", "\"cnFallback\": true"));
+            Run run = check(endpoint(LabProfile.CN_ONLY), "--json", "--policy", lax.toString(), "--trust",
+                    lab.caFile().toString(), "--name", "localhost");
+            assertThat(codes(run.json().getFirst(), null)).as(run.out()).doesNotContain("BAD_CERT_DOMAIN");
         }
 
         @Test

@@ -44,6 +44,30 @@ class LabCliTest {
     }
 
     @Test
+    void portsNeverMoveNewProfilesOnlyGoAtTheEnd() throws Exception {
+        // the order is the CLI contract: base port + position; issue 9 item 8 appended six profiles after shame
+        String out = capture(() -> assertThat(Main.run("lab", "profiles", "--json", "--base-port", "2525")).isZero());
+        JsonNode rows = new ObjectMapper().readTree(out);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        rows.forEach(r -> names.add(r.get("name").asText()));
+        assertThat(names).containsExactly("good", "self-signed", "untrusted-root", "missing-intermediate", "expired",
+                "not-yet-valid", "wrong-host", "sha1-signature", "rsa-1024", "tls-1.0-only", "tls-1.1-only", "no-pfs",
+                "no-starttls", "starttls-broken", "shame",
+                "dhe-1024", "cbc-sha1", "cn-only", "wildcard-too-deep", "md5-signature", "tls-1.3-only");
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(rows.get(i).get("port").asInt()).as(names.get(i)).isEqualTo(2525 + i);
+        }
+        java.util.Map<String, String> expected = java.util.Map.of("dhe-1024", "[\"WEAK_KEY_EXCHANGE\"]",
+                "cbc-sha1", "[\"CIPHER_NOT_RECOMMENDED\"]", "cn-only", "[\"BAD_CERT_DOMAIN\"]",
+                "wildcard-too-deep", "[\"BAD_CERT_DOMAIN\"]", "md5-signature", "[\"WEAK_SIGNATURE_ALGORITHM\"]",
+                "tls-1.3-only", "[]");
+        rows.forEach(r -> {
+            String want = expected.get(r.get("name").asText());
+            if (want != null) assertThat(r.get("expected_findings").toString()).as(r.get("name").asText()).isEqualTo(want);
+        });
+    }
+
+    @Test
     void certsExportsCaAndEveryProfileChainAndKey(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
         Path out = tmp.resolve("out");
@@ -65,6 +89,9 @@ class LabCliTest {
         String out = capture(() -> assertThat(Main.run("lab", "zone", "--domain", "lab.example.org", "--ip", "192.0.2.1")).isZero());
         assertThat(out).contains("shame.lab.example.org.", "IN MX 10 shame.lab.example.org.", "IN A    192.0.2.1",
                 "tls-1-0-only.lab.example.org.");
+        // wildcard-too-deep's MX is two labels below its certificate's *.deep.wildcard-too-deep.lab.example.org
+        assertThat(out).contains("IN MX 10 a.b.deep.wildcard-too-deep.lab.example.org.")
+                .containsPattern("(?m)^a\\.b\\.deep\\.wildcard-too-deep\\.lab\\.example\\.org\\. +\\d+ IN A +192\\.0\\.2\\.1$");
         assertThat(Main.run("lab", "zone", "--domain", "x.org", "--ip", "192.0.2.1,192.0.2.2")).isEqualTo(2);
     }
 

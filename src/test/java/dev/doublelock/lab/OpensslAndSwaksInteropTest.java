@@ -44,7 +44,10 @@ class OpensslAndSwaksInteropTest {
     /** openssl's verify return code (see shared/notes/interop.md) each profile must produce. */
     static int expectedVerifyCode(LabProfile p) {
         return switch (p) {
-            case GOOD, TLS_1_0_ONLY, TLS_1_1_ONLY, NO_PFS, SHA1_SIGNATURE, RSA_1024 -> 0; // at SECLEVEL=0
+            case GOOD, TLS_1_0_ONLY, TLS_1_1_ONLY, NO_PFS, SHA1_SIGNATURE, RSA_1024, DHE_1024, CBC_SHA1, MD5_SIGNATURE,
+                 TLS_1_3_ONLY -> 0; // at SECLEVEL=0
+            case CN_ONLY -> 0; // OpenSSL still falls back to the CN when there is no SAN: the lax behaviour the profile tests
+            case WILDCARD_TOO_DEEP -> 62; // *.deep.localhost for a.b.deep.localhost: OpenSSL matches one label only
             case SELF_SIGNED -> 18;
             case UNTRUSTED_ROOT -> 19;
             case MISSING_INTERMEDIATE -> 21; // "unable to verify the first certificate": the issuer is neither sent nor trusted
@@ -58,7 +61,7 @@ class OpensslAndSwaksInteropTest {
 
     static Command.Result sClient(LabProfile p, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-starttls", "smtp", "-connect",
-                "127.0.0.1:" + lab.endpoint(p).port(), "-CAfile", ca.toString(), "-verify_hostname", "localhost",
+                "127.0.0.1:" + lab.endpoint(p).port(), "-CAfile", ca.toString(), "-verify_hostname", p.referenceName("localhost"),
                 "-servername", "localhost", "-showcerts"));
         cmd.addAll(List.of(extra));
         return Command.run(cmd, "QUIT\r\n", 30);
@@ -81,10 +84,10 @@ class OpensslAndSwaksInteropTest {
             assertThat(proto.find()).as(r.output()).isTrue();
         }
         String expectedProtocol = switch (p.tls()) {
-            case MODERN -> "TLSv1.3";
+            case MODERN, TLS13 -> "TLSv1.3";
             case TLS10, SHAME -> "TLSv1";
             case TLS11 -> "TLSv1.1";
-            case STATIC_RSA -> "TLSv1.2";
+            case STATIC_RSA, DHE_1024, CBC_SHA1 -> "TLSv1.2";
         };
         assertThat(proto.group(1).replace("TLSv1.0", "TLSv1")).as(r.output()).isEqualTo(expectedProtocol);
         if (p == LabProfile.RSA_1024 || p == LabProfile.SHAME) {
@@ -93,6 +96,36 @@ class OpensslAndSwaksInteropTest {
         if (p == LabProfile.NO_PFS) {
             assertThat(r.output()).containsPattern("Cipher is (AES128-GCM-SHA256|AES256-GCM-SHA384)");
         }
+        if (p == LabProfile.DHE_1024) {
+            assertThat(r.output()).contains("Server Temp Key: DH, 1024 bits")
+                    .containsPattern("Cipher is DHE-RSA-AES(128|256)-GCM-SHA(256|384)");
+        }
+        if (p == LabProfile.CBC_SHA1) {
+            assertThat(r.output()).containsPattern("Cipher is ECDHE-ECDSA-AES(128|256)-SHA\\b");
+        }
+        if (p == LabProfile.TLS_1_3_ONLY) {
+            assertThat(r.output()).containsPattern("Cipher is TLS_AES_(128_GCM_SHA256|256_GCM_SHA384)");
+        }
+    }
+
+    @Test
+    void opensslSeesExactlyTheNewProfilesFacts() throws Exception {
+        assumeTrue(Command.exists("openssl"), "needs openssl");
+        // dhe-1024 offers nothing but DHE: an ECDHE-only client finds no common suite
+        assertThat(sClient(LabProfile.DHE_1024, "-cipher", "ECDHE:@SECLEVEL=0").output())
+                .contains("alert handshake failure", "Cipher is (NONE)");
+        // tls-1.3-only: a TLS 1.2 client is refused with protocol_version
+        assertThat(sClient(LabProfile.TLS_1_3_ONLY, "-tls1_2").output()).contains("alert protocol version");
+        // cbc-sha1: a client that offers only AEAD suites is refused
+        assertThat(sClient(LabProfile.CBC_SHA1, "-tls1_2", "-cipher", "ECDHE+AESGCM").output())
+                .contains("alert handshake failure", "Cipher is (NONE)");
+        // wildcard-too-deep is a well-formed wildcard: one label below it matches, two do not (opensslSees... above)
+        List<String> oneLabel = List.of("openssl", "s_client", "-starttls", "smtp", "-connect",
+                "127.0.0.1:" + lab.endpoint(LabProfile.WILDCARD_TOO_DEEP).port(), "-CAfile", ca.toString(),
+                "-verify_hostname", "x.deep.localhost");
+        assertThat(Command.run(oneLabel, "QUIT\r\n", 30).output()).contains("Verify return code: 0 (ok)");
+        // cn-only: the host name is only in the CN (LabEndpointsTest asserts that there is no subjectAltName)
+        assertThat(sClient(LabProfile.CN_ONLY).output()).contains("subject=CN = localhost");
     }
 
     @Test
@@ -101,6 +134,8 @@ class OpensslAndSwaksInteropTest {
         // Debian's OpenSSL default (SECLEVEL=2) rejects the 1024-bit key and the SHA-1 signature
         assertThat(sClient(LabProfile.RSA_1024).output()).doesNotContain("Verify return code: 0 (ok)");
         assertThat(sClient(LabProfile.SHA1_SIGNATURE).output()).doesNotContain("Verify return code: 0 (ok)");
+        assertThat(sClient(LabProfile.MD5_SIGNATURE).output()).contains("CA signature digest algorithm too weak");
+        assertThat(sClient(LabProfile.DHE_1024).output()).contains("dh key too small");
         assertThat(sClient(LabProfile.GOOD).output()).contains("Verify return code: 0 (ok)");
     }
 

@@ -57,14 +57,25 @@ class PostfixSenderInteropTest {
             transport.append(domain(r.profile())).append(" smtp:[127.0.0.1]:").append(r.port()).append('\n');
         }
         String helo = "postfix-" + level + ".doublelock.test";
+        // every profile is matched against its reference name: localhost, but a.b.deep.localhost for wildcard-too-deep
+        StringBuilder policies = new StringBuilder();
+        for (Lab.Running r : lab.endpoints()) {
+            String name = r.profile().referenceName("localhost");
+            if (!name.equals("localhost")) {
+                policies.append("[127.0.0.1]:").append(r.port()).append(' ').append(level)
+                        .append(level.equals("may") ? "" : " match=" + name).append('\n');
+            }
+        }
         Map<String, String> cf = Map.of(
                 "myhostname", helo,
                 "transport_maps", "texthash:" + data.resolve("transport-" + level),
+                "smtp_tls_policy_maps", "texthash:" + data.resolve("tls-policy-" + level),
                 "smtp_tls_security_level", level,
                 "smtp_tls_CAfile", ca.toString(),
                 "smtp_tls_secure_cert_match", "localhost",
                 "smtp_tls_verify_cert_match", "localhost");
         Files.writeString(data.resolve("transport-" + level), transport);
+        Files.writeString(data.resolve("tls-policy-" + level), policies);
         try (PostfixInstance postfix = PostfixInstance.create(cf, List.of()).start()) {
             for (LabProfile p : LabProfile.values()) {
                 postfix.send("postmaster@doublelock.test", rcpt(p), "interop " + level + " " + p, level + "-" + p + "@doublelock.test", "hello");

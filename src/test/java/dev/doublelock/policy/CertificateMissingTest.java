@@ -107,7 +107,7 @@ class CertificateMissingTest {
 
     static SessionObservation session(String suite, List<java.security.cert.X509Certificate> chain) {
         return new SessionObservation("localhost", "127.0.0.1:25", StartTlsOutcome.established(),
-                Optional.of(TlsVersion.TLS_1_2), Optional.of(suite), Optional.of("secp256r1"), chain, Optional.of("localhost"));
+                Optional.of(TlsVersion.TLS_1_2), Optional.of(suite), Optional.of("secp256r1"), Optional.empty(), chain, Optional.of("localhost"));
     }
 
     @Test
@@ -135,7 +135,7 @@ class CertificateMissingTest {
     @Test
     void sessionMode_handshakeFailed_notJudged() {
         var s = new SessionObservation("localhost", "127.0.0.1:25", new StartTlsOutcome(StartTlsOutcome.Status.HANDSHAKE_FAILED,
-                "alert handshake_failure"), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty());
+                "alert handshake_failure"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty());
         assertThat(noCertificate(engine("bsi").evaluate(s, CTX))).isEmpty();
     }
 }

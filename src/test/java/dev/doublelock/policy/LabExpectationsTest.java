@@ -78,6 +78,22 @@ class LabExpectationsTest {
                 .chain(cert("CN=abc.xy").key(CertFixture.rsa(1024)).signedWith("SHA1withRSA")
                         .validity(Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("1970-01-02T00:00:00Z"))
                         .build().cert()).build());
+        // added after shame (issue 9 item 8)
+        p.put("dhe-1024", () -> Obs.server().suites(TlsVersion.TLS_1_2, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+                "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384").minDh(1024).chain(cert("CN=localhost").key(CertFixture.rsa(3072))
+                .issuedBy(LAB.intermediate()).dns("localhost").build().cert(), LAB.intermediate().cert()).build());
+        p.put("cbc-sha1", () -> Obs.server().suites(TlsVersion.TLS_1_2, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+                "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA").groups("secp256r1", "secp384r1")
+                .chain(good.cert(), LAB.intermediate().cert()).build());
+        p.put("cn-only", () -> Obs.goodTls().chain(cert("CN=localhost").key(CertFixture.ec("secp256r1", "leaf"))
+                .issuedBy(LAB.intermediate()).build().cert(), LAB.intermediate().cert()).build());
+        p.put("wildcard-too-deep", () -> Obs.goodTls().name("a.b.deep.localhost").chain(cert("CN=*.deep.localhost")
+                .key(CertFixture.ec("secp256r1", "leaf")).issuedBy(LAB.intermediate()).dns("*.deep.localhost").build().cert(),
+                LAB.intermediate().cert()).build());
+        p.put("md5-signature", () -> Obs.goodTls().chain(cert("CN=localhost").key(CertFixture.ec("secp256r1", "leaf"))
+                .issuedBy(LAB.root()).signedWith("MD5withRSA").dns("localhost").build().cert()).build());
+        p.put("tls-1.3-only", () -> Obs.server().suites(TlsVersion.TLS_1_3, "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384")
+                .groups("secp256r1", "secp384r1").chain(good.cert(), LAB.intermediate().cert()).build());
         Map<String, Set<FindingCode>> expected = Map.ofEntries(
                 Map.entry("good", Set.of()),
                 Map.entry("self-signed", Set.of(UNKNOWN_ISSUER)),
@@ -94,7 +110,13 @@ class LabExpectationsTest {
                 Map.entry("no-starttls", Set.of(NO_STARTTLS)),
                 Map.entry("starttls-broken", Set.of(STARTTLS_FAILED)),
                 Map.entry("shame", Set.of(UNKNOWN_ISSUER, EXPIRED_CERTIFICATE, BAD_CERT_DOMAIN, WEAK_SIGNATURE_ALGORITHM,
-                        WEAK_KEY, PROTOCOL_NOT_RECOMMENDED, NO_RECOMMENDED_PROTOCOL, CIPHER_NOT_RECOMMENDED)));
+                        WEAK_KEY, PROTOCOL_NOT_RECOMMENDED, NO_RECOMMENDED_PROTOCOL, CIPHER_NOT_RECOMMENDED)),
+                Map.entry("dhe-1024", Set.of(WEAK_KEY_EXCHANGE)),
+                Map.entry("cbc-sha1", Set.of(CIPHER_NOT_RECOMMENDED)),
+                Map.entry("cn-only", Set.of(BAD_CERT_DOMAIN)),
+                Map.entry("wildcard-too-deep", Set.of(BAD_CERT_DOMAIN)),
+                Map.entry("md5-signature", Set.of(WEAK_SIGNATURE_ALGORITHM)),
+                Map.entry("tls-1.3-only", Set.of()));
         assertThat(expected.keySet()).isEqualTo(p.keySet());
         return p.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue(), expected.get(e.getKey())));
     }
@@ -136,7 +158,7 @@ class LabExpectationsTest {
     @MethodSource("profiles")
     void goodIsCleanEvenUnderBsiStrict(String profile, Supplier<ServerObservation> obs, Set<FindingCode> expected) {
         List<Finding> findings = new PolicyEngine(Policies.builtIn("bsi-strict")).evaluate(obs.get(), CTX);
-        if (profile.equals("good")) {
+        if (profile.equals("good") || profile.equals("tls-1.3-only")) {
             assertThat(findings).isEmpty();
         } else {
             assertThat(codes(findings)).containsAll(expected);

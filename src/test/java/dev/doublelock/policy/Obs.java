@@ -25,6 +25,7 @@ final class Obs {
     private Optional<Boolean> reneg = Optional.of(true);
     private final List<String> untested = new ArrayList<>();
     private CertificateMessage certificateMessage;
+    private String referenceName = "localhost";
 
     static Obs server() {
         return new Obs();
@@ -58,9 +59,11 @@ final class Obs {
         return chain.isEmpty() ? CertificateMessage.notObserved("not part of this test") : CertificateMessage.present();
     }
 
+    Obs name(String reference) { referenceName = reference; return this; }
+
     ServerObservation build() {
         Map<TlsVersion, Boolean> order = new HashMap<>();
-        return new ServerObservation("localhost", "127.0.0.1:2525", startTls, suites, order, groups, minDh, chain, certificate(),
+        return new ServerObservation(referenceName, "127.0.0.1:2525", startTls, suites, order, groups, minDh, chain, certificate(),
                 reneg, Optional.of(true), Optional.empty(), Optional.of(false), Optional.of(false), untested);
     }
 }

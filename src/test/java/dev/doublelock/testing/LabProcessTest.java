@@ -12,7 +12,8 @@ class LabProcessTest {
     @Test
     void startsTheLabInItsOwnJvmAndKnowsItsPorts(@TempDir Path dir) throws Exception {
         try (LabProcess lab = LabProcess.start(dir)) {
-            assertThat(lab.ports()).hasSize(15).containsKeys("good", "shame", "no-starttls");
+            assertThat(lab.ports()).hasSize(dev.doublelock.lab.LabProfile.values().length)
+                    .containsKeys("good", "shame", "no-starttls", "dhe-1024", "tls-1.3-only");
             assertThat(lab.caFile()).exists();
             try (RawSmtpClient c = new RawSmtpClient(new InetSocketAddress("127.0.0.1", lab.port("good")))) {
                 assertThat(c.code()).isEqualTo(220);

@@ -77,13 +77,20 @@ public final class RawSmtpClient implements AutoCloseable {
 
     /** Upgrades to TLS; with {@code verifyHost} the certificate must also name {@code sni} (RFC 6125 via JSSE). */
     public SSLSocket startTls(SSLContext context, String sni, boolean verifyHost, String... protocols) throws IOException {
+        return startTls(context, p -> {
+            if (sni != null) p.setServerNames(List.of(new SNIHostName(sni)));
+            if (protocols.length > 0) p.setProtocols(protocols);
+            if (verifyHost) p.setEndpointIdentificationAlgorithm("HTTPS");
+        });
+    }
+
+    /** Upgrades to TLS with the client's SSL parameters adjusted by {@code parameters} (suites, constraints, ...). */
+    public SSLSocket startTls(SSLContext context, java.util.function.Consumer<SSLParameters> parameters) throws IOException {
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket,
                 socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(true);
         SSLParameters p = tls.getSSLParameters();
-        if (sni != null) p.setServerNames(List.of(new SNIHostName(sni)));
-        if (protocols.length > 0) p.setProtocols(protocols);
-        if (verifyHost) p.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.accept(p);
         tls.setSSLParameters(p);
         tls.setSoTimeout(10_000);
         socket = tls;

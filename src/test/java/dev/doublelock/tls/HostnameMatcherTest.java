@@ -30,15 +30,28 @@ class HostnameMatcherTest {
     }
 
     @Test
-    void dnsSanWinsOverCnAndCnIsOnlyAFallback() {
+    void dnsSanWinsOverCnAndCnIsOnlyAnOptInFallback() {
         var withSan = CertFixture.cert("CN=cn.example.org").dns("san.example.org").build().cert();
         assertThat(HostnameMatcher.matches(withSan, "san.example.org")).isTrue();
         assertThat(HostnameMatcher.matches(withSan, "cn.example.org")).as("CN ignored when DNS-ID present").isFalse();
+        assertThat(HostnameMatcher.matches(withSan, "cn.example.org", true)).as("even with the fallback").isFalse();
 
-        var cnOnly = CertFixture.cert("CN=abc.xy").build().cert();
-        assertThat(HostnameMatcher.matches(cnOnly, "abc.xy")).as("CN fallback allowed by default").isTrue();
-        assertThat(HostnameMatcher.matches(cnOnly, "abc.xy", false)).as("RFC 9525 strict").isFalse();
-        assertThat(HostnameMatcher.matches(cnOnly, "localhost")).isFalse();
+        // Issue 9 item 8 (lab profile cn-only): RFC 9525 dropped the CN-ID, so the default no longer falls back.
+        var cnOnly = CertFixture.cert("CN=mx.example.org").build().cert();
+        assertThat(HostnameMatcher.matches(cnOnly, "mx.example.org")).as("RFC 9525: CN never used by default").isFalse();
+        assertThat(HostnameMatcher.matches(cnOnly, "mx.example.org", false)).isFalse();
+        assertThat(HostnameMatcher.matches(cnOnly, "mx.example.org", true)).as("RFC 6125 §6.4.4 fallback, opt-in").isTrue();
+        assertThat(HostnameMatcher.matches(cnOnly, "localhost", true)).isFalse();
+    }
+
+    @Test
+    void aWildcardNeverSpansTwoLabels() {
+        // lab profile wildcard-too-deep: *.deep.localhost served, a.b.deep.localhost expected
+        var wildcard = CertFixture.cert("CN=*.deep.localhost").dns("*.deep.localhost").build().cert();
+        assertThat(HostnameMatcher.matches(wildcard, "x.deep.localhost")).isTrue();
+        assertThat(HostnameMatcher.matches(wildcard, "a.b.deep.localhost")).isFalse();
+        assertThat(HostnameMatcher.matches(wildcard, "a.b.deep.localhost", true)).isFalse();
+        assertThat(HostnameMatcher.matches(wildcard, "deep.localhost")).isFalse();
     }
 
     @Test

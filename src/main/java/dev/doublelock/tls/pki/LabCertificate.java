@@ -35,6 +35,22 @@ public enum LabCertificate {
     /** As GOOD but with a 1024-bit RSA key (key usage also keyEncipherment). */
     RSA_1024("rsa-1024"),
     /**
+     * As GOOD but without a subjectAltName extension: the host name is only in the subject CN. RFC 9525 (which
+     * obsoletes RFC 6125) no longer uses the CN-ID, CA/B Forum baseline requirements demand a SAN, and browsers
+     * refuse such certificates; a client that still falls back to the CN accepts it.
+     */
+    CN_ONLY("cn-only"),
+    /**
+     * As GOOD but the only SAN (and the CN) is the wildcard {@code *.deep.<host>}, which the profile's reference
+     * name {@code a.b.deep.<host>} ({@link LabPki#referenceName(LabCertificate)}) is two labels below. RFC 9525 §6.3
+     * and RFC 6125 §6.4.3: a wildcard stands for exactly one label, so it must not match; lax matchers that let
+     * {@code *} span dots (or that match by suffix) accept it. No IP SANs, so a client that matches the IP
+     * address instead of the name does not pass by accident.
+     */
+    WILDCARD_TOO_DEEP("wildcard-too-deep"),
+    /** As GOOD but signed MD5withRSA directly by the lab CA. Chain [leaf]. */
+    MD5_SIGNATURE("md5-signature"),
+    /**
      * What {@code faketime '1970-01-01 00:00:00' openssl req -newkey rsa:1024 -x509 -sha1 -days 1
      * -nodes -subj "/C=DE/ST=Saxony/L=Chemnitz/O=CA/OU=CA/CN=abc.xy"} makes: self-signed RSA 1024,
      * SHA1withRSA, valid 1970-01-01 to 1970-01-02, that subject, no SAN, and only the extensions

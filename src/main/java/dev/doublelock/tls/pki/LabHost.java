@@ -40,4 +40,23 @@ record LabHost(String name, List<String> dnsNames, List<String> ipAddresses) {
         if (name.equals("localhost")) return new LabHost(name, List.of(name), List.of("127.0.0.1", "::1"));
         return new LabHost(name, List.of(name), List.of());
     }
+
+    /**
+     * The DNS name the wildcard-too-deep certificate hangs its wildcard below: {@code deep.<name>}, or
+     * {@code deep.lab.invalid} when the lab host is an IP literal (a wildcard over an address means nothing).
+     * Two labels, at least, sit above the wildcard, so that lax matchers which refuse {@code *.tld} still accept.
+     */
+    private String deepParent() {
+        return "deep." + (dnsNames.isEmpty() ? "lab.invalid" : name);
+    }
+
+    /** {@code *.deep.<name>}: the only name in the wildcard-too-deep certificate. */
+    String deepWildcard() {
+        return "*." + deepParent();
+    }
+
+    /** {@code a.b.deep.<name>}: two labels below {@link #deepWildcard()}'s parent, so the wildcard must not match. */
+    String deepWildcardReference() {
+        return "a.b." + deepParent();
+    }
 }

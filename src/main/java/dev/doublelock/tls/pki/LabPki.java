@@ -82,6 +82,21 @@ public final class LabPki {
         return host.name();
     }
 
+    /**
+     * The name a client should expect when it connects to an endpoint serving {@code which}: the lab host name,
+     * except for {@link LabCertificate#WILDCARD_TOO_DEEP}, whose test only means something for a name two labels
+     * below its wildcard ({@code a.b.deep.<host>} against {@code *.deep.<host>}).
+     */
+    public String referenceName(LabCertificate which) {
+        return referenceName(which, host.name());
+    }
+
+    /** As {@link #referenceName(LabCertificate)} for a lab whose host name is {@code hostName}. */
+    public static String referenceName(LabCertificate which, String hostName) {
+        LabHost h = LabHost.of(hostName);
+        return which == LabCertificate.WILDCARD_TOO_DEEP ? h.deepWildcardReference() : h.name();
+    }
+
     /** The directory the PKI lives in. */
     public Path directory() {
         return files.dir();
@@ -110,7 +125,7 @@ public final class LabPki {
     private CertifiedKey issuerOf(LabCertificate which) {
         return switch (which) {
             case SELF_SIGNED, SHAME -> null;
-            case SHA1_SIGNATURE -> ca;
+            case SHA1_SIGNATURE, MD5_SIGNATURE -> ca;
             case UNTRUSTED_ROOT -> untrustedRoot();
             default -> intermediate;
         };
@@ -119,7 +134,8 @@ public final class LabPki {
     /** Signed by the expected issuer, and sending exactly the chain the recipe sends. */
     private static boolean issuedBy(CertifiedKey stored, LabCertificate which, CertifiedKey issuer) {
         List<X509Certificate> tail = switch (which) {
-            case GOOD, GOOD_RSA, EXPIRED, NOT_YET_VALID, WRONG_HOST, RSA_1024, UNTRUSTED_ROOT -> issuer.chain();
+            case GOOD, GOOD_RSA, EXPIRED, NOT_YET_VALID, WRONG_HOST, RSA_1024, UNTRUSTED_ROOT, CN_ONLY, WILDCARD_TOO_DEEP ->
+                    issuer.chain();
             default -> List.of();
         };
         X509Certificate leaf = stored.leaf();

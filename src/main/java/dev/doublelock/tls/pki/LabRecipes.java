@@ -47,7 +47,7 @@ final class LabRecipes {
 
     /**
      * The leaf {@code which} for {@code host}, signed by {@code issuer} (the lab intermediate, the
-     * lab CA for SHA1_SIGNATURE, the untrusted root for UNTRUSTED_ROOT; ignored for self-signed ones).
+     * lab CA for SHA1_SIGNATURE and MD5_SIGNATURE, the untrusted root for UNTRUSTED_ROOT; ignored for self-signed ones).
      */
     static CertifiedKey leaf(LabCertificate which, LabHost host, CertifiedKey issuer, Instant now) {
         CertificateBuilder good = new CertificateBuilder().ecdsa("secp256r1").subject("/CN=" + host.name())
@@ -63,6 +63,10 @@ final class LabRecipes {
             case WRONG_HOST -> good.subject("/CN=" + WRONG_HOST).dnsNames(WRONG_HOST).ipAddresses().issuer(issuer).build();
             case SHA1_SIGNATURE -> onlyLeaf(good.signatureAlgorithm("SHA1withRSA").issuer(issuer).build());
             case RSA_1024 -> good.rsa(1024).issuer(issuer).build();
+            case CN_ONLY -> good.dnsNames().ipAddresses().issuer(issuer).build();
+            case WILDCARD_TOO_DEEP -> good.subject("/CN=" + host.deepWildcard()).dnsNames(host.deepWildcard()).ipAddresses()
+                    .issuer(issuer).build();
+            case MD5_SIGNATURE -> onlyLeaf(good.signatureAlgorithm("MD5withRSA").issuer(issuer).build());
             case SHAME -> new CertificateBuilder().rsa(1024).subject(SHAME_SUBJECT).opensslReqStyle()
                     .validity(Instant.EPOCH, Instant.EPOCH.plus(Duration.ofDays(1))).signatureAlgorithm("SHA1withRSA").build();
         };

@@ -19,6 +19,7 @@ import dev.doublelock.policy.dane.TlsaMatcher;
 import dev.doublelock.policy.mtasts.StsLookupResult;
 import dev.doublelock.policy.mtasts.StsPolicy;
 import dev.doublelock.tls.CertFixture;
+import dev.doublelock.tls.CertificateMessage;
 import dev.doublelock.tls.CertFixture.Issued;
 import dev.doublelock.tls.ServerObservation;
 import dev.doublelock.tls.SessionObservation;
@@ -103,7 +104,9 @@ public final class TransportCases {
             Map<TlsVersion, Boolean> order = new HashMap<>();
             return new ServerObservation(MX, "192.0.2.25:25", startTls, suites, order,
                     startTls.isEstablished() ? Set.of("secp256r1") : Set.of(), Optional.empty(),
-                    startTls.isEstablished() ? chain : List.of(), Optional.of(true), Optional.of(true), Optional.empty(),
+                    startTls.isEstablished() ? chain : List.of(),
+                    startTls.isEstablished() ? CertificateMessage.present() : CertificateMessage.notObserved("no TLS"),
+                    Optional.of(true), Optional.of(true), Optional.empty(),
                     Optional.of(false), Optional.of(false), List.of());
         }
 

@@ -84,6 +84,17 @@ class LabDeliveryTest {
         store.close();
     }
 
+    /**
+     * Profiles whose refusal under bsi needs the relay to observe the session's key exchange (the DH group size it
+     * sees in the live handshake); asserted in the all-profiles test and, with the finding code, in their own test.
+     */
+    static final Set<LabProfile> KEY_EXCHANGE_DEFECTS = EnumSet.of(LabProfile.DHE_1024);
+
+    /** The profiles the all-profiles bsi test sends to: all of them. */
+    static List<LabProfile> bsiProfiles() {
+        return Arrays.asList(LabProfile.values());
+    }
+
     static String domain(LabProfile p) {
         return p.profileName() + ".lab.test";
     }
@@ -108,8 +119,12 @@ class LabDeliveryTest {
     }
 
     Map<LabProfile, Long> enqueueOnePerProfile() {
+        return enqueueOneTo(Arrays.asList(LabProfile.values()));
+    }
+
+    Map<LabProfile, Long> enqueueOneTo(List<LabProfile> profiles) {
         Map<LabProfile, Long> ids = new LinkedHashMap<>();
-        for (LabProfile p : LabProfile.values()) {
+        for (LabProfile p : profiles) {
             ids.put(p, store.enqueue(new Envelope("alice@example.org", List.of("user@" + domain(p))), MESSAGE));
         }
         return ids;
@@ -125,17 +140,20 @@ class LabDeliveryTest {
 
     @Test
     void bsiDeliversToGoodRefusesEveryDefectAndFinallyBouncesNamingTheFindings() throws Exception {
-        Map<LabProfile, Long> ids = enqueueOnePerProfile();
+        List<LabProfile> profiles = bsiProfiles();
+        Map<LabProfile, Long> ids = enqueueOneTo(profiles);
+        long defects = profiles.stream().filter(p -> !p.isGood()).count();
         String ehlo = "bsi.relay.test";
         try (DeliveryWorker w = worker(ehlo, PolicyMap.defaults(), router(Map.of()))) {
-            assertThat(w.runOnce()).isEqualTo(LabProfile.values().length);
+            assertThat(w.runOnce()).isEqualTo(profiles.size());
             for (var e : ids.entrySet()) {
                 QueuedMessage m = store.find(e.getValue()).orElseThrow();
                 List<Attempt> attempts = store.attempts(e.getValue());
                 assertThat(attempts).as(e.getKey().profileName()).hasSize(1);
-                if (e.getKey() == LabProfile.GOOD) {
-                    assertThat(m.state()).isEqualTo(State.DELIVERED);
-                    assertThat(attempts.get(0).outcome()).isEqualTo("delivered");
+                if (e.getKey().isGood()) {
+                    assertThat(m.state()).as(e.getKey().profileName()).isEqualTo(State.DELIVERED);
+                    assertThat(attempts.get(0).outcome()).as(e.getKey().profileName()).isEqualTo("delivered");
+                    assertThat(attempts.get(0).tlsProtocol()).as(e.getKey().profileName()).isNotNull();
                 } else {
                     assertThat(m.state()).as(e.getKey().profileName()).isEqualTo(State.DEFERRED);
                     assertThat(attempts.get(0).outcome()).as(e.getKey().profileName()).isEqualTo("refused");
@@ -145,13 +163,13 @@ class LabDeliveryTest {
             }
             clock.advance(Duration.ofMinutes(11));
             w.runOnce();
-            assertThat(w.metrics().bounced()).isEqualTo(LabProfile.values().length - 1);
+            assertThat(w.metrics().bounced()).isEqualTo(defects);
         }
         List<QueuedMessage> dsns = store.list(EnumSet.allOf(State.class), 1000).stream()
                 .filter(q -> q.envelope().nullSender()).toList();
-        assertThat(dsns).hasSize(LabProfile.values().length - 1);
+        assertThat(dsns).hasSize((int) defects);
         for (var e : ids.entrySet()) {
-            if (e.getKey() == LabProfile.GOOD) continue;
+            if (e.getKey().isGood()) continue;
             assertThat(store.find(e.getValue()).orElseThrow().state()).as(e.getKey().profileName()).isEqualTo(State.BOUNCED);
             String rcpt = "user@" + domain(e.getKey());
             Dsn dsn = dsns.stream().map(d -> Dsn.parse(store.messageBytes(d.id())))
@@ -169,6 +187,23 @@ class LabDeliveryTest {
                 .noneMatch(s -> s.verdict() != null && s.verdict().failsTest());
         assertThat(sessions).filteredOn(s -> "good".equals(s.profile()))
                 .anyMatch(s -> s.verdict() == dev.doublelock.lab.Verdict.DELIVERED);
+        assertThat(sessions).filteredOn(s -> "tls-1.3-only".equals(s.profile()))
+                .anyMatch(s -> s.verdict() == dev.doublelock.lab.Verdict.DELIVERED && "TLSv1.3".equals(s.tlsProtocol()));
+    }
+
+    @Test
+    void bsiRefusesAWeakDheGroup() throws Exception {
+        Map<LabProfile, Long> ids = enqueueOneTo(List.copyOf(KEY_EXCHANGE_DEFECTS));
+        try (DeliveryWorker w = worker("dhe.relay.test", PolicyMap.defaults(), router(Map.of()))) {
+            w.runOnce();
+        }
+        for (var e : ids.entrySet()) {
+            List<Attempt> attempts = store.attempts(e.getValue());
+            assertThat(store.find(e.getValue()).orElseThrow().state()).as(e.getKey().profileName()).isEqualTo(State.DEFERRED);
+            assertThat(attempts.get(0).outcome()).as(e.getKey().profileName()).isEqualTo("refused");
+            assertThat(attempts.get(0).findingCodes()).as(e.getKey().profileName()).containsAll(observable(e.getKey()));
+        }
+        assertThat(labSessions("dhe.relay.test")).noneMatch(s -> s.verdict() != null && s.verdict().failsTest());
     }
 
     @Test
@@ -181,6 +216,10 @@ class LabDeliveryTest {
         for (var e : ids.entrySet()) {
             assertThat(store.find(e.getValue()).orElseThrow().state()).as(e.getKey().profileName())
                     .isEqualTo(State.DELIVERED);
+        }
+        for (LabProfile p : List.of(LabProfile.DHE_1024, LabProfile.CBC_SHA1, LabProfile.TLS_1_3_ONLY)) {
+            assertThat(store.attempts(ids.get(p)).get(0).tlsProtocol()).as("%s is delivered encrypted under may", p)
+                    .isEqualTo(p.tls().versions().getFirst().javaName());
         }
         Attempt plain = store.attempts(ids.get(LabProfile.NO_STARTTLS)).get(0);
         assertThat(plain.tlsProtocol()).isNull();
@@ -232,6 +271,67 @@ class LabDeliveryTest {
                     .isEqualTo(State.DELIVERED);
         }
         assertEncryptedWhereverTlsCanBeSpoken(ids, "testing-all.relay.test");
+    }
+
+    @Test
+    void opportunisticEncryptsToCertificateDefectsToo() throws Exception {
+        List<LabProfile> certificateDefects = List.of(LabProfile.CN_ONLY, LabProfile.WILDCARD_TOO_DEEP, LabProfile.MD5_SIGNATURE);
+        Map<LabProfile, Long> ids = enqueueOneTo(certificateDefects);
+        try (DeliveryWorker w = worker("may-tls.relay.test", new PolicyMap("opportunistic", Map.of(), PolicyMap.Mode.ENFORCE),
+                router(Map.of()))) {
+            w.runOnce();
+        }
+        for (LabProfile p : certificateDefects) {
+            assertThat(store.find(ids.get(p)).orElseThrow().state()).as(p.profileName()).isEqualTo(State.DELIVERED);
+            assertThat(store.attempts(ids.get(p)).get(0).tlsProtocol()).as("%s is delivered encrypted under may", p)
+                    .isEqualTo("TLSv1.3");
+        }
+    }
+
+    /**
+     * cn-only and wildcard-too-deep tested by name, as a sender that routes to the MX host name sees them (the
+     * all-profiles test dials 127.0.0.1, which neither certificate names, so it cannot tell a CN fallback or a
+     * lax wildcard from a correct matcher). A loopback DNS server answers for a signed zone {@code localhost}; the
+     * controls (good by name; the wildcard one label below it) must be delivered, so a refusal means the
+     * matcher, not the route.
+     */
+    @Test
+    void bsiRefusesCnOnlyAndTheTooDeepWildcardByNameButDeliversOneLabelBelowTheWildcard() throws Exception {
+        dev.doublelock.dns.TestZones names = new dev.doublelock.dns.TestZones("localhost").a("@", "127.0.0.1")
+                .a("a.b.deep", "127.0.0.1").a("x.deep", "127.0.0.1");
+        dev.doublelock.dns.TestZoneSigner.SignedZone signed = names.sign();
+        try (dev.doublelock.dns.TestDnsServer dns = new dev.doublelock.dns.TestDnsServer()
+                .add(dev.doublelock.dns.TestZones.zone(signed))) {
+            dev.doublelock.dns.MailResolver resolver = dev.doublelock.dns.DnsjavaResolver.builder().server(dns.address())
+                    .trustAnchors(signed.anchor()).timeout(Duration.ofMillis(500)).build();
+            String wildcardRef = LabProfile.WILDCARD_TOO_DEEP.referenceName("localhost");
+            assertThat(wildcardRef).isEqualTo("a.b.deep.localhost");
+            Map<String, List<String>> routes = Map.of(
+                    "good.names.test", List.of("localhost:" + lab.port("good")),
+                    "cn-only.names.test", List.of(LabProfile.CN_ONLY.referenceName("localhost") + ":" + lab.port("cn-only")),
+                    "wildcard-too-deep.names.test", List.of(wildcardRef + ":" + lab.port("wildcard-too-deep")),
+                    "one-label.names.test", List.of("x.deep.localhost:" + lab.port("wildcard-too-deep")));
+            Map<String, Long> ids = new LinkedHashMap<>();
+            for (String d : routes.keySet()) {
+                ids.put(d, store.enqueue(new Envelope("alice@example.org", List.of("user@" + d)), MESSAGE));
+            }
+            try (DeliveryWorker w = worker("names.relay.test", PolicyMap.defaults(), new Router(Optional.of(resolver), routes))) {
+                w.runOnce();
+            }
+            for (String d : List.of("good.names.test", "one-label.names.test")) {
+                assertThat(store.find(ids.get(d)).orElseThrow().state()).as(d + ": " + store.find(ids.get(d)).orElseThrow().reason())
+                        .isEqualTo(State.DELIVERED);
+            }
+            for (String d : List.of("cn-only.names.test", "wildcard-too-deep.names.test")) {
+                List<Attempt> attempts = store.attempts(ids.get(d));
+                assertThat(store.find(ids.get(d)).orElseThrow().state()).as(d).isEqualTo(State.DEFERRED);
+                assertThat(attempts.get(0).outcome()).as(d).isEqualTo("refused");
+                assertThat(attempts.get(0).findingCodes()).as(d).containsExactly("BAD_CERT_DOMAIN");
+            }
+        }
+        // the lab counts the control (x.deep.localhost on the wildcard-too-deep port) as a delivery to a defect profile
+        assertThat(labSessions("names.relay.test")).filteredOn(s -> !s.rcptTo().contains("user@one-label.names.test"))
+                .hasSize(3).noneMatch(s -> s.verdict() != null && s.verdict().failsTest());
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.TreeSet;
 final class CertificateFacts {
     static final String SHA256_ECDSA = "1.2.840.10045.4.3.2";
     static final String SHA1_RSA = "1.2.840.113549.1.1.5";
+    static final String MD5_RSA = "1.2.840.113549.1.1.4";
     static final String RSASSA_PSS = "1.2.840.113549.1.1.10";
     static final String P256 = "secp256r1";
 
