@@ -13,7 +13,7 @@ import static dev.doublelock.finding.FindingCode.*;
 
 /**
  * The lab's endpoints: each presents one defect (the names are part of the CLI contract, see
- * DESIGN.md "Lab profiles"). A sending system that delivers to a defect profile has failed that test.
+ * docs/design.md "Lab profiles"). A sending system that delivers to a defect profile has failed that test.
  */
 public enum LabProfile {
     GOOD("good", LabCertificate.GOOD, Tls.MODERN, StartTls.OFFERED,

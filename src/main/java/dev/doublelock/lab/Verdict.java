@@ -1,7 +1,7 @@
 package dev.doublelock.lab;
 
 /**
- * What a sending system did in one session with a lab endpoint (DESIGN.md CLI contract). The order is
+ * What a sending system did in one session with a lab endpoint (docs/design.md CLI contract). The order is
  * from worst to most harmless, so a sender's verdict for a profile is the smallest ordinal of its sessions.
  */
 public enum Verdict {

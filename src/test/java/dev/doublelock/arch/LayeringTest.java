@@ -19,14 +19,14 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * DESIGN.md's layering: a package imports only packages on lower levels (a sub-package may import
+ * docs/design.md's layering: a package imports only packages on lower levels (a sub-package may import
  * its parent); nothing imports cli, web or config — except cli itself, the composition root that starts
  * the web page and reads the config. Packages not listed belong to their nearest listed
  * parent ("module").
  */
 class LayeringTest {
     private static final String ROOT = "dev.doublelock.";
-    /** Levels ×10, so that DESIGN.md's level 1.5 (policy.transport) and the relay's composition (3.5) fit. */
+    /** Levels ×10, so that docs/design.md's level 1.5 (policy.transport) and the relay's composition (3.5) fit. */
     static final Map<String, Integer> LEVELS = new LinkedHashMap<>();
 
     static {
@@ -54,7 +54,7 @@ class LayeringTest {
 
     @Test
     void everyClassLivesInALevelledPackage() {
-        classes().should(new ArchCondition<JavaClass>("live in a package DESIGN.md gives a level") {
+        classes().should(new ArchCondition<JavaClass>("live in a package docs/design.md gives a level") {
             @Override
             public void check(JavaClass item, ConditionEvents events) {
                 if (moduleOf(item.getPackageName()) == null) {

@@ -62,6 +62,10 @@ class DemoCommandTest {
                 List<String> relay = new java.util.ArrayList<>();
                 row.get("relay_findings").forEach(n -> relay.add(n.asText()));
                 assertThat(expected).as("relay findings for %s are among the expected ones", p).containsAnyElementsOf(relay);
+                Set<String> checkFails = new HashSet<>();
+                row.get("check_findings").forEach(n -> checkFails.add(n.asText()));
+                // one verdict: the relay refuses only for what the checker reports as FAIL
+                assertThat(checkFails).as("every relay refusal code for %s is a checker FAIL", p).containsAll(relay);
             }
         }
     }

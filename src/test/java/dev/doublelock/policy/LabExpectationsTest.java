@@ -30,7 +30,7 @@ import static dev.doublelock.tls.CertFixture.cert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * DESIGN.md "Lab profiles": each profile, as a prober would observe it (with a real generated chain), must
+ * docs/design.md "Lab profiles": each profile, as a prober would observe it (with a real generated chain), must
  * produce exactly its expected finding codes under bsi; opportunistic reports the same codes, none as FAIL.
  */
 class LabExpectationsTest {

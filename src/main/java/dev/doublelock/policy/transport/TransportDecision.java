@@ -61,6 +61,11 @@ public final class TransportDecision {
             FindingCode.EXPIRED_CERTIFICATE, FindingCode.NOT_YET_VALID_CERTIFICATE, FindingCode.BAD_CERT_DOMAIN,
             FindingCode.NO_CERTIFICATE);
 
+    /** Findings about the chain itself: when one is there, a failed provider PKIX validation names nothing new. */
+    private static final Set<FindingCode> CERTIFICATE_DEFECTS = EnumSet.of(FindingCode.UNKNOWN_ISSUER,
+            FindingCode.EXPIRED_CERTIFICATE, FindingCode.NOT_YET_VALID_CERTIFICATE, FindingCode.BAD_CERT_DOMAIN,
+            FindingCode.NO_CERTIFICATE, FindingCode.WEAK_SIGNATURE_ALGORITHM, FindingCode.WEAK_KEY);
+
     private final PolicyEngine engine;
     private final LocalMode mode;
 
@@ -288,7 +293,8 @@ public final class TransportDecision {
         List<Finding> all = new ArrayList<>(base);
         if (evidence.pkixFailure().isPresent() && s.startTls().isEstablished()
                 && req.authentication() instanceof ChainAuthentication.Pkix
-                && all.stream().noneMatch(f -> NOT_PKIX.contains(f.code()))) {
+                && all.stream().noneMatch(f -> CERTIFICATE_DEFECTS.contains(f.code()))) {
+            // the provider's PKIX (with its algorithm constraints) saw something the policy's chain checks did not
             rule("certificate-trusted", ctx).ifPresent(r -> all.add(new Finding(FindingCode.UNKNOWN_ISSUER, r.severity(),
                     s.endpoint() + " certificate #0", "PKIX validation failed: " + evidence.pkixFailure().get(),
                     r.reference(), "The server's chain does not validate against the relay's trust anchors (with the "

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The lab's certificates, each with exactly one deliberate defect (DESIGN.md, "Lab profiles").
+ * The lab's certificates, each with exactly one deliberate defect (docs/design.md, "Lab profiles").
  * "As GOOD" means: ECDSA P-256 key, CN and SAN = the lab host name (for {@code localhost} also
  * IP SANs 127.0.0.1 and ::1), signed SHA256withECDSA by the lab intermediate, EKU serverAuth, key
  * usage digitalSignature, valid from one hour before creation for 397 days.

@@ -7,7 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * How each lab certificate is made (DESIGN.md "Lab profiles"). Every method takes the creation
+ * How each lab certificate is made (docs/design.md "Lab profiles"). Every method takes the creation
  * time, so validity periods are relative to it.
  */
 final class LabRecipes {
