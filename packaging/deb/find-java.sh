@@ -1,6 +1,7 @@
 # doublelock: finds a Java 21+ runtime. Sourced by /usr/bin/doublelock and the package's postinst (POSIX sh).
-# Order: $JAVA_HOME, the `java` on PATH, then every runtime under /usr/lib/jvm, newest first (Debian's
+# Order: $JAVA_HOME, the `java` on PATH, then every runtime under /usr/lib/jvm (Debian's
 # openjdk-NN packages and Eclipse Temurin's both live there). Prints the runtime's home; fails with nothing.
+# DOUBLELOCK_JVM_DIR replaces /usr/lib/jvm (for tests).
 
 doublelock_java_major() { # JAVA_HOME -> major version, from its release file or from `java -version`
   v=
@@ -25,7 +26,7 @@ doublelock_find_java() {
     h=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
     if doublelock_java_ok "$h"; then echo "$h"; return 0; fi
   fi
-  for d in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -V -r); do
+  for d in $(ls -d "${DOUBLELOCK_JVM_DIR:-/usr/lib/jvm}"/*/ 2>/dev/null | sort -V -r); do
     d=${d%/}
     if doublelock_java_ok "$d"; then echo "$d"; return 0; fi
   done
