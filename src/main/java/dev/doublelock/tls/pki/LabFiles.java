@@ -26,9 +26,14 @@ final class LabFiles {
     private final Properties metadata = new Properties();
 
     LabFiles(Path dir) {
+        this(dir, true);
+    }
+
+    /** With {@code create} false nothing is created: for readers of a PKI some lab made. */
+    LabFiles(Path dir, boolean create) {
         this.dir = dir;
         try {
-            Files.createDirectories(dir);
+            if (create) Files.createDirectories(dir);
             Path file = dir.resolve(METADATA);
             if (Files.exists(file)) metadata.load(new StringReader(Files.readString(file)));
         } catch (IOException | IllegalArgumentException e) {
