@@ -57,15 +57,15 @@ final class DataLocation {
     }
 
     /** The data directory for a command given {@code flag} ({@code --data}, may be null). */
-    static DataLocation resolve(Path flag) {
-        return resolve(flag, null);
+    static DataLocation of(Path flag) {
+        return of(flag, null);
     }
 
     /**
-     * As {@link #resolve(Path)} for the relay, whose config file may name {@code configDataDir} (null: not named);
+     * As {@link #of(Path)} for the relay, whose config file may name {@code configDataDir} (null: not named);
      * {@code --data} wins over it, it wins over the environment and the defaults.
      */
-    static DataLocation resolve(Path flag, Path configDataDir) {
+    static DataLocation of(Path flag, Path configDataDir) {
         Defaults d = defaults;
         if (flag != null) return new DataLocation(d.workingDir().resolve(flag), Source.FLAG);
         if (configDataDir != null) return new DataLocation(d.workingDir().resolve(configDataDir), Source.CONFIG);

@@ -48,7 +48,7 @@ final class LabCertsCommand implements Callable<Integer> {
     }
 
     private int export() {
-        DataLocation location = DataLocation.resolve(data);
+        DataLocation location = DataLocation.of(data);
         Path pkiDir = location.resolve("pki");
         Set<LabCertificate> wanted = EnumSet.noneOf(LabCertificate.class);
         for (LabProfile p : LabProfile.values()) wanted.add(p.certificate());

@@ -68,7 +68,7 @@ public final class LabCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        Path data = DataLocation.resolve(this.data).dir();
+        Path data = DataLocation.of(this.data).dir();
         LabOptions options = LabOptions.defaults().withBindAddress(InetAddress.getByName(bind)).withBasePort(basePort)
                 .withHostName(host).withDataDir(data).withJdbcUrl(db).withKeepBodyBytes(keepBodies);
         if (config != null) {

@@ -46,7 +46,7 @@ final class LabResultsCommand implements Callable<Integer> {
 
     private RecordStore open() {
         if (db != null && !db.startsWith("jdbc:sqlite:")) return RecordStore.open(db);
-        Path file = db != null ? SqliteFile.fileOf(db).toAbsolutePath() : RecordStore.defaultFile(DataLocation.resolve(data).dir());
+        Path file = db != null ? SqliteFile.fileOf(db).toAbsolutePath() : RecordStore.defaultFile(DataLocation.of(data).dir());
         if (!Files.exists(file)) throw DataLocation.nothingAt(file, "lab");
         return RecordStore.openReadOnly(file);
     }

@@ -31,7 +31,7 @@ final class QueueTarget {
     /** The queue's location as given or derived (a JDBC URL or a file path). */
     String location() {
         if (queue != null && !queue.isBlank()) return queue.strip();
-        Path shared = DataLocation.resolve(data).dir();
+        Path shared = DataLocation.of(data).dir();
         var options = config == null ? RelayConfig.defaults(shared) : RelayConfig.read(config, shared);
         if (data != null) options = options.withDataDir(shared);
         return options.queueLocation();

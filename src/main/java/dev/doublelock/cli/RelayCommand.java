@@ -54,7 +54,7 @@ public final class RelayCommand implements Callable<Integer> {
     private int serve() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path shared = DataLocation.resolve(data).dir();
+        Path shared = DataLocation.of(data).dir();
         RelayOptions configured = config == null ? RelayConfig.defaults(shared) : RelayConfig.read(config, shared);
         RelayOptions options = configured.withDataDir(data != null ? shared : configured.dataDir().toAbsolutePath().normalize());
         Relay relay = Relay.start(options, deliveryEngines, line -> {

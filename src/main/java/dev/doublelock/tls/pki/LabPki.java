@@ -136,6 +136,7 @@ public final class LabPki {
         threads.lock();
         try {
             Path lockFile = abs.resolve(LOCK_FILE);
+            if (threads.getHoldCount() > 1) return body.get(); // this thread holds the file lock already (prepare)
             if (shared && !Files.exists(lockFile)) return body.get();
             try (FileChannel channel = shared ? FileChannel.open(lockFile, StandardOpenOption.READ)
                     : FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
