@@ -31,7 +31,7 @@ public final class MetricsEndpoint implements AutoCloseable {
             http = HttpServer.create(address, 16);
         } catch (java.net.BindException e) {
             throw new dev.doublelock.io.ListenerBindException("metrics", address,
-                    "change metrics.listen in the config (--config FILE; \"off\" turns it off)", e);
+                    "change it in the config: metrics.listen (--config FILE; \"off\" turns it off)", e);
         }
         MetricsEndpoint endpoint = new MetricsEndpoint(http);
         http.createContext("/", exchange -> endpoint.handle(exchange, text));

@@ -88,7 +88,7 @@ public final class Relay implements AutoCloseable {
         } catch (IOException e) {
             server.close();
             throw new dev.doublelock.io.ListenerBindException(intake.role().name().toLowerCase(Locale.ROOT), address,
-                    "change " + intake.role().name().toLowerCase(Locale.ROOT) + ".listen in the config (--config FILE)", e);
+                    "change it in the config: " + intake.role().name().toLowerCase(Locale.ROOT) + ".listen (--config FILE)", e);
         }
         listeners.add(server);
         return server;
