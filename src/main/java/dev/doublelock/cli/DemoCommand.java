@@ -66,7 +66,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--policy", defaultValue = "bsi", description = "Policy for the checker and the relay (default: ${DEFAULT-VALUE}).")
     String policyName;
 
-    @Option(names = "--data", description = "Keep the lab's and relay's data here (default: a temporary directory, removed afterwards).")
+    @Option(names = "--data", description = "Keep the lab's and relay's data here, laid out as every command's data "
+            + "location (then 'lab results --data DIR' and 'queue list --data DIR' show the demo's sessions and mail); "
+            + "default: a temporary directory, removed afterwards.")
     Path data;
 
     @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for the relay's attempts (default: ${DEFAULT-VALUE}).")
@@ -80,14 +82,15 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Policy policy = Policies.resolve(policyName);
         boolean temporary = data == null;
-        Path dir = temporary ? Files.createTempDirectory("doublelock-demo-") : Files.createDirectories(data);
-        try (LabChild lab = LabChild.start(dir.resolve("lab"))) {
+        Path dir = temporary ? Files.createTempDirectory("doublelock-demo-")
+                : Files.createDirectories(data.toAbsolutePath().normalize());
+        try (LabChild lab = LabChild.start(dir)) {
             Path ca = dir.resolve("lab-ca.pem");
-            Files.copy(dir.resolve("lab").resolve("pki").resolve("ca.pem"), ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(dir.resolve("pki").resolve("ca.pem"), ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             progress("lab: " + lab.ports().size() + " endpoints on 127.0.0.1 (its own JVM); checking each with the checker ...");
             Map<LabProfile, List<String>> checks = check(lab, ca, policy);
             progress("relay: sending one message to each profile through the relay (policy " + policy.name() + ") ...");
-            Map<LabProfile, Attempt> attempts = relay(lab, ca, dir.resolve("relay"));
+            Map<LabProfile, Attempt> attempts = relay(lab, ca, dir);
             List<Row> rows = new ArrayList<>();
             for (LabProfile p : LabProfile.values()) {
                 Attempt a = attempts.get(p);

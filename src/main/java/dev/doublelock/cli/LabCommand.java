@@ -37,8 +37,8 @@ public final class LabCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "8025")
     int webPort;
 
-    @Option(names = "--data", description = "Data directory: lab PKI and records (default: ${DEFAULT-VALUE}).",
-            defaultValue = "doublelock-data/lab")
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory: lab PKI and records (default: $"
+            + DataLocation.ENV + ", else /var/lib/doublelock when writable, else ./doublelock-data).")
     Path data;
 
     @Option(names = "--host", description = "Host name the certificates are issued for (default: ${DEFAULT-VALUE}).",
@@ -68,12 +68,14 @@ public final class LabCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        Path data = DataLocation.of(this.data).dir();
         LabOptions options = LabOptions.defaults().withBindAddress(InetAddress.getByName(bind)).withBasePort(basePort)
                 .withHostName(host).withDataDir(data).withJdbcUrl(db).withKeepBodyBytes(keepBodies);
         if (config != null) {
             options = options.withOverrides(LabConfigFile.read(config, options));
         }
         System.err.println(LegacyTls.relaxForThisProcess());
+        System.err.println("lab: data " + data);
         System.err.println("lab: creating or loading the lab PKI under " + data.resolve("pki")
                 + " (the first start generates RSA-3072 keys and takes a few seconds)");
         Lab lab = Lab.start(options);

@@ -4,8 +4,11 @@ import dev.doublelock.lab.LabProfile;
 import dev.doublelock.lab.RecordStore;
 import dev.doublelock.lab.ResultsMatrix;
 import dev.doublelock.lab.SessionRecord;
+import dev.doublelock.io.SqliteFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +17,16 @@ import java.util.concurrent.Callable;
 
 /** {@code doublelock lab results}: one row per recorded SMTP session, and the sender × profile matrix. */
 @Command(name = "results", mixinStandardHelpOptions = true,
-        description = "Prints one row per SMTP session the lab recorded (time, profile, client, EHLO, MAIL FROM, "
-                + "RCPT TO, TLS or the alert the client sent, verdict), then each sender's verdict per profile.")
+        description = {"Prints one row per SMTP session the lab recorded (time, profile, client, EHLO, MAIL FROM, "
+                + "RCPT TO, TLS or the alert the client sent, verdict), then each sender's verdict per profile.",
+                "Reads only. Exit codes: 0 printed, 3 nothing at the data location (nothing is created), "
+                        + "4 the record file is unusable."})
 final class LabResultsCommand implements Callable<Integer> {
-    @Option(names = "--data", defaultValue = "doublelock-data/lab", description = "Lab data directory (default: ${DEFAULT-VALUE}).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory the lab uses (default: $"
+            + DataLocation.ENV + ", else /var/lib/doublelock when writable, else ./doublelock-data).")
     Path data;
 
     @Option(names = "--db", description = "JDBC URL of the records (default: SQLite file DATA/lab.db).")
@@ -28,12 +37,22 @@ final class LabResultsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (db == null && !Files.exists(data.resolve("lab.db"))) {
-            System.err.println("no lab records under " + data + ": start the lab with 'doublelock lab --data " + data
-                    + "' and send mail to it first");
-            return 2;
+        try {
+            return print();
+        } catch (RuntimeException e) {
+            return ExitCodes.report(spec, e);
         }
-        try (RecordStore store = db != null ? RecordStore.open(db) : RecordStore.openDefault(data)) {
+    }
+
+    private RecordStore open() {
+        if (db != null && !db.startsWith("jdbc:sqlite:")) return RecordStore.open(db);
+        Path file = db != null ? SqliteFile.fileOf(db).toAbsolutePath() : RecordStore.defaultFile(DataLocation.of(data).dir());
+        if (!Files.exists(file)) throw DataLocation.nothingAt(file, "lab");
+        return RecordStore.openReadOnly(file);
+    }
+
+    private int print() {
+        try (RecordStore store = open()) {
             List<SessionRecord> records = store.all(0);
             if (json) {
                 System.out.println(Json.write(records));

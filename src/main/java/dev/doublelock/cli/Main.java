@@ -3,14 +3,22 @@ package dev.doublelock.cli;
 import dev.doublelock.tls.FastEc;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/** Entry point: {@code doublelock <command>}. */
+/**
+ * Entry point: {@code doublelock <command>}. Errors are one line on stderr with an exit code from
+ * {@link ExitCodes}; {@code --debug} (on any command) adds the stack trace.
+ */
 @Command(name = "doublelock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Does this mail travel over TLS that deserves the name?%n"
                 + "lab: receiving SMTP endpoints broken on purpose; check: does a domain meet the TLS policy; "
                 + "relay: deliver only over TLS that meets it.",
         subcommands = {DemoCommand.class, LabCommand.class, CheckCommand.class, RelayCommand.class, QueueCommand.class, PolicyCommand.class, BenchSmtpCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "On an error, print the stack trace after the one-line message.")
+    boolean debug;
 
     public static void main(String[] args) {
         // dnsjava logs every bogus DNSSEC answer with a stack trace; findings carry that already
@@ -23,7 +31,8 @@ public final class Main {
 
     /** Runs the CLI without exiting the JVM (tests use this). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(ExitCodes.HANDLER).execute(args);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,8 +1,6 @@
 package dev.doublelock.cli;
 
-import dev.doublelock.config.ConfigException;
 import dev.doublelock.queue.Attempt;
-import dev.doublelock.queue.QueueException;
 import dev.doublelock.queue.QueueStore;
 import dev.doublelock.queue.QueuedMessage;
 import dev.doublelock.queue.State;
@@ -24,8 +22,8 @@ import java.util.function.BiFunction;
 
 /**
  * {@code doublelock queue list|show ID|retry ID|delete ID|bounce ID}: the operator's view of the relay's
- * queue. Exit codes: 0 done, 1 no such message or not in a state the action applies to, 2 the queue or
- * config could not be opened.
+ * queue. Exit codes: 0 done, 1 no such message or not in a state the action applies to, 2 a bad config file,
+ * 3 no queue at the location (none is created), 4 the queue is unusable (0-byte or corrupt file, database down).
  */
 @Command(name = "queue", mixinStandardHelpOptions = true,
         description = "Inspect and manage the relay's queue (the one in --config, or --queue URL).",
@@ -40,14 +38,16 @@ public final class QueueCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Opens the queue, runs {@code action}, turns config/queue failures into a message and exit code 2. */
+    /**
+     * Opens the queue (never creating one), runs {@code action}, turns failures into one line and an exit code
+     * (see {@link ExitCodes}: 2 bad config, 3 no queue at the location, 4 queue unusable or unreachable).
+     */
     static int withQueue(CommandSpec spec, QueueTarget target, BiFunction<QueueStore, PrintWriter, Integer> action) {
         PrintWriter err = spec.commandLine().getErr();
         try (QueueStore store = target.open()) {
             return action.apply(store, spec.commandLine().getOut());
-        } catch (ConfigException | QueueException e) {
-            err.println("queue: " + e.getMessage());
-            return 2;
+        } catch (RuntimeException e) {
+            return ExitCodes.report(spec, e);
         } finally {
             spec.commandLine().getOut().flush();
             err.flush();

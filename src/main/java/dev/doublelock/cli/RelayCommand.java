@@ -1,6 +1,5 @@
 package dev.doublelock.cli;
 
-import dev.doublelock.config.ConfigException;
 import dev.doublelock.config.RelayConfig;
 import dev.doublelock.relay.DeliveryEngine;
 import dev.doublelock.relay.DeliveryEngineFactory;
@@ -38,27 +37,39 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "relay config file (JSON; see relay.example.json)")
     Path config;
 
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory (queue, certificate, delivery log); "
+            + "wins over the config's dataDir (default: $" + DataLocation.ENV + ", else /var/lib/doublelock when "
+            + "writable, else ./doublelock-data)")
+    Path data;
+
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws InterruptedException {
+        try {
+            return serve();
+        } catch (IOException | RuntimeException e) {
+            return ExitCodes.report(spec, e);
+        }
+    }
+
+    private int serve() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        RelayOptions options;
-        try {
-            options = config == null ? RelayConfig.defaults() : RelayConfig.read(config);
-        } catch (ConfigException e) {
-            err.println("relay: " + e.getMessage());
-            err.flush();
-            return 2;
-        }
+        Path shared = DataLocation.of(data).dir();
+        RelayOptions configured = config == null ? RelayConfig.defaults(shared) : RelayConfig.read(config, shared);
+        RelayOptions options = configured.withDataDir(data != null ? shared : configured.dataDir().toAbsolutePath().normalize());
         Relay relay = Relay.start(options, deliveryEngines, line -> {
-            err.println(line);
+            err.println(java.time.OffsetDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " " + line);
             err.flush();
         });
         if (deliveryEngines == QUEUE_ONLY_FACTORY) {
             err.println("relay: warning: this build has no delivery engine wired in; mail is accepted and queued only");
             err.flush();
         }
+        out.println("relay: data " + options.dataDir());
         out.println("relay: queue " + relay.store().describe());
+        if (deliveryEngines != QUEUE_ONLY_FACTORY) {
+            out.println("relay: delivery log (JSON lines) " + options.dataDir().resolve("delivery.log"));
+        }
         relay.submissionAddress().ifPresent(a -> out.println("relay: submission (STARTTLS, AUTH) on " + hostPort(a)));
         relay.relayAddress().ifPresent(a -> out.println("relay: relay for " + options.allowedNetworks().networks()
                 + " on " + hostPort(a)));

@@ -34,12 +34,13 @@ import java.util.Set;
 /**
  * The relay's configuration file: one JSON object, every key optional, documented in
  * {@code docs/relay-config.md} with a complete example in {@code relay.example.json}. The defaults
- * need no editing for a trial on one machine: data in {@code ./doublelock-data/relay}, an SQLite queue
+ * need no editing for a trial on one machine: data in {@code ./doublelock-data} (the command line passes the
+ * data location it resolved, see {@code cli.DataLocation}; an explicit {@code dataDir} wins over it), an SQLite queue
  * there, submission on 127.0.0.1:5587, relay on 127.0.0.1:2025 for loopback clients, policy
  * {@code bsi} enforced, metrics on 127.0.0.1:9325. Relative paths are relative to the working directory.
  */
 public final class RelayConfig {
-    public static final String DEFAULT_DATA_DIR = "./doublelock-data/relay";
+    public static final String DEFAULT_DATA_DIR = "./doublelock-data";
     public static final String DEFAULT_SUBMISSION = "127.0.0.1:5587";
     public static final String DEFAULT_RELAY = "127.0.0.1:2025";
     public static final String DEFAULT_METRICS = "127.0.0.1:9325";
@@ -60,15 +61,25 @@ public final class RelayConfig {
         return parse("{}", "(defaults)");
     }
 
+    /** The configuration without a file, keeping data in {@code dataDir}. */
+    public static RelayOptions defaults(Path dataDir) {
+        return parse("{}", "(defaults)", dataDir);
+    }
+
     /** Reads and validates {@code file}. */
     public static RelayOptions read(Path file) {
+        return read(file, Path.of(DEFAULT_DATA_DIR));
+    }
+
+    /** Reads and validates {@code file}; {@code defaultDataDir} applies where the file names no {@code dataDir}. */
+    public static RelayOptions read(Path file, Path defaultDataDir) {
         String name = file.toString();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
             if (bytes.length > MAX_FILE_BYTES) {
                 throw new ConfigException(name, "", "larger than 1 MiB; that is not a relay config file");
             }
-            return parse(new String(bytes, StandardCharsets.UTF_8), name);
+            return parse(new String(bytes, StandardCharsets.UTF_8), name, defaultDataDir);
         } catch (IOException e) {
             throw new ConfigException(name, "", "cannot read it (" + e.getMessage()
                     + "); check the path, or run without --config to use the defaults");
@@ -77,6 +88,11 @@ public final class RelayConfig {
 
     /** Parses and validates JSON text; {@code origin} names it in error messages. */
     public static RelayOptions parse(String json, String origin) {
+        return parse(json, origin, Path.of(DEFAULT_DATA_DIR));
+    }
+
+    /** As {@link #parse(String, String)}; {@code defaultDataDir} applies where the text names no {@code dataDir}. */
+    public static RelayOptions parse(String json, String origin, Path defaultDataDir) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -88,7 +104,7 @@ public final class RelayConfig {
             throw new ConfigException(origin, "", "empty; write {} to use every default");
         }
         ConfigNode top = new ConfigNode(origin, "", root, TOP);
-        Path dataDir = Path.of(top.string("dataDir").orElse(DEFAULT_DATA_DIR));
+        Path dataDir = top.string("dataDir").filter(s -> !s.isBlank()).map(Path::of).orElse(defaultDataDir);
         String hostName = top.string("hostName").orElse("localhost");
         if (hostName.isBlank() || hostName.contains(" ")) {
             throw top.fail("hostName", "must be this relay's domain name, e.g. relay.example.org (no spaces)");

@@ -51,6 +51,15 @@ public final class Lab implements AutoCloseable {
                 .orElseGet(() -> RecordStore.openDefault(options.dataDir()));
         Lab lab = new Lab(options, store, new HashMap<>());
         try {
+            // every leaf made under the PKI lock at once: 'lab certs' waits for them, never sees half
+            Map<String, java.util.Set<dev.doublelock.tls.pki.LabCertificate>> byHost = new java.util.LinkedHashMap<>();
+            byHost.computeIfAbsent(options.hostName(), h -> java.util.EnumSet.noneOf(dev.doublelock.tls.pki.LabCertificate.class));
+            for (LabProfile p : LabProfile.values()) byHost.get(options.hostName()).add(p.certificate());
+            for (LabEndpoint endpoint : options.endpoints()) {
+                byHost.computeIfAbsent(endpoint.hostName(), h -> java.util.EnumSet.noneOf(dev.doublelock.tls.pki.LabCertificate.class))
+                        .add(endpoint.profile().certificate());
+            }
+            byHost.forEach((host, certificates) -> lab.pki(host).prepare(certificates));
             for (LabEndpoint endpoint : options.endpoints()) {
                 lab.startEndpoint(endpoint);
             }
@@ -91,8 +100,9 @@ public final class Lab implements AutoCloseable {
             server.start();
         } catch (java.net.BindException e) {
             server.close();
-            throw new IOException("cannot listen on " + endpoint.bind() + " for lab profile " + profile
-                    + ": the port is in use; choose another --base-port (or stop what uses it)", e);
+            throw new dev.doublelock.io.ListenerBindException("lab profile " + profile.profileName(), endpoint.bind(),
+                    "choose another --base-port, or move this profile with --config (profile." + profile.profileName()
+                            + ".bind=ADDRESS:PORT)", e);
         }
         servers.add(server);
         running.add(new Running(profile, server.address(), endpoint.hostName()));

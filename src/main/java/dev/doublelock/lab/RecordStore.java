@@ -31,14 +31,40 @@ public final class RecordStore implements AutoCloseable {
         this.sqlite = sqlite;
     }
 
-    /** Opens (creating if needed) {@code DATA/lab.db}. */
+    /** The SQLite file the records live in by default: {@code DATA/lab.db}. */
+    public static Path defaultFile(Path dataDir) {
+        return dataDir.resolve("lab.db").toAbsolutePath();
+    }
+
+    /**
+     * Opens (creating if needed) {@code DATA/lab.db}. An existing file that is empty or not an SQLite database is
+     * refused ({@link dev.doublelock.io.DataFileException}) and left untouched.
+     */
     public static RecordStore openDefault(Path dataDir) {
+        dev.doublelock.io.SqliteFile.requireUsableIfPresent(defaultFile(dataDir), "the lab's records");
         try {
             Files.createDirectories(dataDir);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot create the lab data directory " + dataDir + ": " + e.getMessage(), e);
         }
         return open("jdbc:sqlite:" + dataDir.resolve("lab.db").toAbsolutePath());
+    }
+
+    /**
+     * Opens an existing SQLite record file read-only, for readers such as {@code lab results}: creates nothing,
+     * changes nothing (no migrations). The caller checks that the file exists; a running lab may write meanwhile.
+     */
+    public static RecordStore openReadOnly(Path file) {
+        Path abs = file.toAbsolutePath();
+        dev.doublelock.io.SqliteFile.requireUsableIfPresent(abs, "the lab's records");
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(5000);
+        try {
+            return new RecordStore(DriverManager.getConnection("jdbc:sqlite:" + abs, config.toProperties()), true);
+        } catch (SQLException e) {
+            throw new dev.doublelock.io.DataFileException("cannot read the lab's records " + abs + ": " + e.getMessage(), e);
+        }
     }
 
     public static RecordStore open(String jdbcUrl) {
@@ -49,7 +75,7 @@ public final class RecordStore implements AutoCloseable {
             store.migrate();
             return store;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the lab's record database " + jdbcUrl + ": " + e.getMessage()
+            throw new dev.doublelock.io.DataFileException("cannot open the lab's record database " + jdbcUrl + ": " + e.getMessage()
                     + " (check the --db URL, or that the data directory is writable)", e);
         }
     }

@@ -15,6 +15,8 @@ import java.time.Clock;
  *       queue;</li>
  *   <li>{@code null} or blank: {@value #DEFAULT_PATH} below the working directory.</li>
  * </ul>
+ * An SQLite file that exists but is empty (0 bytes) or not an SQLite database is refused with a
+ * {@link dev.doublelock.io.DataFileException} and left untouched.
  */
 public final class QueueStores {
 
@@ -55,8 +57,18 @@ public final class QueueStores {
                     + ": an in-memory database would lose every message at exit");
         }
         requireDriver("org.sqlite.JDBC", "SQLite");
+        // a 0-byte or foreign file would be silently turned into an empty queue: refuse, never overwrite
+        dev.doublelock.io.SqliteFile.requireUsableIfPresent(dev.doublelock.io.SqliteFile.fileOf(file), "the relay's queue");
         createParent(file);
-        return new JdbcQueueStore(new SqliteTransactions("jdbc:sqlite:" + file), Dialect.SQLITE, clock);
+        return new JdbcQueueStore(new SqliteTransactions("jdbc:sqlite:" + absolute(file)), Dialect.SQLITE, clock);
+    }
+
+    /** A relative file name made absolute (so that what the relay prints can be pasted anywhere), options kept. */
+    private static String absolute(String file) {
+        if (file.startsWith("file:")) return file;
+        int query = file.indexOf('?');
+        String path = query < 0 ? file : file.substring(0, query);
+        return Path.of(path).toAbsolutePath().normalize() + (query < 0 ? "" : file.substring(query));
     }
 
     private static void createParent(String file) {

@@ -26,7 +26,13 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** Binds {@code address} and serves {@code text} at /metrics. */
     public static MetricsEndpoint start(InetSocketAddress address, Supplier<String> text) throws IOException {
-        HttpServer http = HttpServer.create(address, 16);
+        HttpServer http;
+        try {
+            http = HttpServer.create(address, 16);
+        } catch (java.net.BindException e) {
+            throw new dev.doublelock.io.ListenerBindException("metrics", address,
+                    "change it in the config: metrics.listen (--config FILE; \"off\" turns it off)", e);
+        }
         MetricsEndpoint endpoint = new MetricsEndpoint(http);
         http.createContext("/", exchange -> endpoint.handle(exchange, text));
         http.setExecutor(endpoint.executor);

@@ -86,8 +86,9 @@ public final class Relay implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
-            throw new IOException("cannot listen on " + address + " for " + intake.role().name().toLowerCase(Locale.ROOT)
-                    + ": " + e.getMessage() + " (is another server using the port? change it in the config)", e);
+            server.close();
+            throw new dev.doublelock.io.ListenerBindException(intake.role().name().toLowerCase(Locale.ROOT), address,
+                    "change it in the config: " + intake.role().name().toLowerCase(Locale.ROOT) + ".listen (--config FILE)", e);
         }
         listeners.add(server);
         return server;

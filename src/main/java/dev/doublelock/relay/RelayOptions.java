@@ -51,6 +51,12 @@ public record RelayOptions(Path dataDir, String hostName, Optional<String> queue
         return queueUrl.orElse(dataDir.resolve("queue.db").toString());
     }
 
+    /** A copy keeping its data (queue by default, self-signed certificate, delivery log) in {@code dir}. */
+    public RelayOptions withDataDir(Path dir) {
+        return new RelayOptions(dir, hostName, queueUrl, submission, relay, allowedNetworks, users, tlsCertificate,
+                tlsKey, metrics, limits, authFailureDelay, delivery);
+    }
+
     /** A copy with other listener addresses (tests bind port 0). */
     public RelayOptions withListeners(Optional<InetSocketAddress> submission, Optional<InetSocketAddress> relay,
                                       Optional<InetSocketAddress> metrics) {

@@ -51,8 +51,8 @@ public final class LabWebServer implements AutoCloseable {
         try {
             server = HttpServer.create(address, 64);
         } catch (java.net.BindException e) {
-            throw new IOException("cannot serve the results page on " + address + ": port in use; pass another "
-                    + "--web-port, or -1 to disable the page", e);
+            throw new dev.doublelock.io.ListenerBindException("lab web", address,
+                    "choose another --web-port (or -1 to turn the results page off)", e);
         }
         LabWebServer web = new LabWebServer(server, lab);
         server.createContext("/", web::handle);

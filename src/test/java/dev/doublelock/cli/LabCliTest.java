@@ -71,6 +71,10 @@ class LabCliTest {
     void certsExportsCaAndEveryProfileChainAndKey(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
         Path out = tmp.resolve("out");
+        // issue 10: lab certs only reads; the lab makes the PKI when it starts (as here)
+        java.util.Set<dev.doublelock.tls.pki.LabCertificate> all = java.util.EnumSet.noneOf(dev.doublelock.tls.pki.LabCertificate.class);
+        for (LabProfile p : LabProfile.values()) all.add(p.certificate());
+        dev.doublelock.tls.pki.LabPki.loadOrCreate(data.resolve("pki"), "localhost").prepare(all);
         capture(() -> assertThat(Main.run("lab", "certs", "--data", data.toString(), "--out", out.toString())).isZero());
         assertThat(Pem.readCertificates(Files.readString(out.resolve("ca.pem")))).hasSize(1);
         for (LabProfile p : LabProfile.values()) {
@@ -97,6 +101,7 @@ class LabCliTest {
 
     @Test
     void resultsWithoutDataSaysHowToStart(@TempDir Path tmp) {
-        assertThat(Main.run("lab", "results", "--data", tmp.resolve("none").toString())).isEqualTo(2);
+        // issue 10: exit 3 = nothing at the data location (was 2 before the exit codes were documented)
+        assertThat(Main.run("lab", "results", "--data", tmp.resolve("none").toString())).isEqualTo(3);
     }
 }

@@ -21,8 +21,9 @@ class RelayConfigTest {
     @Test
     void defaultsNeedNoEditingForALoopbackTrial() throws Exception {
         RelayOptions o = RelayConfig.defaults();
-        assertThat(o.dataDir()).isEqualTo(Path.of("./doublelock-data/relay"));
-        assertThat(o.queueLocation()).isEqualTo(Path.of("./doublelock-data/relay/queue.db").toString());
+        // issue 10: one data location for every command; the relay's files sit beside the lab's
+        assertThat(o.dataDir()).isEqualTo(Path.of("./doublelock-data"));
+        assertThat(o.queueLocation()).isEqualTo(Path.of("./doublelock-data/queue.db").toString());
         assertThat(o.submission()).contains(new InetSocketAddress("127.0.0.1", 5587));
         assertThat(o.relay()).contains(new InetSocketAddress("127.0.0.1", 2025));
         assertThat(o.metrics()).contains(new InetSocketAddress("127.0.0.1", 9325));

@@ -26,9 +26,14 @@ final class LabFiles {
     private final Properties metadata = new Properties();
 
     LabFiles(Path dir) {
+        this(dir, true);
+    }
+
+    /** With {@code create} false nothing is created: for readers of a PKI some lab made. */
+    LabFiles(Path dir, boolean create) {
         this.dir = dir;
         try {
-            Files.createDirectories(dir);
+            if (create) Files.createDirectories(dir);
             Path file = dir.resolve(METADATA);
             if (Files.exists(file)) metadata.load(new StringReader(Files.readString(file)));
         } catch (IOException | IllegalArgumentException e) {
@@ -68,11 +73,28 @@ final class LabFiles {
         Pem.write(dir.resolve(chainFile), Pem.encode(key.chain()));
     }
 
+    /** Re-reads the metadata file: another process (or LabPki instance) may have written it since. */
+    private void reload() {
+        Path file = dir.resolve(METADATA);
+        try {
+            if (Files.exists(file)) {
+                Properties fresh = new Properties();
+                fresh.load(new StringReader(Files.readString(file)));
+                metadata.clear();
+                metadata.putAll(fresh);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // keep what was read before; a broken file is rewritten by the next setMetadata
+        }
+    }
+
     String metadata(String name) {
+        reload();
         return metadata.getProperty(name);
     }
 
     void setMetadata(String name, String value) {
+        reload();
         metadata.setProperty(name, value);
         StringWriter text = new StringWriter();
         try {

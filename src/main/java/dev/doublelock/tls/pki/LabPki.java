@@ -1,6 +1,18 @@
 package dev.doublelock.tls.pki;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -27,12 +39,20 @@ import java.util.Optional;
  * expires within {@link #RENEW_BEFORE} (a not-yet-valid one: becomes valid within it). An expiring
  * CA is replaced too, after which users must trust the new {@code ca.pem}. A {@code ca.pem} without
  * its key is an error, never silently replaced. All methods are thread-safe.
+ *
+ * <p>Whatever is made is made under a lock on {@value #LOCK_FILE} in the directory (a {@link FileLock}
+ * between processes, a {@link ReentrantLock} between threads of one process): a second lab, or a reader
+ * such as {@code lab certs} started while the first lab is still making its CA, waits instead of making a
+ * second CA or reading half of the first. {@link #readStored} reads without creating anything.
  */
 public final class LabPki {
     /** Certificates closer than this to the end of their intended state are made anew. */
     public static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
     private static final String HOST_KEY = "hostName";
+    /** The lock file in a PKI directory; whoever makes certificates holds it exclusively. */
+    public static final String LOCK_FILE = "pki.lock";
+    private static final Map<Path, ReentrantLock> THREAD_LOCKS = new ConcurrentHashMap<>();
 
     private final LabFiles files;
     private final LabHost host;
@@ -59,7 +79,76 @@ public final class LabPki {
     /** As {@link #loadOrCreate(Path, String)}, with "now" taken from {@code clock} (for tests). */
     public static LabPki loadOrCreate(Path dir, String hostName, Clock clock) {
         Objects.requireNonNull(dir, "dir");
-        return new LabPki(new LabFiles(dir), LabHost.of(hostName), Objects.requireNonNull(clock, "clock"));
+        Objects.requireNonNull(clock, "clock");
+        LabFiles files = new LabFiles(dir);
+        return locked(dir, false, () -> new LabPki(files, LabHost.of(hostName), clock));
+    }
+
+    /**
+     * Makes (or loads) every one of {@code which} at once, under the directory's lock, so that a reader never
+     * sees some of a lab's leaves and misses the rest.
+     */
+    public void prepare(Collection<LabCertificate> which) {
+        locked(files.dir(), false, () -> {
+            which.forEach(this::certificate);
+            return null;
+        });
+    }
+
+    /** What a lab stored in a PKI directory: the CA users trust and the leaves found, by certificate. */
+    public record Stored(Path directory, X509Certificate ca, Map<LabCertificate, CertifiedKey> leaves,
+                         List<LabCertificate> missing) {
+    }
+
+    /**
+     * Reads the CA and the stored leaves of {@code which} from {@code dir} without creating or changing anything,
+     * waiting while a lab holds the directory's lock. Empty when {@code dir} holds no usable lab CA.
+     */
+    public static Optional<Stored> readStored(Path dir, Collection<LabCertificate> which) {
+        Path abs = dir.toAbsolutePath();
+        if (!Files.isDirectory(abs)) return Optional.empty();
+        return locked(abs, true, () -> {
+            LabFiles files = new LabFiles(abs, false);
+            List<X509Certificate> ca;
+            try {
+                if (!Files.isRegularFile(abs.resolve("ca.pem"))) return Optional.<Stored>empty();
+                ca = Pem.readCertificates(abs.resolve("ca.pem"));
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                return Optional.<Stored>empty();
+            }
+            Map<LabCertificate, CertifiedKey> leaves = new LinkedHashMap<>();
+            List<LabCertificate> missing = new ArrayList<>();
+            for (LabCertificate c : which) {
+                files.load(c.fileStem() + ".chain.pem", c.fileStem() + ".key.pem")
+                        .ifPresentOrElse(k -> leaves.put(c, k), () -> missing.add(c));
+            }
+            return Optional.of(new Stored(abs, ca.get(0), leaves, List.copyOf(missing)));
+        });
+    }
+
+    /**
+     * Runs {@code body} holding {@code dir}'s lock: exclusive for makers, shared for readers. A reader finds no lock
+     * file when the PKI was made by a version without locks; it then reads without one (and creates nothing).
+     */
+    private static <T> T locked(Path dir, boolean shared, Supplier<T> body) {
+        Path abs = dir.toAbsolutePath().normalize();
+        ReentrantLock threads = THREAD_LOCKS.computeIfAbsent(abs, d -> new ReentrantLock());
+        threads.lock();
+        try {
+            Path lockFile = abs.resolve(LOCK_FILE);
+            if (threads.getHoldCount() > 1) return body.get(); // this thread holds the file lock already (prepare)
+            if (shared && !Files.exists(lockFile)) return body.get();
+            try (FileChannel channel = shared ? FileChannel.open(lockFile, StandardOpenOption.READ)
+                    : FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = channel.lock(0, Long.MAX_VALUE, shared)) {
+                return body.get();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock the lab PKI directory " + abs + " (" + LOCK_FILE + "): "
+                        + e.getMessage() + "; check that it is a writable directory", e);
+            }
+        } finally {
+            threads.unlock();
+        }
     }
 
     /** The lab CA certificate: what users trust ({@code --trust ca.pem}). */
@@ -106,6 +195,10 @@ public final class LabPki {
     public synchronized CertifiedKey certificate(LabCertificate which) {
         CertifiedKey cached = leaves.get(which);
         if (cached != null) return cached;
+        return locked(files.dir(), false, () -> loadOrMake(which));
+    }
+
+    private CertifiedKey loadOrMake(LabCertificate which) {
         String stem = which.fileStem();
         CertifiedKey issuer = issuerOf(which);
         Optional<CertifiedKey> stored = files.load(stem + ".chain.pem", stem + ".key.pem")
