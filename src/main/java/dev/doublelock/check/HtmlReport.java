@@ -40,7 +40,7 @@ public final class HtmlReport {
                 + ".COMPLIANT{color:#176b1f}.NON_COMPLIANT{color:#b00020}.INCOMPLETE{color:#a35d00}"
                 + "table{border-collapse:collapse;width:100%;table-layout:fixed;margin:.5em 0}"
                 + "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}"
-                + "col.sev{width:5.5em}col.code{width:12em}col.rule{width:9em}col.num{width:3em}col.verdict{width:10em}"
+                + "col.sev{width:5.5em}col.code{width:13em}col.rule{width:9em}col.num{width:3em}col.verdict{width:10em}col.fails{width:35%}"
                 + ".FAIL{background:#fde0e0}.WARN{background:#fff4d6}.INFO{background:#eef}"
                 + "@page{size:A4;margin:12mm}@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}"
                 + "section{break-before:page}tr{break-inside:avoid}}"
@@ -62,10 +62,10 @@ public final class HtmlReport {
         StringBuilder relay = new StringBuilder();
         for (HostReport h : r.hosts()) {
             h.relay().ifPresent(v -> relay.append(relay.isEmpty() ? "" : "<br>").append(esc(h.name())).append(": ")
-                    .append(esc(v.summary())));
+                    .append(breakable(esc(v.summary()))));
         }
         String row = "<tr><td>" + (index + 1) + "</td><td><a href=\"#" + anchor + "\">" + esc(r.target()) + "</a></td><td class=\""
-                + r.verdict().name() + "\">" + r.verdict().name() + "</td><td>" + esc(fails.isEmpty() ? "none" : fails)
+                + r.verdict().name() + "\">" + r.verdict().name() + "</td><td>" + breakable(esc(fails.isEmpty() ? "none" : fails))
                 + "</td><td>" + relay + "</td></tr>\n";
         entries.put(index, new Entry(row, render(r, anchor)));
     }
@@ -121,7 +121,7 @@ public final class HtmlReport {
     public synchronized void end() {
         if (entries.size() > 1) {
             StringBuilder b = new StringBuilder("<h2>Summary</h2>\n<table class=\"summary\"><colgroup><col class=\"num\"><col>"
-                    + "<col class=\"verdict\"><col><col></colgroup><tr><th>#</th><th>Target</th><th>Verdict</th>"
+                    + "<col class=\"verdict\"><col class=\"fails\"><col></colgroup><tr><th>#</th><th>Target</th><th>Verdict</th>"
                     + "<th>FAIL findings</th><th>Relay</th></tr>\n");
             entries.values().forEach(e -> b.append(e.summaryRow()));
             write(b.append("</table>\n").toString());
@@ -147,6 +147,11 @@ public final class HtmlReport {
                     .append(esc(f.rule())).append("</td></tr>\n");
         }
         b.append("</table>\n");
+    }
+
+    /** Lets already-escaped text such as WEAK_SIGNATURE_ALGORITHM wrap after its underscores (where else it could not). */
+    private static String breakable(String escaped) {
+        return escaped.replace("_", "_<wbr>");
     }
 
     /** Escapes text for HTML element content and quoted attribute values. */

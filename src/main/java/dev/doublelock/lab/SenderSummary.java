@@ -42,7 +42,8 @@ public record SenderSummary(String label, String line, List<LabProfile> failed, 
         if (tried == 0 && failed.isEmpty()) {
             line = label + " has only been seen at the good endpoints so far: send it to the defective ones too.";
         } else if (failed.isEmpty()) {
-            line = label + " refused all " + tried + " defective endpoint" + (tried == 1 ? "" : "s") + " it tried" + of + ".";
+            line = label + (tried == 1 ? " refused the one defective endpoint it tried" : " refused all " + tried
+                    + " defective endpoints it tried") + of + ".";
         } else {
             List<String> words = new ArrayList<>();
             for (LabProfile p : failed) {
