@@ -34,6 +34,7 @@ class HtmlReportBrowserTest {
 
     @Test
     void severalTargetsFitThePageWithASummaryInInputOrder(@TempDir Path dir) throws Exception {
+        HeadlessChromium.assumeAvailable();
         List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (LabProcess lab = LabProcess.start(dir.resolve("lab"));
              ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

@@ -31,12 +31,30 @@ public final class HeadlessChromium implements AutoCloseable {
         this.profileDir = profileDir;
     }
 
+    private static Path chromium() {
+        return Path.of(System.getenv().getOrDefault("DOUBLELOCK_CHROMIUM", "/usr/bin/chromium"));
+    }
+
+    private static Path chromedriver() {
+        return Path.of(System.getenv().getOrDefault("DOUBLELOCK_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    }
+
+    /** True if both the browser and its driver are installed. */
+    public static boolean available() {
+        return Files.isExecutable(chromium()) && Files.isExecutable(chromedriver());
+    }
+
+    /** Skips the calling test (or class, from {@code @BeforeAll}) with the reason when the browser is missing. */
+    public static void assumeAvailable() {
+        assumeTrue(Files.isExecutable(chromium()), "no browser at " + chromium() + " (Debian package chromium)");
+        assumeTrue(Files.isExecutable(chromedriver()), "no chromedriver at " + chromedriver() + " (Debian package chromium-driver)");
+    }
+
     /** Starts the browser with a {@code width} × {@code height} viewport, or skips the calling test. */
     public static HeadlessChromium start(int width, int height) throws IOException {
-        Path chromium = Path.of(System.getenv().getOrDefault("DOUBLELOCK_CHROMIUM", "/usr/bin/chromium"));
-        Path chromedriver = Path.of(System.getenv().getOrDefault("DOUBLELOCK_CHROMEDRIVER", "/usr/bin/chromedriver"));
-        assumeTrue(Files.isExecutable(chromium), "no browser at " + chromium + " (Debian package chromium)");
-        assumeTrue(Files.isExecutable(chromedriver), "no chromedriver at " + chromedriver + " (Debian package chromium-driver)");
+        assumeAvailable();
+        Path chromium = chromium();
+        Path chromedriver = chromedriver();
         Path profile = Files.createTempDirectory("doublelock-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
