@@ -13,12 +13,18 @@ import dev.doublelock.policy.Verdict;
  * are read lazily and reports are not kept, so memory stays bounded by N whatever the number of targets.
  */
 public final class BatchRunner {
-    /** What the sink receives for each line: a report, or a line that is not a target. */
+    /**
+     * What the sink receives for each line: a report, or a line that is not a target. {@code index} is the line's
+     * position among the targets given (0-based), so a sink that wants input order (the HTML page) can restore it:
+     * outcomes arrive in completion order.
+     */
     public sealed interface Outcome {
-        record Checked(CheckReport report) implements Outcome {
+        long index();
+
+        record Checked(CheckReport report, long index) implements Outcome {
         }
 
-        record Rejected(String line, String reason) implements Outcome {
+        record Rejected(String line, String reason, long index) implements Outcome {
         }
     }
 
@@ -57,16 +63,18 @@ public final class BatchRunner {
         Semaphore slots = new Semaphore(concurrency);
         AtomicInteger[] counts = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
         Object sinkLock = new Object();
+        long next = 0;
         try {
             while (targets.hasNext()) {
                 String line = targets.next();
+                long index = next++;
                 Target target;
                 try {
                     target = Target.parse(line);
                 } catch (IllegalArgumentException e) {
                     counts[3].incrementAndGet();
                     synchronized (sinkLock) {
-                        sink.accept(new Outcome.Rejected(line, e.getMessage()));
+                        sink.accept(new Outcome.Rejected(line, e.getMessage(), index));
                     }
                     continue;
                 }
@@ -76,12 +84,12 @@ public final class BatchRunner {
                         CheckReport report = runner.check(target);
                         counts[index(report.verdict())].incrementAndGet();
                         synchronized (sinkLock) {
-                            sink.accept(new Outcome.Checked(report));
+                            sink.accept(new Outcome.Checked(report, index));
                         }
                     } catch (RuntimeException e) {
                         counts[3].incrementAndGet();
                         synchronized (sinkLock) {
-                            sink.accept(new Outcome.Rejected(line, "internal error: " + e + "; please report it"));
+                            sink.accept(new Outcome.Rejected(line, "internal error: " + e + "; please report it", index));
                         }
                     } finally {
                         slots.release();

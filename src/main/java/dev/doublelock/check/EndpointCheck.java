@@ -39,7 +39,8 @@ final class EndpointCheck {
      *                      the domain, not with every address
      */
     HostReport run(String name, InetAddress address, int port, String referenceName, TransportRequirement requirement) {
-        ProbeTarget target = new ProbeTarget(new InetSocketAddress(address, port), Transport.SMTP_STARTTLS, referenceName);
+        ProbeTarget target = new ProbeTarget(new InetSocketAddress(address, port), Transport.SMTP_STARTTLS, referenceName,
+                prober.options().ehloName());
         ServerObservation o = prober.probe(target);
         TransportVerdict verdict = decision.judge(requirement, o, ctx);
         TransportVerdict relay = decision.forecast(requirement, o, ctx);

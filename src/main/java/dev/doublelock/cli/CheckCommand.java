@@ -39,6 +39,7 @@ import dev.doublelock.policy.mtasts.StsLookup;
 import dev.doublelock.tls.TlsVersion;
 import dev.doublelock.tls.pki.Pem;
 import dev.doublelock.tls.probe.ProbeOptions;
+import dev.doublelock.tls.probe.ProbeTarget;
 import dev.doublelock.tls.probe.TlsProber;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -105,6 +106,11 @@ public final class CheckCommand implements Callable<Integer> {
             description = "connect and read timeout per connection (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Option(names = "--ehlo-name", paramLabel = "NAME", defaultValue = ProbeTarget.DEFAULT_EHLO_NAME,
+            description = "the name the prober gives in EHLO (default: ${DEFAULT-VALUE}); the lab keeps sessions of a "
+                    + "name whose first label is '" + ProbeTarget.PROBE_LABEL + "' that send no mail out of its results")
+    String ehloName;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -146,9 +152,12 @@ public final class CheckCommand implements Callable<Integer> {
                 switch (outcome) {
                     case BatchRunner.Outcome.Checked c -> {
                         out.println(jsonLines ? JsonReport.line(c.report()) : text.render(c.report()));
-                        page.section(c.report());
+                        page.section(c.index(), c.report()); // the page restores input order at the end
                     }
-                    case BatchRunner.Outcome.Rejected r -> err.println("check: skipped '" + r.line() + "': " + r.reason());
+                    case BatchRunner.Outcome.Rejected r -> {
+                        err.println("check: skipped '" + r.line() + "': " + r.reason());
+                        page.skipped(r.index(), r.line(), r.reason());
+                    }
                 }
                 out.flush();
                 if (progress) err.print("\rchecked " + done.incrementAndGet() + " target(s) ");
@@ -206,7 +215,7 @@ public final class CheckCommand implements Callable<Integer> {
         int y = year != null ? year : clock.instant().atZone(ZoneOffset.UTC).getYear();
         Duration t = Duration.ofSeconds(timeoutSeconds);
         ProbeOptions probe = new ProbeOptions(t, t, connectionsPerHost, EnumSet.allOf(TlsVersion.class), true, true,
-                Duration.ofMinutes(3));
+                Duration.ofMinutes(3), ehloName);
         CheckOptions options = new CheckOptions(y, anchors, Optional.ofNullable(name), smtpPort, probe, clock);
         StsLookup sts = new StsLookup(mail, StsFetcher.withDefaults(t), new InMemoryStsCache(), clock);
         return new CheckRunner(mail, new TlsProber(probe), p, options, sts);

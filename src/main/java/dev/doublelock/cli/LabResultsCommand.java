@@ -3,6 +3,8 @@ package dev.doublelock.cli;
 import dev.doublelock.lab.LabProfile;
 import dev.doublelock.lab.RecordStore;
 import dev.doublelock.lab.ResultsMatrix;
+import dev.doublelock.lab.SenderSessions;
+import dev.doublelock.lab.SenderSummary;
 import dev.doublelock.lab.SessionRecord;
 import dev.doublelock.io.SqliteFile;
 import picocli.CommandLine.Command;
@@ -35,6 +37,10 @@ final class LabResultsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the session rows as a JSON array.")
     boolean json;
 
+    @Option(names = "--all", description = "Also show the checker's own probes (EHLO doublelock-check…, no mail) and "
+            + "bare port checks (no EHLO/HELO); by default they are left out.")
+    boolean all;
+
     @Override
     public Integer call() {
         try {
@@ -53,9 +59,11 @@ final class LabResultsCommand implements Callable<Integer> {
 
     private int print() {
         try (RecordStore store = open()) {
-            List<SessionRecord> records = store.all(0);
+            SenderSessions senders = SenderSessions.of(store.all(0), all);
+            List<SessionRecord> records = senders.shown();
             if (json) {
                 System.out.println(Json.write(records));
+                if (senders.hiddenTotal() > 0) System.err.println(senders.hiddenNote() + " (--all shows them)");
                 return 0;
             }
             System.out.printf("%-20s %-20s %-16s %-22s %-26s %-26s %-40s %s%n", "TIME", "PROFILE", "CLIENT", "EHLO",
@@ -72,8 +80,12 @@ final class LabResultsCommand implements Callable<Integer> {
                         cut(r.ehloName(), 22), cut(nz(r.mailFrom()), 26), cut(String.join(",", r.rcptTo()), 26),
                         cut(tls, 40), r.verdict());
             }
+            if (senders.hiddenTotal() > 0) System.out.println("(" + senders.hiddenNote() + "; --all shows them)");
             System.out.println();
-            for (ResultsMatrix.Row row : ResultsMatrix.of(records).rows()) {
+            List<ResultsMatrix.Row> rows = ResultsMatrix.of(records).rows();
+            for (ResultsMatrix.Row row : rows) System.out.println(SenderSummary.of(row).line());
+            if (!rows.isEmpty()) System.out.println();
+            for (ResultsMatrix.Row row : rows) {
                 System.out.println((row.mailFromDomain().isEmpty() ? "" : row.mailFromDomain() + "  ") + row.sender());
                 for (LabProfile p : LabProfile.values()) {
                     var v = row.verdicts().get(p);

@@ -158,6 +158,32 @@ public enum LabProfile {
         return defects;
     }
 
+    /** The defect in a few words, for sentences such as "delivered to 2 of 5 defective endpoints: expired certificate, …". */
+    public String shortDefect() {
+        return switch (this) {
+            case GOOD, TLS_1_3_ONLY -> "none";
+            case SELF_SIGNED -> "self-signed certificate";
+            case UNTRUSTED_ROOT -> "certificate from an untrusted CA";
+            case MISSING_INTERMEDIATE -> "incomplete chain (missing intermediate)";
+            case EXPIRED -> "expired certificate";
+            case NOT_YET_VALID -> "certificate not yet valid";
+            case WRONG_HOST -> "certificate for another host";
+            case SHA1_SIGNATURE -> "SHA-1 signature";
+            case RSA_1024 -> "1024-bit RSA key";
+            case TLS_1_0_ONLY -> "TLS 1.0 only";
+            case TLS_1_1_ONLY -> "TLS 1.1 only";
+            case NO_PFS -> "no forward secrecy (static RSA)";
+            case NO_STARTTLS -> "no STARTTLS";
+            case STARTTLS_BROKEN -> "STARTTLS refused (454)";
+            case SHAME -> "the certificate of shame (every defect at once)";
+            case DHE_1024 -> "1024-bit DH group";
+            case CBC_SHA1 -> "CBC suites with SHA-1 MAC only";
+            case CN_ONLY -> "host name only in the CN";
+            case WILDCARD_TOO_DEEP -> "wildcard spanning two labels";
+            case MD5_SIGNATURE -> "MD5 signature";
+        };
+    }
+
     /** Finding codes the checker must report for this endpoint (empty: compliant). */
     public List<FindingCode> expectedFindings() {
         return expectedFindings;

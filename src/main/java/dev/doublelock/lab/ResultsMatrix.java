@@ -12,8 +12,19 @@ import java.util.TreeMap;
  * MAIL FROM domain the sender used. The verdict of a cell is the worst of that sender's sessions.
  */
 public final class ResultsMatrix {
-    /** One sender's row. */
-    public record Row(String mailFromDomain, String sender, Map<LabProfile, Verdict> verdicts, int sessions) {
+    /**
+     * One sender's row.
+     *
+     * @param clientAddress the sender's IP address
+     * @param ehloName      the name it gave in EHLO/HELO ("" if none)
+     */
+    public record Row(String mailFromDomain, String sender, Map<LabProfile, Verdict> verdicts, int sessions,
+                      String clientAddress, String ehloName) {
+        /** "mta.example.org (192.0.2.1)": the EHLO name first, as postmasters know their systems by it. */
+        public String label() {
+            return (ehloName.isEmpty() ? "no EHLO" : ehloName) + " (" + clientAddress + ")";
+        }
+
         /** Profiles this sender failed (delivered to a defect endpoint or without TLS). */
         public List<LabProfile> failed() {
             return verdicts.entrySet().stream()
@@ -32,17 +43,20 @@ public final class ResultsMatrix {
         Map<String, Map<LabProfile, Verdict>> cells = new TreeMap<>();
         Map<String, String> domainOf = new TreeMap<>();
         Map<String, Integer> counts = new TreeMap<>();
+        Map<String, SessionRecord> first = new TreeMap<>();
         for (SessionRecord r : records) {
             LabProfile profile = LabProfile.byName(r.profile()).orElse(null);
             if (profile == null) continue;
             String sender = r.sender();
             cells.computeIfAbsent(sender, s -> new EnumMap<>(LabProfile.class)).merge(profile, r.verdict(), Verdict::worst);
             counts.merge(sender, 1, Integer::sum);
+            first.putIfAbsent(sender, r);
             if (!r.mailFromDomain().isEmpty()) domainOf.put(sender, r.mailFromDomain());
         }
         List<Row> rows = new ArrayList<>();
         cells.forEach((sender, verdicts) -> rows.add(new Row(domainOf.getOrDefault(sender, ""), sender,
-                java.util.Collections.unmodifiableMap(verdicts), counts.get(sender))));
+                java.util.Collections.unmodifiableMap(verdicts), counts.get(sender), first.get(sender).clientAddress(),
+                first.get(sender).ehloName() == null ? "" : first.get(sender).ehloName())));
         rows.sort(Comparator.comparing(Row::mailFromDomain).thenComparing(Row::sender));
         return new ResultsMatrix(List.copyOf(rows));
     }

@@ -7,8 +7,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.doublelock.lab.Lab;
 import dev.doublelock.lab.LabProfile;
+import dev.doublelock.lab.Remedy;
 import dev.doublelock.lab.ResultsMatrix;
-import dev.doublelock.lab.SessionRecord;
+import dev.doublelock.lab.SenderSessions;
+import dev.doublelock.lab.SenderSummary;
+import dev.doublelock.lab.SessionKind;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +22,8 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +36,11 @@ import java.util.concurrent.Executors;
  *   <li>{@code GET /} the page</li>
  *   <li>{@code GET /api/profiles} profiles with port, defects, expected findings and certificate details</li>
  *   <li>{@code GET /api/sessions?after=ID} session records with an id above ID</li>
- *   <li>{@code GET /api/matrix} sender × profile → verdict</li>
+ *   <li>{@code GET /api/matrix} sender × profile → verdict, one summary sentence per sender and the settings
+ *   that would fix what the senders did wrong</li>
  * </ul>
+ * Sessions that say nothing about a sender — the checker's probes and bare port checks ({@link SessionKind}) —
+ * are left out of the sessions and the matrix unless the query has {@code all=1} (the page's "show probes" box).
  */
 public final class LabWebServer implements AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules()
@@ -82,13 +90,23 @@ public final class LabWebServer implements AutoCloseable {
             switch (path) {
                 case "/" -> send(ex, 200, "text/html; charset=utf-8", page());
                 case "/api/profiles" -> sendJson(ex, profiles());
-                case "/api/sessions" -> sendJson(ex, lab.records().all(after(ex.getRequestURI().getQuery())));
-                case "/api/matrix" -> sendJson(ex, matrix());
+                case "/api/sessions" -> sendJson(ex, SenderSessions.of(lab.records().all(
+                        after(ex.getRequestURI().getQuery())), all(ex.getRequestURI().getQuery())).shown());
+                case "/api/matrix" -> sendJson(ex, matrix(all(ex.getRequestURI().getQuery())));
                 default -> send(ex, 404, "text/plain", ("no such page: " + path + "\n").getBytes(StandardCharsets.UTF_8));
             }
         } catch (RuntimeException e) {
             send(ex, 500, "text/plain", ("error: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** {@code all=1} (or {@code all=true}, or a bare {@code all}): include probes and port checks. */
+    static boolean all(String query) {
+        if (query == null) return false;
+        for (String kv : query.split("&")) {
+            if (kv.equals("all") || kv.equals("all=1") || kv.equals("all=true")) return true;
+        }
+        return false;
     }
 
     private static long after(String query) {
@@ -142,23 +160,43 @@ public final class LabWebServer implements AutoCloseable {
         return m;
     }
 
-    private Map<String, Object> matrix() {
-        List<SessionRecord> all = lab.records().all(0);
+    private Map<String, Object> matrix(boolean all) {
+        SenderSessions senders = SenderSessions.of(lab.records().all(0), all);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (ResultsMatrix.Row row : ResultsMatrix.of(all).rows()) {
+        Set<Remedy> needed = EnumSet.noneOf(Remedy.class);
+        for (ResultsMatrix.Row row : ResultsMatrix.of(senders.shown()).rows()) {
+            SenderSummary summary = SenderSummary.of(row);
+            needed.addAll(summary.remedies());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("mail_from_domain", row.mailFromDomain());
             m.put("sender", row.sender());
+            m.put("label", row.label());
             m.put("sessions", row.sessions());
             Map<String, String> v = new LinkedHashMap<>();
             row.verdicts().forEach((p, verdict) -> v.put(p.profileName(), verdict.name()));
             m.put("verdicts", v);
             m.put("failed", row.failed().stream().map(LabProfile::profileName).toList());
+            m.put("summary", summary.line());
+            m.put("remedies", summary.remedies().stream().sorted().map(Enum::name).toList());
             rows.add(m);
+        }
+        List<Map<String, Object>> remedies = new ArrayList<>();
+        for (Remedy r : needed) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", r.name());
+            m.put("goal", r.goal());
+            m.put("settings", r.settings().stream().map(st -> Map.of("mta", st.mta(), "setting", st.setting())).toList());
+            remedies.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("profiles", java.util.Arrays.stream(LabProfile.values()).map(LabProfile::profileName).toList());
+        out.put("defects", java.util.Arrays.stream(LabProfile.values()).map(LabProfile::shortDefect).toList());
         out.put("rows", rows);
+        out.put("remedies", remedies);
+        out.put("hidden", senders.hidden().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .collect(java.util.stream.Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue,
+                        (a, b) -> a, LinkedHashMap::new)));
+        out.put("hidden_note", senders.hiddenNote());
         return out;
     }
 

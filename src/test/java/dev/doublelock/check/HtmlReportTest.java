@@ -35,6 +35,46 @@ class HtmlReportTest {
     }
 
     @Test
+    void severalTargetsGetASummaryFirstAndComeInInputOrderWhateverOrderTheyFinishedIn() {
+        StringWriter out = new StringWriter();
+        HtmlReport html = new HtmlReport(out);
+        html.begin();
+        Finding weak = new Finding(FindingCode.WEAK_KEY, Severity.FAIL, "mx", "RSA 1024", "use 3072 bits", "bsi §3.6");
+        html.section(2, report("third.example", List.of()));
+        html.skipped(1, "not a target!", "bad target");
+        html.section(0, report("first.example", List.of(weak)));
+        assertThat(out.toString()).as("nothing but the head before the end").doesNotContain("first.example", "third.example");
+        html.end();
+        String page = out.toString();
+        int summary = page.indexOf("<h2>Summary</h2>");
+        assertThat(summary).isPositive();
+        int first = page.indexOf("first.example", summary);
+        int skipped = page.indexOf("not a target!", summary);
+        int third = page.indexOf("third.example", summary);
+        assertThat(first).isLessThan(skipped);
+        assertThat(skipped).isLessThan(third);
+        int sections = page.indexOf("<section>");
+        assertThat(sections).isGreaterThan(third);
+        assertThat(page.indexOf("first.example", sections)).isLessThan(page.indexOf("third.example", sections));
+        assertThat(page.substring(summary, sections)).contains("WEAK_<wbr>KEY", "NON_COMPLIANT", "COMPLIANT");
+    }
+
+    @Test
+    void oneTargetHasNoSummary() {
+        StringWriter out = new StringWriter();
+        HtmlReport html = new HtmlReport(out);
+        html.begin();
+        html.section(report("only.example", List.of()));
+        html.end();
+        assertThat(out.toString()).contains("only.example").doesNotContain("Summary");
+    }
+
+    private static CheckReport report(String target, List<Finding> findings) {
+        return new CheckReport(target, "bsi", Instant.EPOCH,
+                List.of(new HostReport(target, Optional.of("192.0.2.1"), 25, findings)), Optional.empty(), List.of());
+    }
+
+    @Test
     void controlCharactersDoNotSurvive() {
         assertThat(HtmlReport.esc("a\u0000b\u001bc")).isEqualTo("a&#xFFFD;b&#xFFFD;c");
     }

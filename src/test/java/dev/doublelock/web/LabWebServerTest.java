@@ -53,6 +53,25 @@ class LabWebServerTest {
             assertThat(row.get("mail_from_domain").asText()).isEqualTo("from.example");
             assertThat(row.get("verdicts").get("no-starttls").asText()).isEqualTo("NO_TLS_DELIVERED");
             assertThat(row.get("failed").get(0).asText()).isEqualTo("no-starttls");
+            // the checker's probe and a bare port check are left out unless all=1
+            try (RawSmtpClient probe = new RawSmtpClient(lab.endpoint(LabProfile.GOOD).address())) {
+                probe.reply();
+                probe.command("EHLO " + dev.doublelock.tls.probe.ProbeTarget.DEFAULT_EHLO_NAME);
+                probe.command("QUIT");
+            }
+            try (RawSmtpClient portCheck = new RawSmtpClient(lab.endpoint(LabProfile.GOOD).address())) {
+                portCheck.reply();
+            }
+            for (int i = 0; i < 100 && lab.records().all(0).size() < 3; i++) Thread.sleep(50);
+            assertThat(lab.records().all(0)).hasSize(3);
+            matrix = get(http, web.url() + "api/matrix");
+            assertThat(matrix.get("rows")).hasSize(1);
+            assertThat(row.get("summary").asText()).startsWith("web-test.example (127.0.0.1) delivered to 1 of 1 ");
+            assertThat(matrix.get("hidden").get("CHECKER_PROBE").asInt()).isEqualTo(1);
+            assertThat(matrix.get("hidden").get("PORT_CHECK").asInt()).isEqualTo(1);
+            assertThat(matrix.get("remedies").get(0).get("name").asText()).isEqualTo("REQUIRE_TLS");
+            assertThat(get(http, web.url() + "api/matrix?all=1").get("rows")).hasSize(3);
+            assertThat(get(http, web.url() + "api/sessions?after=0&all=1")).hasSize(3);
             assertThat(get(http, web.url() + "api/sessions?after=0")).hasSize(1);
             assertThat(get(http, web.url() + "api/sessions?after=1")).isEmpty();
             assertThat(http.send(HttpRequest.newBuilder(URI.create(web.url() + "nope")).build(),

@@ -17,10 +17,13 @@ import java.util.Set;
  * @param enumerateSuites       find every accepted suite per version (else only whether the version is accepted)
  * @param enumerateGroups       find every accepted key-exchange group
  * @param targetDeadline        upper bound for probing one target; what is not done by then is reported untested
+ * @param ehloName              the name every probe connection gives in EHLO (RFC 5321 §4.1.1.1); by default
+ *                              {@link ProbeTarget#DEFAULT_EHLO_NAME}, which the lab recognises as the checker's
+ *                              own probes and keeps out of its results (see {@link ProbeTarget#isProbeEhloName})
  */
 public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int maxConnectionsPerHost,
                            Set<TlsVersion> versions, boolean enumerateSuites, boolean enumerateGroups,
-                           Duration targetDeadline) {
+                           Duration targetDeadline, String ehloName) {
     public ProbeOptions {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
@@ -32,6 +35,19 @@ public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int ma
             throw new IllegalArgumentException("connect and read timeouts must be positive");
         }
         versions = versions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(versions));
+        ehloName = ehloName == null || ehloName.isBlank() ? ProbeTarget.DEFAULT_EHLO_NAME : ehloName;
+        if (!ehloName.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw new IllegalArgumentException("the EHLO name must be a host name such as doublelock-check.example.org, "
+                    + "without spaces or control characters; got: " + ehloName);
+        }
+    }
+
+    /** With the default EHLO name ({@link ProbeTarget#DEFAULT_EHLO_NAME}). */
+    public ProbeOptions(Duration connectTimeout, Duration readTimeout, int maxConnectionsPerHost,
+                        Set<TlsVersion> versions, boolean enumerateSuites, boolean enumerateGroups,
+                        Duration targetDeadline) {
+        this(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites, enumerateGroups,
+                targetDeadline, ProbeTarget.DEFAULT_EHLO_NAME);
     }
 
     /** Without an explicit target deadline: 3 minutes. */
@@ -48,11 +64,17 @@ public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int ma
     }
 
     public ProbeOptions withTimeouts(Duration connect, Duration read, Duration target) {
-        return new ProbeOptions(connect, read, maxConnectionsPerHost, versions, enumerateSuites, enumerateGroups, target);
+        return new ProbeOptions(connect, read, maxConnectionsPerHost, versions, enumerateSuites, enumerateGroups, target,
+                ehloName);
     }
 
     public ProbeOptions withVersions(Set<TlsVersion> v) {
         return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, v, enumerateSuites, enumerateGroups,
-                targetDeadline);
+                targetDeadline, ehloName);
+    }
+
+    public ProbeOptions withEhloName(String name) {
+        return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites,
+                enumerateGroups, targetDeadline, name);
     }
 }

@@ -13,8 +13,28 @@ import java.util.Optional;
  * @param ehloName      the name the prober gives in EHLO
  */
 public record ProbeTarget(InetSocketAddress address, Transport transport, String referenceName, String ehloName) {
-    /** EHLO name when none is given: a name that cannot belong to anyone (RFC 6761 ".invalid"). */
-    public static final String DEFAULT_EHLO_NAME = "doublelock.invalid";
+    /**
+     * EHLO name when none is given: a name that cannot belong to anyone (RFC 6761 ".invalid") and that says who
+     * is knocking. The lab recognises it (see {@link #isProbeEhloName}) and keeps these probes out of its results.
+     */
+    public static final String DEFAULT_EHLO_NAME = "doublelock-check.invalid";
+
+    /** The first label every EHLO name the lab takes for the checker's probe starts with. */
+    public static final String PROBE_LABEL = "doublelock-check";
+
+    /** The default EHLO name of earlier versions, still recognised in old lab records. */
+    static final String LEGACY_EHLO_NAME = "doublelock.invalid";
+
+    /**
+     * True for the EHLO names the checker's prober uses: the default, the one of earlier versions, and any name
+     * whose first label is {@value #PROBE_LABEL} (e.g. {@code doublelock-check.example.org} for receivers that
+     * want a resolvable name, given with {@code check --ehlo-name}). Case-insensitive, as DNS names are.
+     */
+    public static boolean isProbeEhloName(String name) {
+        if (name == null) return false;
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return n.equals(LEGACY_EHLO_NAME) || n.equals(PROBE_LABEL) || n.startsWith(PROBE_LABEL + ".");
+    }
 
     public ProbeTarget {
         Objects.requireNonNull(address, "address");

@@ -42,6 +42,11 @@ public final class TlsProber {
      * gives an observation with status UNREACHABLE, NOT_OFFERED, REFUSED or HANDSHAKE_FAILED and
      * "untested" entries saying what could not be learned.
      */
+    /** How this prober probes (timeouts, versions, its EHLO name). */
+    public ProbeOptions options() {
+        return options;
+    }
+
     public ServerObservation probe(ProbeTarget target) {
         Deadline deadline = Deadline.in(options.targetDeadline());
         HelloExchange exchange = new HelloExchange(target, connector, limiter, deadline);
