@@ -90,7 +90,8 @@ public final class CheckRunner {
         TransportRequirement req = decision.require(DomainFacts.staticRoute(e.host()), reference, e.port(),
                 Optional.empty(), MessageDemands.NONE, ctx);
         hosts.addAll(probeAll(addresses.stream().map(a -> (java.util.concurrent.Callable<HostReport>)
-                () -> endpoint.run(e.host(), a, e.port(), reference, req)).toList()));
+                () -> endpoint.run(e.host(), a, e.port(), e.transport().orElse(prober.options().transport()), reference, req))
+                .toList()));
         return new CheckReport(e.display(), engine.policy().name(), ctx.now(), hosts, Optional.empty(), List.of());
     }
 
@@ -216,7 +217,7 @@ public final class CheckRunner {
             Lookup<List<InetAddress>> addresses = resolver.addresses(mx.name());
             if (addresses instanceof Lookup.Found<List<InetAddress>> f && !f.value().isEmpty()) {
                 return f.value().stream().map(a -> (java.util.concurrent.Callable<HostReport>)
-                        () -> endpoint.run(mx.name(), a, port, reference, req)).toList();
+                        () -> endpoint.run(mx.name(), a, port, prober.options().transport(), reference, req)).toList();
             }
             Finding why = addresses instanceof Lookup.Bogus<List<InetAddress>> b
                     ? TransportRules.dnssecBogus(mx.name(), "addresses of " + mx.name() + ": " + b.reason())

@@ -17,7 +17,7 @@ import dev.doublelock.tls.probe.TlsProber;
 import dev.doublelock.tls.probe.Transport;
 
 /**
- * One endpoint, one address: probe it over SMTP STARTTLS and hand the observation to the transport decision —
+ * One endpoint, one address: probe it (over SMTP STARTTLS, implicit or plain TLS) and hand the observation to the transport decision —
  * the same one the relay uses — for the verdict on everything the server accepts and for what the relay would do
  * with it. Decides nothing itself.
  */
@@ -34,12 +34,14 @@ final class EndpointCheck {
 
     /**
      * @param name          the host name shown in the report
+     * @param transport     how TLS starts there (SMTP STARTTLS, implicit TLS, plain TLS)
      * @param referenceName the name the certificate must carry
      * @param requirement   what the host is held to; its notes (findings about the domain) are reported once, with
      *                      the domain, not with every address
      */
-    HostReport run(String name, InetAddress address, int port, String referenceName, TransportRequirement requirement) {
-        ProbeTarget target = new ProbeTarget(new InetSocketAddress(address, port), Transport.SMTP_STARTTLS, referenceName,
+    HostReport run(String name, InetAddress address, int port, Transport transport, String referenceName,
+                   TransportRequirement requirement) {
+        ProbeTarget target = new ProbeTarget(new InetSocketAddress(address, port), transport, referenceName,
                 prober.options().ehloName());
         ServerObservation o = prober.probe(target);
         TransportVerdict verdict = decision.judge(requirement, o, ctx);

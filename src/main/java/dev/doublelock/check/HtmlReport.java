@@ -99,7 +99,8 @@ public final class HtmlReport {
                 b.append("<p>STARTTLS: ").append(esc(o.startTls().status().name())).append(' ').append(esc(o.startTls().detail()))
                         .append("<br>Protocols: ");
                 o.acceptedSuites().forEach((v, s) -> b.append(esc(v.displayName())).append(" (").append(s.size()).append(" suites) "));
-                b.append("<br>Groups: ").append(esc(String.join(", ", o.acceptedGroups().stream().sorted().toList()))).append("</p>\n");
+                b.append("<br>Groups: ").append(esc(String.join(", ", o.acceptedGroups().stream().sorted().toList())))
+                        .append("<br>Handshake: ").append(esc(TextReport.handshakeFacts(o))).append("</p>\n");
             });
             h.chain().ifPresent(c -> {
                 b.append("<p>Certificate chain: ").append(esc(c.trust().name())).append(" — ").append(esc(c.trustDetail())).append("</p><ul>");

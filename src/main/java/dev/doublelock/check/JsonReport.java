@@ -75,6 +75,7 @@ public final class JsonReport {
             }
             obs.acceptedGroups().stream().sorted().forEach(groups::add);
         }
+        observedFacts(o, obs);
         ArrayNode chain = o.putArray("chain");
         h.chain().ifPresent(c -> c.certificates().forEach(f -> chain.add(certificate(f))));
         if (h.chain().isPresent()) o.set("trust", trust(h.chain().get())); else o.putNull("trust");
@@ -83,6 +84,36 @@ public final class JsonReport {
         o.set("findings", findings(h.findings()));
         if (h.relay().isPresent()) o.set("relay", relay(h.relay().get())); else o.putNull("relay");
         return o;
+    }
+
+    /**
+     * The handshake facts the prober records besides versions, suites and groups: null where not observed (no
+     * probe got that far, or the fact does not apply, e.g. EMS without TLS 1.2), so "false" always means "seen
+     * and not there".
+     */
+    private static void observedFacts(ObjectNode o, ServerObservation obs) {
+        if (obs == null) {
+            for (String k : List.of("dh_min_bits", "compression", "heartbeat", "extended_master_secret",
+                    "encrypt_then_mac", "secure_renegotiation", "certificate_message")) {
+                o.putNull(k);
+            }
+            o.putObject("server_cipher_order");
+            return;
+        }
+        if (obs.minDhBits().isPresent()) o.put("dh_min_bits", obs.minDhBits().get()); else o.putNull("dh_min_bits");
+        flag(o, "compression", obs.compression());
+        flag(o, "heartbeat", obs.heartbeat());
+        flag(o, "extended_master_secret", obs.extendedMasterSecret());
+        flag(o, "encrypt_then_mac", obs.encryptThenMac());
+        flag(o, "secure_renegotiation", obs.secureRenegotiation());
+        ObjectNode order = o.putObject("server_cipher_order");
+        new java.util.TreeMap<>(obs.serverOrderEnforced()).forEach((v, enforced) -> order.put(v.displayName(), enforced));
+        o.putObject("certificate_message").put("kind", obs.certificateMessage().kind().name())
+                .put("detail", obs.certificateMessage().detail());
+    }
+
+    private static void flag(ObjectNode o, String name, java.util.Optional<Boolean> value) {
+        if (value.isPresent()) o.put(name, value.get()); else o.putNull(name);
     }
 
     /** What the relay would do with this host under the same policy: the transport decision's forecast. */

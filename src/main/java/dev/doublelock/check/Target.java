@@ -2,6 +2,10 @@ package dev.doublelock.check;
 
 import java.net.IDN;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.doublelock.tls.probe.Transport;
 
 /**
  * What the user asked to check: a mail domain (its MX hosts are looked up) or one endpoint
@@ -20,10 +24,25 @@ public sealed interface Target {
         }
     }
 
-    /** One SMTP endpoint; {@code host} is a DNS name (A-label) or an IP literal (without brackets). */
-    record Endpoint(String host, int port) implements Target {
+    /**
+     * One endpoint; {@code host} is a DNS name (A-label) or an IP literal (without brackets).
+     *
+     * @param transport how TLS starts there, if the target said so ({@code smtp://}, {@code smtps://},
+     *                  {@code tls://}); empty: the command's choice ({@code --starttls}, {@code --implicit-tls}),
+     *                  by default SMTP STARTTLS
+     */
+    record Endpoint(String host, int port, Optional<Transport> transport) implements Target {
+        public Endpoint {
+            Objects.requireNonNull(transport, "transport");
+        }
+
+        /** An endpoint whose transport the command decides (by default SMTP STARTTLS). */
+        public Endpoint(String host, int port) {
+            this(host, port, Optional.empty());
+        }
+
         public String display() {
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+            return transport.map(Target::scheme).orElse("") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         }
 
         public boolean isIpLiteral() {
@@ -33,13 +52,18 @@ public sealed interface Target {
 
     /**
      * Parses {@code example.org}, {@code bücher.example}, {@code mx.example.org:25}, {@code 192.0.2.1:2525},
-     * {@code [2001:db8::1]:25}.
+     * {@code [2001:db8::1]:25}, and with a transport {@code smtp://mx.example.org}, {@code smtps://mx.example.org:465},
+     * {@code tls://192.0.2.1:443} (see {@link #withScheme}).
      *
      * @throws IllegalArgumentException with a message that says how to write the target
      */
     public static Target parse(String text) {
         String t = text == null ? "" : text.trim();
         if (t.isEmpty()) throw bad(text, "it is empty");
+        int scheme = t.indexOf("://");
+        if (scheme >= 0) {
+            return withScheme(text, t.substring(0, scheme).toLowerCase(Locale.ROOT), t.substring(scheme + 3));
+        }
         if (t.startsWith("[")) {
             int close = t.indexOf(']');
             if (close < 0 || close + 1 >= t.length() || t.charAt(close + 1) != ':') {
@@ -58,6 +82,37 @@ public sealed interface Target {
         }
         if (t.matches("[0-9.]+")) throw bad(text, "an IP address needs a port, e.g. " + t + ":25");
         return new Domain(domainName(text, t));
+    }
+
+    /**
+     * {@code smtp://HOST[:PORT]} (STARTTLS, RFC 3207; port 25), {@code smtps://HOST[:PORT]} (implicit TLS,
+     * RFC 8314 §3.3; port 465), {@code tls://HOST:PORT} (TLS from the first byte, no application protocol): always
+     * one endpoint, never an MX lookup.
+     */
+    private static Target withScheme(String text, String scheme, String rest) {
+        Transport transport = switch (scheme) {
+            case "smtp" -> Transport.SMTP_STARTTLS;
+            case "smtps" -> Transport.IMPLICIT_TLS;
+            case "tls" -> Transport.PLAIN_TLS;
+            default -> throw bad(text, "'" + scheme + "://' is not a known scheme (smtp://, smtps://, tls://)");
+        };
+        String r = rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest;
+        boolean hasPort = r.startsWith("[") ? r.contains("]:") : r.contains(":");
+        if (!hasPort) {
+            if (transport == Transport.PLAIN_TLS) throw bad(text, "a tls:// target needs a port, e.g. tls://" + r + ":443");
+            r = (r.contains(":") && !r.startsWith("[") ? "[" + r + "]" : r) + ":" + (transport == Transport.IMPLICIT_TLS ? 465 : 25);
+        }
+        if (!(parse(r) instanceof Endpoint e)) throw bad(text, "no host after " + scheme + "://");
+        return new Endpoint(e.host(), e.port(), Optional.of(transport));
+    }
+
+    /** The scheme {@link #parse} reads for a transport, with its "://". */
+    static String scheme(Transport t) {
+        return switch (t) {
+            case SMTP_STARTTLS -> "smtp://";
+            case IMPLICIT_TLS -> "smtps://";
+            case PLAIN_TLS -> "tls://";
+        };
     }
 
     private static String ipv4(String text, String host) {
@@ -93,6 +148,7 @@ public sealed interface Target {
 
     private static IllegalArgumentException bad(String text, String why) {
         return new IllegalArgumentException("cannot check '" + text + "': " + why
-                + "; give a mail domain (example.org) or an endpoint (mx.example.org:25, 192.0.2.1:25, [2001:db8::1]:25)");
+                + "; give a mail domain (example.org) or an endpoint (mx.example.org:25, 192.0.2.1:25, [2001:db8::1]:25, "
+                + "smtps://mx.example.org:465, tls://192.0.2.1:443)");
     }
 }

@@ -84,6 +84,30 @@ public final class TextReport {
             b.append("    groups: ").append(o.acceptedGroups().stream().sorted().collect(Collectors.joining(", ")))
                     .append(o.minDhBits().map(bits -> "; DHE " + bits + " bit").orElse("")).append('\n');
         }
+        b.append("    handshake: ").append(handshakeFacts(o)).append('\n');
+    }
+
+    /**
+     * One line of the handshake facts besides suites and groups, the same for the text and the HTML report: each
+     * "yes"/"no" as observed, "?" where not observed.
+     */
+    static String handshakeFacts(ServerObservation o) {
+        StringBuilder s = new StringBuilder();
+        s.append("DH ").append(o.minDhBits().map(bits -> bits + " bit").orElse("?"));
+        s.append("; compression ").append(yesNo(o.compression()));
+        s.append("; heartbeat ").append(yesNo(o.heartbeat()));
+        s.append("; extended master secret ").append(yesNo(o.extendedMasterSecret()));
+        s.append("; encrypt-then-MAC ").append(yesNo(o.encryptThenMac()));
+        s.append("; secure renegotiation ").append(yesNo(o.secureRenegotiation()));
+        s.append("; server cipher order ").append(o.serverOrderEnforced().isEmpty() ? "?"
+                : new java.util.TreeMap<>(o.serverOrderEnforced()).entrySet().stream()
+                .map(e -> e.getKey().displayName() + " " + (e.getValue() ? "yes" : "no")).collect(Collectors.joining(", ")));
+        s.append("; certificate message ").append(o.certificateMessage().kind());
+        return s.toString();
+    }
+
+    private static String yesNo(java.util.Optional<Boolean> v) {
+        return v.map(b -> b ? "yes" : "no").orElse("?");
     }
 
     private void findings(StringBuilder b, List<Finding> findings, String indent) {

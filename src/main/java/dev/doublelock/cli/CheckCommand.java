@@ -41,6 +41,7 @@ import dev.doublelock.tls.pki.Pem;
 import dev.doublelock.tls.probe.ProbeOptions;
 import dev.doublelock.tls.probe.ProbeTarget;
 import dev.doublelock.tls.probe.TlsProber;
+import dev.doublelock.tls.probe.Transport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,7 +52,8 @@ import picocli.CommandLine.Spec;
 /** {@code doublelock check TARGET…}: does a domain's (or endpoint's) receiving side meet the TLS policy? */
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Checks the receiving side of mail domains (MX lookup, DNSSEC, DANE, MTA-STS, TLS-RPT, then every "
-                + "MX host over SMTP STARTTLS) or single endpoints (HOST:PORT) against a TLS policy.",
+                + "MX host over SMTP STARTTLS) or single endpoints (HOST:PORT, smtps://HOST:465, tls://HOST:PORT) against a TLS "
+                + "policy.",
                 "Exit codes: 0 compliant, 1 findings of severity FAIL, 2 could not check (or bad usage)."},
         exitCodeOnInvalidInput = 2, exitCodeOnExecutionException = 2)
 public final class CheckCommand implements Callable<Integer> {
@@ -59,7 +61,8 @@ public final class CheckCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(paramLabel = "TARGET", arity = "0..*",
-            description = "a mail domain (example.org, IDN allowed) or an endpoint (mx.example.org:25, 192.0.2.1:25, [2001:db8::1]:25)")
+            description = "a mail domain (example.org, IDN allowed) or an endpoint (mx.example.org:25, 192.0.2.1:25, "
+                    + "[2001:db8::1]:25; smtps://mx.example.org:465 for implicit TLS, tls://192.0.2.1:443 for plain TLS)")
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--json", description = "one JSON object per target, one per line (schema: docs/check-json-schema.json)")
@@ -98,9 +101,22 @@ public final class CheckCommand implements Callable<Integer> {
             description = "DS/DNSKEY records to validate DNSSEC from instead of the IANA root (for test zones)")
     Path dnssecAnchor;
 
-    @Option(names = "--connections-per-host", paramLabel = "N", defaultValue = "4",
-            description = "TLS connections open at once to one IP address (default: ${DEFAULT-VALUE})")
+    @Option(names = {"--max-conn", "--connections-per-host"}, paramLabel = "N", defaultValue = "4",
+            description = "at most N connections open at once to one IP address (default: ${DEFAULT-VALUE}); when a server "
+                    + "answers 421/450 or refuses connections mid-scan, the prober lowers this for that address and "
+                    + "retries with backoff; what still cannot be done is reported untested (the check is incomplete)")
     int connectionsPerHost;
+
+    @Option(names = "--starttls", paramLabel = "smtp|none",
+            description = "how TLS starts on endpoints that do not say so themselves: 'smtp' (default: EHLO, STARTTLS, "
+                    + "RFC 3207) or 'none' (TLS from the first byte, no application protocol, for any TLS port)")
+    String starttls;
+
+    @Option(names = "--implicit-tls",
+            description = "SMTP over implicit TLS (RFC 8314, port 465): TLS from the first byte; MX hosts of domain targets "
+                    + "are then probed on port 465 unless --smtp-port says otherwise. Per target: smtps://HOST[:PORT] "
+                    + "(implicit TLS), tls://HOST:PORT (like --starttls none), smtp://HOST[:PORT] (STARTTLS)")
+    boolean implicitTls;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "connect and read timeout per connection (default: ${DEFAULT-VALUE})")
@@ -194,6 +210,11 @@ public final class CheckCommand implements Callable<Integer> {
 
     private CheckRunner runner() throws IOException {
         Policy p = Policies.resolve(policy);
+        Transport transport = transport();
+        if (transport == Transport.IMPLICIT_TLS && !spec.commandLine().getParseResult().hasMatchedOption("--smtp-port")) {
+            smtpPort = 465;
+        }
+        if (connectionsPerHost < 1) throw new IllegalArgumentException("--max-conn must be at least 1, got " + connectionsPerHost);
         if (smtpPort < 1 || smtpPort > 65535) throw new IllegalArgumentException("--smtp-port must be 1..65535, got " + smtpPort);
         if (timeoutSeconds < 1) throw new IllegalArgumentException("--timeout must be at least 1 second");
         List<X509Certificate> anchors = new ArrayList<>();
@@ -215,10 +236,25 @@ public final class CheckCommand implements Callable<Integer> {
         int y = year != null ? year : clock.instant().atZone(ZoneOffset.UTC).getYear();
         Duration t = Duration.ofSeconds(timeoutSeconds);
         ProbeOptions probe = new ProbeOptions(t, t, connectionsPerHost, EnumSet.allOf(TlsVersion.class), true, true,
-                Duration.ofMinutes(3), ehloName);
+                Duration.ofMinutes(3), ehloName, transport);
         CheckOptions options = new CheckOptions(y, anchors, Optional.ofNullable(name), smtpPort, probe, clock);
         StsLookup sts = new StsLookup(mail, StsFetcher.withDefaults(t), new InMemoryStsCache(), clock);
         return new CheckRunner(mail, new TlsProber(probe), p, options, sts);
+    }
+
+    /** The transport of targets without a scheme, from --starttls and --implicit-tls. */
+    private Transport transport() {
+        if (implicitTls && starttls != null) {
+            throw new IllegalArgumentException("give either --implicit-tls or --starttls, not both");
+        }
+        if (implicitTls) return Transport.IMPLICIT_TLS;
+        if (starttls == null) return Transport.SMTP_STARTTLS;
+        return switch (starttls.toLowerCase(java.util.Locale.ROOT)) {
+            case "smtp" -> Transport.SMTP_STARTTLS;
+            case "none" -> Transport.PLAIN_TLS;
+            default -> throw new IllegalArgumentException("--starttls takes 'smtp' or 'none', got '" + starttls
+                    + "' (for implicit TLS on port 465 give --implicit-tls)");
+        };
     }
 
     /** Runs {@code check} alone (before it is registered in {@link Main}, and for the benchmark). */

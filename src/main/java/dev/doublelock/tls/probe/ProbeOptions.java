@@ -20,11 +20,14 @@ import java.util.Set;
  * @param ehloName              the name every probe connection gives in EHLO (RFC 5321 §4.1.1.1); by default
  *                              {@link ProbeTarget#DEFAULT_EHLO_NAME}, which the lab recognises as the checker's
  *                              own probes and keeps out of its results (see {@link ProbeTarget#isProbeEhloName})
+ * @param transport             how TLS starts on targets that do not say so themselves (the checker's
+ *                              {@code --starttls smtp|none}, {@code --implicit-tls}); SMTP STARTTLS by default
  */
 public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int maxConnectionsPerHost,
                            Set<TlsVersion> versions, boolean enumerateSuites, boolean enumerateGroups,
-                           Duration targetDeadline, String ehloName) {
+                           Duration targetDeadline, String ehloName, Transport transport) {
     public ProbeOptions {
+        Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(targetDeadline, "targetDeadline");
@@ -40,6 +43,14 @@ public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int ma
             throw new IllegalArgumentException("the EHLO name must be a host name such as doublelock-check.example.org, "
                     + "without spaces or control characters; got: " + ehloName);
         }
+    }
+
+    /** Probing SMTP STARTTLS where the target does not say otherwise. */
+    public ProbeOptions(Duration connectTimeout, Duration readTimeout, int maxConnectionsPerHost,
+                        Set<TlsVersion> versions, boolean enumerateSuites, boolean enumerateGroups,
+                        Duration targetDeadline, String ehloName) {
+        this(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites, enumerateGroups,
+                targetDeadline, ehloName, Transport.SMTP_STARTTLS);
     }
 
     /** With the default EHLO name ({@link ProbeTarget#DEFAULT_EHLO_NAME}). */
@@ -65,16 +76,21 @@ public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int ma
 
     public ProbeOptions withTimeouts(Duration connect, Duration read, Duration target) {
         return new ProbeOptions(connect, read, maxConnectionsPerHost, versions, enumerateSuites, enumerateGroups, target,
-                ehloName);
+                ehloName, transport);
     }
 
     public ProbeOptions withVersions(Set<TlsVersion> v) {
         return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, v, enumerateSuites, enumerateGroups,
-                targetDeadline, ehloName);
+                targetDeadline, ehloName, transport);
     }
 
     public ProbeOptions withEhloName(String name) {
         return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites,
-                enumerateGroups, targetDeadline, name);
+                enumerateGroups, targetDeadline, name, transport);
+    }
+
+    public ProbeOptions withTransport(Transport t) {
+        return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites,
+                enumerateGroups, targetDeadline, ehloName, t);
     }
 }
