@@ -23,48 +23,52 @@ import java.util.concurrent.atomic.AtomicReference;
  * so the handshake always fails right after the chain is known. Over the same transport (STARTTLS too).
  */
 final class ChainCapture {
-    private final Connector connector;
-    private final HostLimiter limiter;
+    private final HelloExchange exchange;
 
-    ChainCapture(Connector connector, HostLimiter limiter) {
-        this.connector = connector;
-        this.limiter = limiter;
+    ChainCapture(HelloExchange exchange) {
+        this.exchange = exchange;
     }
 
     /** The chain (leaf first), or empty with the reason in {@code untested}. */
-    List<X509Certificate> capture(ProbeTarget target, Deadline targetDeadline, List<String> untested) {
+    List<X509Certificate> capture(List<String> untested) {
+        ProbeTarget target = exchange.target();
         RecordingTrustManager recorder = new RecordingTrustManager();
-        try (HostLimiter.Permit permit = limiter.acquire(target.address().getAddress(), targetDeadline)) {
-            if (permit == null) {
-                untested.add("certificate chain: target deadline passed");
-                return List.of();
-            }
-            Deadline deadline = connector.connectionDeadline(targetDeadline);
-            try (Connector.Opened c = connector.open(target, deadline)) {
-                if (!c.ready()) {
-                    untested.add("certificate chain: " + c.outcome().detail());
-                    return List.of();
-                }
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, new TrustManager[]{recorder}, null);
-                Socket raw = c.socket();
-                try (SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(raw,
-                        target.sniName().orElse(target.address().getAddress().getHostAddress()), target.address().getPort(), false)) {
-                    SSLParameters p = ssl.getSSLParameters();
-                    p.setProtocols(new String[]{"TLSv1.3"});
-                    target.sniName().ifPresentOrElse(n -> p.setServerNames(List.of(new SNIHostName(n))),
-                            () -> p.setServerNames(List.of()));
-                    ssl.setSSLParameters(p);
-                    raw.setSoTimeout((int) Math.max(1, deadline.remainingMillis()));
-                    ssl.startHandshake();
-                } catch (IOException | IllegalArgumentException expected) {
-                    // the recorder always rejects; the handshake is meant to fail here
-                }
-            }
+        SSLContext ctx;
+        try {
+            ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[]{recorder}, null);
         } catch (GeneralSecurityException e) {
             untested.add("certificate chain: JSSE unavailable: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return List.of();
+        }
+        HelloExchange.Connected<Boolean> r = exchange.connect((c, deadline) -> {
+            Socket raw = c.socket();
+            try (SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(raw,
+                    target.sniName().orElse(target.address().getAddress().getHostAddress()), target.address().getPort(), false)) {
+                SSLParameters p = ssl.getSSLParameters();
+                p.setProtocols(new String[]{"TLSv1.3"});
+                target.sniName().ifPresentOrElse(n -> p.setServerNames(List.of(new SNIHostName(n))),
+                        () -> p.setServerNames(List.of()));
+                ssl.setSSLParameters(p);
+                raw.setSoTimeout((int) Math.max(1, deadline.remainingMillis()));
+                ssl.startHandshake();
+            } catch (IOException | IllegalArgumentException expected) {
+                // the recorder always rejects; the handshake is meant to fail here
+            }
+            return true;
+        });
+        switch (r) {
+            case HelloExchange.Connected.NotReached<Boolean> n -> {
+                untested.add("certificate chain: " + n.outcome().detail());
+                return List.of();
+            }
+            case HelloExchange.Connected.NoSlot<Boolean> n -> {
+                untested.add("certificate chain: " + n.reason());
+                return List.of();
+            }
+            case HelloExchange.Connected.Used<Boolean> u -> {
+                // the handshake ran; the recorder has the chain unless the server stopped before it
+            }
         }
         List<X509Certificate> chain = recorder.chain.get();
         if (chain == null) {

@@ -18,8 +18,16 @@ final class Connector {
         this.options = options;
     }
 
+    /**
+     * How a connection that did not reach TLS was turned away, for the retry decision in {@link HelloExchange}.
+     * BUSY: the SMTP server said so (421/450); DROPPED: refused, reset or closed before TLS could start (what
+     * a receiver over its connection limit may do instead); OTHER: anything else (a real answer, a timeout).
+     */
+    enum TurnedAway { NO, BUSY, DROPPED, OTHER }
+
     /** A connection ready for TLS, or the reason it is not (then {@code socket} is already closed). */
-    record Opened(Socket socket, DeadlineInputStream in, StartTlsOutcome outcome) implements AutoCloseable {
+    record Opened(Socket socket, DeadlineInputStream in, StartTlsOutcome outcome, TurnedAway turnedAway)
+            implements AutoCloseable {
         boolean ready() {
             return outcome.isEstablished();
         }
@@ -52,14 +60,18 @@ final class Connector {
             }
             socket.connect(target.address(), (int) connectMillis);
             DeadlineInputStream in = new DeadlineInputStream(socket, deadline, (int) options.readTimeout().toMillis());
-            StartTlsOutcome outcome = target.transport() == Transport.SMTP_STARTTLS
-                    ? SmtpStartTls.negotiate(in, socket.getOutputStream(), target.ehloName())
-                    : StartTlsOutcome.established();
-            Opened opened = new Opened(socket, in, outcome);
+            SmtpStartTls.Negotiation n = target.transport() == Transport.SMTP_STARTTLS
+                    ? SmtpStartTls.dialogue(in, socket.getOutputStream(), target.ehloName())
+                    : new SmtpStartTls.Negotiation(StartTlsOutcome.established(), false);
+            Opened opened = new Opened(socket, in, n.outcome(), n.outcome().isEstablished() ? TurnedAway.NO
+                    : n.busy() ? TurnedAway.BUSY : TurnedAway.OTHER);
             if (!opened.ready()) opened.close();
             return opened;
         } catch (IOException | RuntimeException e) {
-            Opened failed = new Opened(socket, null, new StartTlsOutcome(Status.UNREACHABLE, describe(target, e)));
+            boolean dropped = e instanceof java.net.ConnectException || e instanceof java.io.EOFException
+                    || e instanceof java.net.SocketException && !(e instanceof SocketTimeoutException);
+            Opened failed = new Opened(socket, null, new StartTlsOutcome(Status.UNREACHABLE, describe(target, e)),
+                    dropped ? TurnedAway.DROPPED : TurnedAway.OTHER);
             failed.close();
             return failed;
         }

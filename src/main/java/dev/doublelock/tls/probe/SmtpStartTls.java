@@ -34,31 +34,51 @@ final class SmtpStartTls {
      * outcome explains why not (UNREACHABLE covers a greeting that is not 220 and garbage).
      */
     static StartTlsOutcome negotiate(DeadlineInputStream in, OutputStream out, String ehloName) throws IOException {
+        return dialogue(in, out, ehloName).outcome();
+    }
+
+    /**
+     * The outcome, and whether the server said it is busy: a 421 (service not available, closing the channel,
+     * RFC 5321 §3.8 and §4.2.3 — what Exim and Postfix answer beyond their per-client connection limits) or 450
+     * at the greeting, to EHLO or to STARTTLS. A busy server is worth asking again later; 454 (TLS not available,
+     * RFC 3207 §4) is an answer about TLS and is not retried.
+     */
+    record Negotiation(StartTlsOutcome outcome, boolean busy) {
+    }
+
+    static boolean busyCode(int code) {
+        return code == 421 || code == 450;
+    }
+
+    static Negotiation dialogue(DeadlineInputStream in, OutputStream out, String ehloName) throws IOException {
         Reply greeting;
         try {
             greeting = reply(in);
         } catch (MalformedMessageException e) {
-            return new StartTlsOutcome(Status.UNREACHABLE, "not an SMTP greeting: " + e.getMessage());
+            return new Negotiation(new StartTlsOutcome(Status.UNREACHABLE, "not an SMTP greeting: " + e.getMessage()), false);
         }
         if (greeting.code() != 220) {
-            return new StartTlsOutcome(Status.UNREACHABLE, "greeting was not 220: " + greeting.text());
+            return new Negotiation(new StartTlsOutcome(Status.UNREACHABLE, "greeting was not 220: " + greeting.text()),
+                    busyCode(greeting.code()));
         }
         send(out, "EHLO " + ehloName);
         Reply ehlo = reply(in);
         if (ehlo.code() != 250) {
-            return new StartTlsOutcome(Status.NOT_OFFERED, "EHLO refused: " + ehlo.text());
+            return new Negotiation(new StartTlsOutcome(busyCode(ehlo.code()) ? Status.UNREACHABLE : Status.NOT_OFFERED,
+                    "EHLO refused: " + ehlo.text()), busyCode(ehlo.code()));
         }
         boolean offered = ehlo.lines().stream().skip(1)
                 .anyMatch(l -> l.strip().toUpperCase(Locale.ROOT).split("\\s+")[0].equals("STARTTLS"));
         if (!offered) {
-            return new StartTlsOutcome(Status.NOT_OFFERED, "EHLO reply has no STARTTLS: " + ehlo.text());
+            return new Negotiation(new StartTlsOutcome(Status.NOT_OFFERED, "EHLO reply has no STARTTLS: " + ehlo.text()), false);
         }
         send(out, "STARTTLS");
         Reply start = reply(in);
         if (start.code() != 220) {
-            return new StartTlsOutcome(Status.REFUSED, start.text());
+            return new Negotiation(new StartTlsOutcome(busyCode(start.code()) ? Status.UNREACHABLE : Status.REFUSED,
+                    start.text()), busyCode(start.code()));
         }
-        return StartTlsOutcome.established();
+        return new Negotiation(StartTlsOutcome.established(), false);
     }
 
     private static void send(OutputStream out, String line) throws IOException {

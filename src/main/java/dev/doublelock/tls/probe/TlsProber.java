@@ -116,7 +116,7 @@ public final class TlsProber {
             if (!chainFromLegacy && tls13Only) {
                 second.add(pool.submit(() -> {
                     List<String> why = Collections.synchronizedList(new ArrayList<>());
-                    List<X509Certificate> chain = new ChainCapture(connector, limiter).capture(target, deadline, why);
+                    List<X509Certificate> chain = new ChainCapture(exchange).capture(why);
                     out.chain(chain);
                     why.forEach(out::untested);
                 }));
