@@ -17,7 +17,12 @@ class TargetTest {
             "MX.Example.org:2525    | mx.example.org:2525",
             "192.0.2.1:25           | 192.0.2.1:25",
             "[2001:DB8::1]:25       | [2001:db8::1]:25",
-            "bücher.example:587     | xn--bcher-kva.example:587"})
+            "bücher.example:587     | xn--bcher-kva.example:587",
+            "smtps://MX.example.org | smtps://mx.example.org:465",
+            "SMTPS://192.0.2.1:4650 | smtps://192.0.2.1:4650",
+            "smtp://mx.example.org  | smtp://mx.example.org:25",
+            "tls://192.0.2.1:443    | tls://192.0.2.1:443",
+            "smtps://[2001:db8::1]  | smtps://[2001:db8::1]:465"})
     void good(String text, String display) {
         assertThat(Target.parse(text).display()).isEqualTo(display);
     }
@@ -35,15 +40,26 @@ class TargetTest {
             "300.1.1.1:25",          // not IPv4
             "exa mple.org",          // space
             "-bad.example",          // leading hyphen
-            "<script>.example"})     // markup
+            "<script>.example",      // markup
+            "tls://192.0.2.1",       // plain TLS has no default port
+            "imap://mx.example.org", // unknown scheme
+            "smtps://"})             // no host
     void bad(String text) {
         assertThatThrownBy(() -> Target.parse(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("give a mail domain");
     }
 
     @ParameterizedTest
-    @CsvSource({"example.org,true", "mx.example.org:25,false"})
+    @CsvSource({"example.org,true", "mx.example.org:25,false", "smtps://example.org,false"})
     void kind(String text, boolean domain) {
         assertThat(Target.parse(text) instanceof Target.Domain).isEqualTo(domain);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"mx.example.org:25,", "smtp://mx.example.org,SMTP_STARTTLS", "smtps://mx.example.org,IMPLICIT_TLS",
+            "tls://mx.example.org:993,PLAIN_TLS"})
+    void transport(String text, String transport) {
+        Target.Endpoint e = (Target.Endpoint) Target.parse(text);
+        assertThat(e.transport().map(Enum::name).orElse(null)).isEqualTo(transport);
     }
 }
