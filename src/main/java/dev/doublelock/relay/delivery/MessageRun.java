@@ -123,7 +123,7 @@ final class MessageRun {
             }
             List<InetSocketAddress> addresses;
             try {
-                addresses = router.addresses(hop);
+                addresses = router.addresses(route, hop);
             } catch (RouteException e) {
                 RecipientFailure f = new RecipientFailure("x", "4.4.3", Optional.of(hop.host()), Optional.empty(),
                         List.of(), e.getMessage());
