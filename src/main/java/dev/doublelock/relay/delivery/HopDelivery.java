@@ -311,9 +311,9 @@ final class HopDelivery {
     }
 
     /**
-     * The version the server negotiates with the legacy engine (TLS 1.2 to 1.0, legacy suites, the chain only
-     * recorded) on a new connection that is closed right after the handshake: nothing is sent over it. Empty if
-     * that handshake fails too or the connection does not get that far.
+     * The version the server negotiates with the legacy engine (TLS 1.2 to 1.0, legacy suites) on a new connection
+     * that is closed right after the handshake: nothing is sent over it. Empty if no ServerHello came back (the
+     * handshake fails before the chain) or the connection does not get that far.
      */
     private Optional<TlsVersion> legacyVersion(TransportDecision decision, TransportRequirement req, Hop hop,
                                                InetSocketAddress address, String endpoint) {
@@ -322,9 +322,10 @@ final class HopDelivery {
             probe = SmtpClientSession.connect(dialer, address, hop.host(), clientOptions);
             probe.ehlo();
             TlsSetup.Prepared legacy = tls.prepare(decision, req, endpoint, hop.isAddressLiteral(), false,
-                    Verification.RECORD_ONLY);
+                    verification(req));
             StartTlsOutcome o = probe.startLegacyTls(TlsSetup.legacy(legacy));
-            return o.isEstablished() ? probe.observation().protocol() : Optional.empty();
+            // under a verified requirement the legacy engine's chain is always rejected: its ServerHello still told
+            return o.isEstablished() ? probe.observation().protocol() : legacy.trustManager().negotiatedProtocol();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         } finally {
