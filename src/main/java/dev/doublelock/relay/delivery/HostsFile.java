@@ -56,12 +56,12 @@ public final class HostsFile {
     }
 
     /**
-     * True if {@code host} is {@code localhost} (RFC 6761 §6.3: resolved locally, never sent to DNS), a name under
-     * {@code .localhost}, or listed in this file.
+     * True if {@code host} is {@code localhost} (RFC 6761 §6.3: resolved locally) or listed in this file. Names
+     * under {@code .localhost} are not: the system resolver rarely knows them, and a test DNS zone may serve them.
      */
     public boolean isLocal(String host) {
         String h = normalize(host);
-        return h.equals("localhost") || h.endsWith(".localhost") || names.contains(h);
+        return h.equals("localhost") || names.contains(h);
     }
 
     private static String normalize(String name) {

@@ -123,7 +123,7 @@ class RouterTest {
         assertThat(f.isLocal("BUILD-BOX.LAN.")).isTrue();
         assertThat(f.isLocal("build-box")).isTrue();
         assertThat(f.isLocal("ip6-localhost")).isTrue();
-        assertThat(f.isLocal("db.localhost")).isTrue();
+        assertThat(f.isLocal("db.localhost")).as("only localhost itself").isFalse();
         assertThat(f.isLocal("lab")).isFalse();
         assertThat(f.isLocal("192.0.2.7")).isFalse();
         assertThat(f.isLocal("mx.example.org")).isFalse();
