@@ -112,10 +112,25 @@ public final class QueueCommand implements Runnable {
         row.put("policy_verdict", a.policyVerdict());
         row.put("findings", a.findingCodes());
         row.put("findings_text", a.findingsText());
-        row.put("reply", a.replyCode() == 0 ? null
-                : (a.replyCode() + (a.enhanced() == null ? "" : " " + a.enhanced()) + " " + (a.replyText() == null ? "" : a.replyText())).strip());
+        row.put("reply", reply(a));
         row.put("duration_ms", a.duration().toMillis());
         return row;
+    }
+
+    /**
+     * The remote's reply as one line: "550 5.1.1 No such user". The delivery worker stores the reply's summary,
+     * which already starts with the code (and enhanced status); older rows may hold only the text.
+     */
+    static String reply(Attempt a) {
+        if (a.replyCode() == 0) {
+            return null;
+        }
+        String text = a.replyText() == null ? "" : a.replyText().strip();
+        String code = Integer.toString(a.replyCode());
+        if (text.equals(code) || text.startsWith(code + " ") || text.startsWith(code + "-")) {
+            return text;
+        }
+        return (code + (a.enhanced() == null ? "" : " " + a.enhanced()) + " " + text).strip();
     }
 
     /** One state change on one message, for retry/delete/bounce. */

@@ -68,7 +68,7 @@ final class QueueShowCommand implements Callable<Integer> {
                 a.findingsText().lines().forEach(l -> out.println("              " + l));
             }
             if (a.replyCode() != 0) {
-                out.println("    reply:    " + a.replyCode() + (a.enhanced() == null ? "" : " " + a.enhanced()) + " " + nz(a.replyText()));
+                out.println("    reply:    " + QueueCommand.reply(a));
             }
         }
     }

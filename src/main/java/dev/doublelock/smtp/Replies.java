@@ -72,6 +72,16 @@ public final class Replies {
     // --- envelope ---
     public static final Reply BAD_SENDER_SYNTAX = Reply.of(501, "5.1.7", "Bad sender address syntax");
     public static final Reply BAD_RECIPIENT_SYNTAX = Reply.of(501, "5.1.3", "Bad recipient address syntax");
+    /*
+     * Octets that are not UTF-8 (RFC 3629): RFC 6531 §3.5 keeps X.6.7 for well-formed non-ASCII addresses that
+     * are not permitted and sends every other rejection back to RFC 5321, where an address that does not parse
+     * is 501 (RFC 5321 §4.2.3) with X.1.7 / X.1.3 (RFC 3463 §3.2).
+     */
+    public static final Reply SENDER_NOT_UTF8 = Reply.of(501, "5.1.7",
+            "Bad sender address syntax: not valid UTF-8 (RFC 3629, RFC 6531 3.3)");
+    public static final Reply RECIPIENT_NOT_UTF8 = Reply.of(501, "5.1.3",
+            "Bad recipient address syntax: not valid UTF-8 (RFC 3629, RFC 6531 3.3)");
+    public static final Reply COMMAND_NOT_UTF8 = Reply.of(500, "5.5.2", "Syntax error: command is not valid UTF-8");
     public static final Reply UNSUPPORTED_PARAMETER = Reply.of(555, "5.5.4", "MAIL/RCPT parameter not recognized or not implemented");
     public static final Reply NON_ASCII_NEEDS_SMTPUTF8 = Reply.of(553, "5.6.7",
             "Non-ASCII address needs the SMTPUTF8 parameter on MAIL FROM (RFC 6531)");

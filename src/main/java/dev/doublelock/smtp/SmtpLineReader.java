@@ -31,9 +31,29 @@ public final class SmtpLineReader {
      * @param rawLength octets of the whole line as sent, excluding the final CRLF
      */
     public record Line(byte[] content, boolean overlong, boolean bareLf, boolean bareCr, boolean nul, long rawLength) {
-        /** The content decoded as UTF-8 (malformed sequences replaced). */
+        /**
+         * The content decoded as UTF-8, malformed sequences replaced by U+FFFD: for transcripts and messages
+         * only, never for a value that is acted on (see {@link #strictText()}).
+         */
         public String text() {
             return new String(content, StandardCharsets.UTF_8);
+        }
+
+        /**
+         * The content decoded as UTF-8 (RFC 3629), or empty if it is not valid UTF-8 (malformed or overlong
+         * sequences, surrogates, code points beyond U+10FFFF). A command is acted on only in this form: a lossy
+         * decoding would turn two different invalid addresses into the same U+FFFD string (RFC 6531 §3.3 allows
+         * only well-formed UTF-8 in SMTPUTF8 addresses).
+         */
+        public java.util.Optional<String> strictText() {
+            try {
+                return java.util.Optional.of(StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(content)).toString());
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return java.util.Optional.empty();
+            }
         }
 
         public boolean hasBareLineEnding() {

@@ -81,6 +81,23 @@ class QueueCommandTest {
     }
 
     @Test
+    void showPrintsTheReplyCodeOnce() throws Exception {
+        try (QueueStore store = QueueStores.open(url)) {
+            // as the delivery worker records a refusal: replyText is Reply.summary(), code and status included
+            store.recordAttempt(fresh, new Attempt(Instant.parse("2026-01-02T03:04:05Z"), "mx.lab.example", "127.0.0.1",
+                    "TLSv1.3", "TLS_AES_128_GCM_SHA256", "PASS", List.of(), "", 550, "5.1.1",
+                    "550 5.1.1 No such user", Duration.ofMillis(80), "bounced"));
+        }
+        Run r = run(new QueueCommand(), "show", "--queue", url, Long.toString(fresh));
+        assertThat(r.out()).contains("550 5.1.1 No such user").doesNotContain("550 5.1.1 550");
+        JsonNode json = Json.MAPPER.readTree(run(new QueueCommand(), "show", "--queue", url, "--json",
+                Long.toString(fresh)).out());
+        assertThat(json.findValue("reply").asText()).isEqualTo("550 5.1.1 No such user");
+        assertThat(QueueCommand.reply(new Attempt(Instant.EPOCH, "mx", "ip", null, null, "PASS", List.of(), "", 451, null,
+                "try later", Duration.ZERO, "deferred"))).isEqualTo("451 try later");
+    }
+
+    @Test
     void showPrintsEnvelopeStateAndAttemptsWithTheirVerdict() throws Exception {
         Run r = run(new QueueCommand(), "show", "--queue", url, Long.toString(deferred));
         assertThat(r.exit()).isZero();

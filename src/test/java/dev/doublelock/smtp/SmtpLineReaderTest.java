@@ -18,6 +18,20 @@ class SmtpLineReaderTest {
     }
 
     @Test
+    void strictTextRefusesWhatTheLossyDecodingTurnsIntoTheSameString() throws IOException {
+        byte[] wire = "<a\u0080@x>\r\n<a\u00ff@x>\r\n<j\u00c3\u00b6rg@x>\r\n<\u00f0\u009f\u0098\u0080@x>\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        SmtpLineReader r = new SmtpLineReader(new ByteArrayInputStream(wire));
+        SmtpLineReader.Line a = r.readLine(100);
+        SmtpLineReader.Line b = r.readLine(100);
+        assertThat(a.text()).isEqualTo(b.text()).as("two different addresses, one lossy string").contains("\uFFFD");
+        assertThat(a.strictText()).isEmpty();
+        assertThat(b.strictText()).isEmpty();
+        assertThat(r.readLine(100).strictText()).contains("<j\u00f6rg@x>");
+        assertThat(r.readLine(100).strictText()).contains("<\uD83D\uDE00@x>");
+    }
+
+    @Test
     void onlyCrlfEndsALine() throws IOException {
         SmtpLineReader r = reader("a\nb\rc\r\nclean\r\n");
         SmtpLineReader.Line first = r.readLine(100);

@@ -26,6 +26,7 @@ import dev.doublelock.policy.mtasts.StsPolicy;
 import dev.doublelock.tls.ServerObservation;
 import dev.doublelock.tls.SessionObservation;
 import dev.doublelock.tls.StartTlsOutcome;
+import dev.doublelock.tls.TlsVersion;
 
 /**
  * The transport decision for one local policy and mode: {@link #require} (what a host is held to) and
@@ -472,20 +473,29 @@ public final class TransportDecision {
         String alert = ev.alert().orElse("");
         String detail = s.startTls().detail();
         List<Finding> out = new ArrayList<>();
-        if (alert.equals("protocol_version")) {
+        boolean olderOnly = ev.refusedClientHello() && ev.legacyVersion().filter(v -> v.compareTo(TlsVersion.TLS_1_2) < 0)
+                .isPresent();
+        if (alert.equals("protocol_version") || olderOnly) {
+            String evidence = alert.equals("protocol_version")
+                    ? "the server answered an offer of TLS 1.3 and TLS 1.2 with protocol_version: it speaks only an "
+                    + "older version (" + detail + ")"
+                    : "the server answered an offer of TLS 1.3 and TLS 1.2 with " + alert + " (" + detail + "), and "
+                    + "negotiated " + ev.legacyVersion().get().displayName() + " when only TLS 1.2 to 1.0 was offered: "
+                    + "it speaks only an older version (GnuTLS answers versions it lacks with " + alert + ")";
             rule("protocol-versions", ctx).ifPresent(r -> out.add(new Finding(FindingCode.PROTOCOL_NOT_RECOMMENDED,
-                    r.severity(), s.endpoint(), "the server answered an offer of TLS 1.3 and TLS 1.2 with "
-                    + "protocol_version: it speaks only an older version (" + detail + ")", r.reference(),
+                    r.severity(), s.endpoint(), evidence, r.reference(),
                     "Enable TLS 1.2 and TLS 1.3 on this server and disable TLS 1.0/1.1 (Postfix: "
-                            + "smtpd_tls_protocols = >=TLSv1.2).")));
+                            + "smtpd_tls_protocols = >=TLSv1.2; Exim with GnuTLS: tls_require_ciphers = "
+                            + "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2).")));
             rule("recommended-protocol", ctx).ifPresent(r -> out.add(new Finding(FindingCode.NO_RECOMMENDED_PROTOCOL,
                     r.severity(), s.endpoint(), "neither TLS 1.3 nor TLS 1.2 could be negotiated", r.reference(),
                     "Enable TLS 1.2 or TLS 1.3 on this server; a current OpenSSL supports them out of the box.")));
-        } else if ((alert.equals("handshake_failure") || alert.equals("insufficient_security"))
-                && !ev.chainSeen() && ev.suitesOffered() > 0) {
+        } else if (ev.refusedClientHello() && ev.suitesOffered() > 0) {
             rule("cipher-suites", ctx).ifPresent(r -> out.add(new Finding(FindingCode.CIPHER_NOT_RECOMMENDED,
                     r.severity(), s.endpoint(), "no cipher suite in common with the " + ev.suitesOffered()
-                    + " suites the policy allows (" + detail + ")", r.reference(),
+                    + " suites the policy allows (" + detail + ")"
+                    + ev.legacyVersion().map(v -> "; it negotiates " + v.displayName() + " with legacy suites")
+                            .orElse(""), r.reference(),
                     "Offer ECDHE key exchange with AES-GCM (TLS 1.2) and TLS 1.3; suites without forward secrecy "
                             + "are refused.")));
         }

@@ -4,6 +4,7 @@ import dev.doublelock.finding.Finding;
 import dev.doublelock.policy.PolicyContext;
 import dev.doublelock.policy.transport.Action;
 import dev.doublelock.policy.transport.Authentication;
+import dev.doublelock.policy.transport.HandshakeEvidence;
 import dev.doublelock.policy.transport.TransportDecision;
 import dev.doublelock.policy.transport.TransportRequirement;
 import dev.doublelock.policy.transport.TransportVerdict;
@@ -16,8 +17,10 @@ import dev.doublelock.smtp.client.SmtpClientSession;
 import dev.doublelock.tls.SessionObservation;
 import dev.doublelock.tls.StartTlsOutcome;
 import dev.doublelock.tls.TlsHandshakeResult;
+import dev.doublelock.tls.TlsVersion;
 import dev.doublelock.tls.StartTlsOutcome.Status;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -177,6 +180,16 @@ final class HopDelivery {
             // the whole session, now with its key exchange (at TLS 1.2 the trust manager ran before the
             // ServerKeyExchange showed the group): judged again here, before MAIL FROM
             TransportVerdict verdict = judge(decision, req, ctx, observation, session, prepared);
+            HandshakeEvidence evidence = evidence(session, prepared);
+            if (outcome.status() == Status.HANDSHAKE_FAILED && evidence.refusedClientHello()
+                    && (req.tlsMandatory() || verdict.action() != Action.DELIVER)) {
+                // handshake_failure to the ClientHello: a suite or a version the server lacks? A refused hop gets
+                // no legacy delivery attempt, so ask once what the server negotiates when offered TLS 1.2 to 1.0
+                Optional<TlsVersion> older = legacyVersion(decision, req, hop, address, endpoint);
+                if (older.isPresent()) {
+                    verdict = decision.judge(req, observation, ctx, evidence.withLegacyVersion(older.get()));
+                }
+            }
             findings = verdict.findings();
             if (outcome.isEstablished()) {
                 used = TlsUsed.tls(observation.protocol().map(v -> v.javaName()), observation.cipherSuite(),
@@ -232,6 +245,11 @@ final class HopDelivery {
                 SessionObservation legacyObservation = session.observation();
                 // the JDK's failure stays on record (PROTOCOL_NOT_RECOMMENDED, ...), but not STARTTLS_FAILED: TLS worked
                 TransportVerdict second2 = judge(decision, req, ctx, legacyObservation, session, legacy);
+                if (legacyObservation.protocol().isPresent() && evidence.refusedClientHello()) {
+                    // the JDK's handshake_failure explained by the version this server just negotiated
+                    findings = decision.judge(req, observation, ctx,
+                            evidence.withLegacyVersion(legacyObservation.protocol().get())).findings();
+                }
                 findings = merged(findings.stream().filter(x -> x.code() != dev.doublelock.finding.FindingCode.STARTTLS_FAILED)
                         .toList(), second2.findings());
                 boolean failing = findings.stream().anyMatch(f -> f.severity() == dev.doublelock.finding.Severity.FAIL);
@@ -283,10 +301,38 @@ final class HopDelivery {
     private static TransportVerdict judge(TransportDecision decision, TransportRequirement req, PolicyContext ctx,
                                           SessionObservation observation, SmtpClientSession session,
                                           TlsSetup.Prepared prepared) {
+        return decision.judge(req, observation, ctx, evidence(session, prepared));
+    }
+
+    private static HandshakeEvidence evidence(SmtpClientSession session, TlsSetup.Prepared prepared) {
         Optional<String> alert = session.handshake().filter(h -> h instanceof TlsHandshakeResult.Failed)
                 .map(h -> ((TlsHandshakeResult.Failed) h).alert()).filter(a -> !a.isBlank());
-        return decision.judge(req, observation, ctx,
-                prepared.trustManager().evidence(alert, prepared.config().cipherSuites().size()));
+        return prepared.trustManager().evidence(alert, prepared.config().cipherSuites().size());
+    }
+
+    /**
+     * The version the server negotiates with the legacy engine (TLS 1.2 to 1.0, legacy suites) on a new connection
+     * that is closed right after the handshake: nothing is sent over it. Empty if no ServerHello came back (the
+     * handshake fails before the chain) or the connection does not get that far.
+     */
+    private Optional<TlsVersion> legacyVersion(TransportDecision decision, TransportRequirement req, Hop hop,
+                                               InetSocketAddress address, String endpoint) {
+        SmtpClientSession probe = null;
+        try {
+            probe = SmtpClientSession.connect(dialer, address, hop.host(), clientOptions);
+            probe.ehlo();
+            TlsSetup.Prepared legacy = tls.prepare(decision, req, endpoint, hop.isAddressLiteral(), false,
+                    verification(req));
+            StartTlsOutcome o = probe.startLegacyTls(TlsSetup.legacy(legacy));
+            // under a verified requirement the legacy engine's chain is always rejected: its ServerHello still told
+            return o.isEstablished() ? probe.observation().protocol() : legacy.trustManager().negotiatedProtocol();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } finally {
+            if (probe != null) {
+                probe.close();
+            }
+        }
     }
 
     /** {@code first}, then each finding of {@code more} whose code {@code first} does not have yet. */

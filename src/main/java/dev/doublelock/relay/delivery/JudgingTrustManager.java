@@ -68,6 +68,7 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
     private volatile String unverified;
     private volatile String rejection;
     private volatile boolean consulted;
+    private volatile Optional<TlsVersion> negotiated = Optional.empty();
 
     JudgingTrustManager(X509ExtendedTrustManager pkix, TransportDecision decision, TransportRequirement requirement,
                         PolicyContext ctx, String endpoint, Optional<String> sni, Verification verification) {
@@ -125,6 +126,14 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
     }
 
     /** What the handshake showed besides the session, for the judgement after it. */
+    /**
+     * The protocol version of the handshake whose chain this judged (the server's ServerHello chose it), even if
+     * the chain was then rejected; empty before the chain arrived.
+     */
+    Optional<TlsVersion> negotiatedProtocol() {
+        return negotiated;
+    }
+
     HandshakeEvidence evidence(Optional<String> alert, int suitesOffered) {
         return new HandshakeEvidence(alert, suitesOffered, !chain.isEmpty(),
                 rejection != null ? findings() : List.of(), pkixFailure());
@@ -159,6 +168,9 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
      */
     void judgeLegacy(List<X509Certificate> peerChain, TlsVersion protocol, String suite) throws CertificateException {
         if (verification != Verification.RECORD_ONLY) {
+            // the handshake ends here (nothing is ever sent over it); the version the server chose is kept as
+            // evidence of why the JDK's handshake failed (see HandshakeEvidence#legacyVersion)
+            negotiated = Optional.of(protocol);
             throw new CertificateException("the legacy TLS engine is for unauthenticated TLS only");
         }
         consulted = true;
@@ -187,6 +199,7 @@ final class JudgingTrustManager extends ServerOnlyTrustManager {
 
     private void decide(X509Certificate[] certs, Negotiated n, Check providerPkix) throws CertificateException {
         chain = certs == null ? List.of() : List.of(certs);
+        negotiated = n.protocol();
         pkixFailure = null;
         if (requirement.authentication() instanceof ChainAuthentication.Pkix && !chain.isEmpty()) {
             try {

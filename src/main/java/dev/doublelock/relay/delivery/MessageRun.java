@@ -123,7 +123,7 @@ final class MessageRun {
             }
             List<InetSocketAddress> addresses;
             try {
-                addresses = router.addresses(hop);
+                addresses = router.addresses(route, hop);
             } catch (RouteException e) {
                 RecipientFailure f = new RecipientFailure("x", "4.4.3", Optional.of(hop.host()), Optional.empty(),
                         List.of(), e.getMessage());
@@ -133,7 +133,7 @@ final class MessageRun {
             for (InetSocketAddress address : addresses) {
                 Map<String, String> mailParams = req.requireTls() ? Map.of("REQUIRETLS", "") : Map.of();
                 HopDelivery.Mail mail = new HopDelivery.Mail(m.envelope().mailFrom(), remaining, mailParams, bytes,
-                        used -> ReceivedHeader.of(options.ehloName(), m, used, clock.instant()));
+                        used -> ReceivedHeader.forHop(options.ehloName(), m, bytes, used, clock.instant()));
                 Instant started = clock.instant();
                 long t0 = System.nanoTime();
                 SessionPool.Key key = new SessionPool.Key(hop, address, policyName, req.label(),
@@ -188,7 +188,9 @@ final class MessageRun {
                 boolean transaction = e.phase() == Phase.MAIL || e.phase() == Phase.RCPT || e.phase() == Phase.DATA;
                 boolean permanent = e.isPermanent() && transaction;
                 RecipientFailure failure = new RecipientFailure("x",
-                        e.reply().map(rep -> status(rep, permanent ? "5.0.0" : "4.0.0")).orElse(permanent ? "5.3.0" : "4.4.1"),
+                        e.reply().map(rep -> status(rep, permanent ? "5.0.0" : "4.0.0"))
+                                .or(() -> e.localStatus().filter(st -> st.startsWith(permanent ? "5." : "4.")))
+                                .orElse(permanent ? "5.3.0" : "4.4.1"),
                         Optional.of(hop.host()), e.reply().map(Reply::summary), List.of(), e.getMessage());
                 remaining.forEach(r -> put(result, r, withRecipient(failure, r), permanent));
                 return permanent;

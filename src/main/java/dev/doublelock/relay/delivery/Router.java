@@ -20,10 +20,13 @@ import java.util.Optional;
  * <ol>
  *   <li>a static route for the exact domain ({@code "example.org" → ["mx1.example.org:25", "10.0.0.2:2525"]});</li>
  *   <li>a static route for a parent domain written with a leading dot ({@code ".example.org"});</li>
+ *   <li>the default route {@code "*"} (a smarthost, like Postfix's {@code relayhost}): every domain without a
+ *       route of its own goes there, and no MX lookup is made;</li>
  *   <li>the DNS MX records in preference order (RFC 5321 §5.1; a domain without MX is its own implicit MX),
- *       if a resolver is configured;</li>
- *   <li>the default route {@code "*"} (a smarthost).</li>
+ *       if a resolver is configured.</li>
  * </ol>
+ * Host names of static routes that are {@code localhost} or listed in the system's hosts file are resolved by
+ * the system resolver; all other names, and always the hosts found by MX lookup, through DNS.
  * A null MX (RFC 7505) is a permanent failure with status 5.1.10, a non-existent domain 5.1.2; SERVFAIL,
  * timeouts and DNSSEC-bogus answers are transient (the message waits, it is never sent elsewhere).
  */
@@ -31,6 +34,7 @@ public final class Router {
     private final Optional<MailResolver> resolver;
     private final Map<String, List<Hop>> staticRoutes = new LinkedHashMap<>();
     private final int mxPort;
+    private final HostsFile hostsFile;
 
     public Router(Optional<MailResolver> resolver, Map<String, List<String>> staticRoutes) {
         this(resolver, staticRoutes, 25);
@@ -41,6 +45,16 @@ public final class Router {
      *               loopback ports
      */
     public Router(Optional<MailResolver> resolver, Map<String, List<String>> staticRoutes, int mxPort) {
+        this(resolver, staticRoutes, mxPort, HostsFile.system());
+    }
+
+    /**
+     * @param hostsFile the names a static route resolves through the system resolver rather than DNS (a test
+     *                  seam; normally {@link HostsFile#system()})
+     */
+    public Router(Optional<MailResolver> resolver, Map<String, List<String>> staticRoutes, int mxPort,
+                  HostsFile hostsFile) {
+        this.hostsFile = Objects.requireNonNull(hostsFile, "hostsFile");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         if (mxPort < 1 || mxPort > 65535) {
             throw new IllegalArgumentException("mxPort must be 1..65535, got " + mxPort);
@@ -59,6 +73,7 @@ public final class Router {
         this.resolver = base.resolver;
         this.staticRoutes.putAll(base.staticRoutes);
         this.mxPort = mxPort;
+        this.hostsFile = base.hostsFile;
     }
 
     /** The same routes, with MX hosts on {@code port} instead of 25 (a test seam). */
@@ -97,29 +112,45 @@ public final class Router {
                 return new Route(d, hops, false);
             }
         }
-        if (resolver.isPresent()) {
-            return mxRoute(d, resolver.get());
-        }
         List<Hop> fallback = staticRoutes.get("*");
         if (fallback != null) {
             return new Route(d, fallback, false);
+        }
+        if (resolver.isPresent()) {
+            return mxRoute(d, resolver.get());
         }
         throw new RouteException(false, "4.4.4", "no route to " + d + ": no static route matches and no DNS resolver "
                 + "is configured; add a route for " + d + " or \"*\" (smarthost), or enable DNS");
     }
 
     /**
-     * The socket addresses of a hop: an IP literal as is; a name through the configured resolver (A then
-     * AAAA), or the system resolver when none is configured (static routes such as {@code localhost:2525}).
+     * The socket addresses of a hop of a static route (see {@link #addresses(Route, Hop)}).
      *
      * @throws RouteException (transient) if the name has no address or the lookup failed
      */
     public List<InetSocketAddress> addresses(Hop hop) {
+        return addresses(hop, false);
+    }
+
+    /**
+     * The socket addresses of one hop of {@code route}: an IP literal as is; a static route's host that is
+     * {@code localhost} or listed in the hosts file through the system resolver ({@link InetAddress}, which reads
+     * {@code /etc/hosts}); any other name through the configured resolver (A then AAAA), or the system resolver
+     * when none is configured. Hosts found by MX lookup always go through the configured resolver: DNS named
+     * them, and DANE needs DNS's authentic flag for their addresses.
+     *
+     * @throws RouteException (transient) if the name has no address or the lookup failed
+     */
+    public List<InetSocketAddress> addresses(Route route, Hop hop) {
+        return addresses(hop, route.fromMx());
+    }
+
+    private List<InetSocketAddress> addresses(Hop hop, boolean fromMx) {
         try {
             if (hop.isAddressLiteral()) {
                 return List.of(new InetSocketAddress(InetAddress.getByName(hop.host()), hop.port()));
             }
-            if (resolver.isEmpty()) {
+            if (resolver.isEmpty() || (!fromMx && hostsFile.isLocal(hop.host()))) {
                 return Arrays.stream(InetAddress.getAllByName(hop.host()))
                         .map(a -> new InetSocketAddress(a, hop.port())).toList();
             }

@@ -117,7 +117,9 @@ final class IntakeSession implements SessionHandler {
             return Replies.AUTH_SUCCEEDED;
         }
         counters.authFailed.incrementAndGet();
-        LOG.warn("AUTH failed for user '{}' from {}", ReceivedHeader.safe(name), info.remote().getAddress().getHostAddress());
+        // never the user name: what a client sends as one may be a whole credential (a password typed at the
+        // LOGIN username prompt, "user:password", "user\0password"); the address is what an operator acts on
+        LOG.warn("AUTH failed from {}", info.remote().getAddress().getHostAddress());
         try {
             options.sleeper().sleep(options.authFailureDelay());
         } catch (InterruptedException e) {

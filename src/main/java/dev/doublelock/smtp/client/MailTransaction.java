@@ -143,7 +143,7 @@ final class MailTransaction {
 
     private void check(MessageNeeds needs, long size, String mailCommand) throws SmtpClientException {
         if (needs.bareLineEndingAt() >= 0) {
-            throw SmtpClientException.local(Phase.DATA, "(message)", true, "the message has a bare CR or LF at offset "
+            throw SmtpClientException.local(Phase.DATA, "(message)", true, "5.6.0", "the message has a bare CR or LF at offset "
                     + needs.bareLineEndingAt() + "; normalise line endings to CRLF before sending (a bare line "
                     + "ending can be misread by the next hop, see SMTP smuggling)");
         }
@@ -153,13 +153,14 @@ final class MailTransaction {
                     + "it cannot be delivered to this server without downgrading the addresses and headers");
         }
         if (needs.eightBit() && !caps.supports("8BITMIME")) {
-            throw SmtpClientException.local(Phase.MAIL, mailCommand, true, "the message contains 8-bit octets, but "
+            throw SmtpClientException.local(Phase.MAIL, mailCommand, true, "5.6.3", "the message contains 8-bit octets, but "
                     + session.host() + " does not offer 8BITMIME (RFC 6152); encode the body as quoted-printable or "
                     + "base64 to send it here");
         }
         long limit = caps.size().orElse(0);
         if (limit > 0 && size > limit) {
-            throw SmtpClientException.local(Phase.MAIL, mailCommand, true, "the message has " + size + " octets, more than the "
+            // RFC 3463 §3.4: X.3.4 "message too big for system"
+            throw SmtpClientException.local(Phase.MAIL, mailCommand, true, "5.3.4", "the message has " + size + " octets, more than the "
                     + limit + " that " + session.host() + " advertises with SIZE (RFC 1870)");
         }
     }

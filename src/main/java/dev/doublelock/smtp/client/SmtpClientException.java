@@ -21,9 +21,16 @@ public class SmtpClientException extends IOException {
     private final String command;
     private final transient Reply reply;
     private final boolean permanent;
+    private final String localStatus;
 
     public SmtpClientException(Phase phase, String command, Reply reply, boolean permanent, String message, Throwable cause) {
+        this(phase, command, reply, permanent, null, message, cause);
+    }
+
+    private SmtpClientException(Phase phase, String command, Reply reply, boolean permanent, String localStatus,
+                                String message, Throwable cause) {
         super(message, cause);
+        this.localStatus = localStatus;
         this.phase = Objects.requireNonNull(phase, "phase");
         this.command = Objects.requireNonNull(command, "command");
         this.reply = reply;
@@ -52,6 +59,24 @@ public class SmtpClientException extends IOException {
     /** A decision made here, without asking the server. */
     public static SmtpClientException local(Phase phase, String command, boolean permanent, String message) {
         return new SmtpClientException(phase, command, null, permanent, message, null);
+    }
+
+    /**
+     * A decision made here, without asking the server, with the RFC 3463 enhanced status code that names it
+     * (e.g. 5.3.4 "message too big for system" when the message exceeds the server's SIZE).
+     */
+    public static SmtpClientException local(Phase phase, String command, boolean permanent, String enhancedStatus,
+                                            String message) {
+        Objects.requireNonNull(enhancedStatus, "enhancedStatus");
+        if (!enhancedStatus.matches("[245]\\.\\d{1,3}\\.\\d{1,3}")) {
+            throw new IllegalArgumentException("not an enhanced status code: " + enhancedStatus);
+        }
+        return new SmtpClientException(phase, command, null, permanent, enhancedStatus, message, null);
+    }
+
+    /** The enhanced status code of a local decision that has one (RFC 3463); empty for a server's reply. */
+    public Optional<String> localStatus() {
+        return Optional.ofNullable(localStatus);
     }
 
     /** The command in progress ("MAIL FROM:&lt;a@b&gt;", "STARTTLS", "(greeting)"). */

@@ -128,7 +128,11 @@ final class SmtpSession implements Runnable {
         if (line.hasBareLineEnding()) {
             return Replies.BARE_LINE_ENDING;
         }
-        String text = line.text();
+        java.util.Optional<String> strict = line.strictText();
+        if (strict.isEmpty()) {
+            return notUtf8(line.text(), continues);
+        }
+        String text = strict.get();
         if (continues) {
             return continued(EnvelopeCommands.guarded(() -> handler.onContinuation(text)));
         }
@@ -147,6 +151,20 @@ final class SmtpSession implements Runnable {
             case "QUIT" -> quit();
             case "STARTTLS" -> startTls(args);
             default -> unknown(verb, args);
+        };
+    }
+
+    /** A command line that is not UTF-8: never acted on, whatever the command (RFC 6531 3.3, RFC 3629). */
+    private Reply notUtf8(String lossy, boolean continues) {
+        if (continues) {
+            return Replies.COMMAND_NOT_UTF8; // ends the AUTH exchange: base64 is ASCII
+        }
+        int space = lossy.indexOf(' ');
+        String verb = (space < 0 ? lossy : lossy.substring(0, space)).toUpperCase(Locale.ROOT);
+        return switch (verb) {
+            case "MAIL" -> Replies.SENDER_NOT_UTF8;
+            case "RCPT" -> Replies.RECIPIENT_NOT_UTF8;
+            default -> Replies.COMMAND_NOT_UTF8;
         };
     }
 

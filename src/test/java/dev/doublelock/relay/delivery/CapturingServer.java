@@ -29,10 +29,15 @@ final class CapturingServer implements AutoCloseable {
     final List<String> serverNames = new CopyOnWriteArrayList<>();
 
     CapturingServer(CertifiedKey key) throws Exception {
+        this(key, SmtpLimits.defaults().maxMessageBytes());
+    }
+
+    /** A server that advertises {@code SIZE maxMessageBytes} (RFC 1870). */
+    CapturingServer(CertifiedKey key, long maxMessageBytes) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(new KeyManager[] {key.keyManager()}, null, null);
         server = SmtpServer.builder().hostName("mx.test")
-                .limits(SmtpLimits.defaults().withCommandTimeout(Duration.ofSeconds(10)))
+                .limits(SmtpLimits.defaults().withCommandTimeout(Duration.ofSeconds(10)).withMaxMessageBytes(maxMessageBytes))
                 .startTls(new StartTlsSupport.Offered(plain -> {
                     SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, null, true);
                     s.setUseClientMode(false);

@@ -171,6 +171,45 @@ class LocalDeliveryTest {
     }
 
     @Test
+    void aMessageFromTheIntakeCarriesOnlyTheIntakesReceivedHeader() throws Exception {
+        // the stored bytes exactly as the intake writes them (RFC 5321 §4.4: one trace record per receiving server)
+        dev.doublelock.smtp.server.ReceivedMessage in = new dev.doublelock.smtp.server.ReceivedMessage(
+                new dev.doublelock.smtp.server.ConnectionInfo(new java.net.InetSocketAddress("127.0.0.1", 40000),
+                        new java.net.InetSocketAddress("127.0.0.1", 25), clock.instant(), "s1"),
+                "client.test", dev.doublelock.smtp.MailPath.parseReversePath("<alice@example.org>").path(), Map.of(),
+                List.of(dev.doublelock.smtp.MailPath.parseForwardPath("<bob@example.net>").path()), MESSAGE,
+                Optional.empty());
+        byte[] stored = dev.doublelock.relay.intake.ReceivedHeader.prepend(
+                dev.doublelock.relay.intake.ReceivedHeader.of(in, "relay.test", Optional.empty(), clock.instant()), MESSAGE);
+        store.enqueue(new Envelope("alice@example.org", List.of("bob@example.net")), stored);
+        try (DeliveryWorker w = worker()) {
+            assertThat(w.runOnce()).isEqualTo(1);
+        }
+        assertThat(server.messages).hasSize(1);
+        assertThat(server.messages.get(0).content()).isEqualTo(stored);
+        String content = new String(server.messages.get(0).content(), StandardCharsets.UTF_8);
+        assertThat(content.split("(?m)^Received:", -1)).hasSize(2);
+    }
+
+    @Test
+    void aMessageOverTheServersSizeBouncesWithStatus534() throws Exception {
+        server.close();
+        CertifiedKey leaf = new CertificateBuilder().dnsNames("localhost").issuer(ca).build();
+        server = new CapturingServer(leaf.withChain(List.of(leaf.leaf(), ca.leaf())), 100);
+        long id = store.enqueue(new Envelope("alice@example.org", List.of("bob@example.net")), MESSAGE);
+        try (DeliveryWorker w = worker()) {
+            w.runOnce();
+        }
+        assertThat(store.find(id).orElseThrow().recipients()).containsEntry("bob@example.net", RecipientState.FAILED);
+        assertThat(server.messages).isEmpty();
+        List<QueuedMessage> dsns = dsnsTo("alice@example.org");
+        assertThat(dsns).hasSize(1);
+        String report = Dsn.parse(store.messageBytes(dsns.get(0).id())).parts().get(1).body();
+        // RFC 3463 §3.4: X.3.4 "message too big for system"
+        assertThat(report).contains("Final-Recipient: rfc822; bob@example.net").contains("Status: 5.3.4");
+    }
+
+    @Test
     void aBounceWithTheNullSenderIsNeverBouncedAgain() {
         long id = store.enqueue(new Envelope("", List.of("nobody@example.net")), MESSAGE);
         try (DeliveryWorker w = worker()) {

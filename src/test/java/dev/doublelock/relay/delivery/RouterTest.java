@@ -74,6 +74,62 @@ class RouterTest {
     }
 
     @Test
+    void theStarRouteIsTheSmarthostForEveryDomainWithoutItsOwnRouteEvenWithDns() {
+        Router smarthost = new Router(router.resolver(), Map.of("*", List.of("smarthost.example:587"),
+                "static.example", List.of("[10.0.0.1]:2525")));
+        Route r = smarthost.route("example.org");
+        assertThat(r.fromMx()).isFalse();
+        assertThat(r.hops()).containsExactly(new Hop("smarthost.example", 587));
+        // no MX lookup: a domain whose MX lookup fails still goes to the smarthost
+        assertThat(smarthost.route("nomail.example").hops()).containsExactly(new Hop("smarthost.example", 587));
+        assertThat(smarthost.route("static.example").hops()).containsExactly(new Hop("10.0.0.1", 2525));
+    }
+
+    @Test
+    void staticRoutesToLocalhostOrHostsFileNamesUseTheSystemResolverNotDns() {
+        // the fake DNS answers SERVFAIL for every address question: only the system resolver can find localhost
+        Router local = new Router(router.resolver(), Map.of("example.net", List.of("localhost:2525")), 25,
+                HostsFile.parse("127.0.0.1 localhost\n"));
+        Route r = local.route("example.net");
+        assertThat(local.addresses(r, r.hops().get(0))).isNotEmpty()
+                .allSatisfy(a -> {
+                    assertThat(a.getAddress().isLoopbackAddress()).isTrue();
+                    assertThat(a.getPort()).isEqualTo(2525);
+                });
+        // even with an empty hosts file: localhost is never a DNS question (RFC 6761 §6.3)
+        Router noHosts = new Router(router.resolver(), Map.of("example.net", List.of("localhost:2525")), 25,
+                HostsFile.parse(""));
+        assertThat(noHosts.addresses(r, r.hops().get(0))).isNotEmpty();
+    }
+
+    @Test
+    void mxHostsGoThroughDnsEvenWhenTheHostsFileListsThem() {
+        Router local = new Router(router.resolver(), Map.of(), 25, HostsFile.parse("127.0.0.1 mx1.example.org\n"));
+        Route r = local.route("example.org");
+        assertThat(r.fromMx()).isTrue();
+        assertThatThrownBy(() -> local.addresses(r, r.hops().get(0))).isInstanceOfSatisfying(RouteException.class,
+                e -> assertThat(e.getMessage()).contains("no usable address for mx1.example.org"));
+        // a static route to a name that is not local still asks DNS
+        Router dns = new Router(router.resolver(), Map.of("x.example", List.of("relay.example")), 25,
+                HostsFile.parse("127.0.0.1 localhost\n"));
+        Route s = dns.route("x.example");
+        assertThatThrownBy(() -> dns.addresses(s, s.hops().get(0))).isInstanceOf(RouteException.class);
+    }
+
+    @Test
+    void hostsFileNames() {
+        HostsFile f = HostsFile.parse("# comment\n127.0.0.1\tlocalhost\n192.0.2.7 build-box build-box.lan # lab\n"
+                + "::1 ip6-localhost\n");
+        assertThat(f.isLocal("BUILD-BOX.LAN.")).isTrue();
+        assertThat(f.isLocal("build-box")).isTrue();
+        assertThat(f.isLocal("ip6-localhost")).isTrue();
+        assertThat(f.isLocal("db.localhost")).as("only localhost itself").isFalse();
+        assertThat(f.isLocal("lab")).isFalse();
+        assertThat(f.isLocal("192.0.2.7")).isFalse();
+        assertThat(f.isLocal("mx.example.org")).isFalse();
+    }
+
+    @Test
     void hopSyntax() {
         assertThat(Hop.parse("[2001:db8::1]:2525")).isEqualTo(new Hop("2001:db8::1", 2525));
         assertThat(Hop.parse("[2001:db8::1]:2525").isAddressLiteral()).isTrue();

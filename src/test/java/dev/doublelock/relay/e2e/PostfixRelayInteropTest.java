@@ -81,6 +81,9 @@ class PostfixRelayInteropTest {
             assertThat(message).contains("Message-ID: <interop-1@doublelock.test>")
                     .contains("Subject: through the relay")
                     .containsPattern("(?m)^Received: from \\S+ \\(.*127\\.0\\.0\\.1.*\\)\\s+by localhost");
+            String headers = message.substring(0, message.indexOf("\n\n"));
+            assertThat(headers.split("\\(doublelock", -1)).as("one Received header from one pass through the relay "
+                    + "(RFC 5321 §4.4):%n%s", headers).hasSize(2);
             String body = message.substring(message.indexOf("\n\n") + 2);
             assertThat(body).isEqualTo(BODY + "\n"); // PostfixInstance.send ends the body with a line break
 

@@ -171,6 +171,27 @@ class IntakeTest {
     }
 
     @Test
+    void credentialsTypedAsTheUserNameNeverReachTheLog() throws Exception {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (IntakeFixture f = new IntakeFixture(dir, NetworkAllowList.loopback());
+             SmtpTestClient c = SmtpTestClient.connect(f.submission.port())) {
+            c.startTls(IntakeFixture.clientTls());
+            c.command("AUTH LOGIN");
+            assertThat(c.command(b64(USER + ":Typed-Secret-1")).lines()).containsExactly(b64("Password:"));
+            assertThat(c.command(b64("Typed-Secret-2")).code()).isEqualTo(535);
+            assertThat(c.command("AUTH PLAIN " + b64("\0" + USER + "Typed-Secret-3\0wrong")).code()).isEqualTo(535);
+            assertThat(f.counters.authFailed()).isEqualTo(2);
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).as("the failures are logged").contains("AUTH failed from 127.0.0.1");
+        assertThat(log).doesNotContain("Typed-Secret").doesNotContain(USER);
+    }
+
+    @Test
     void wrongPasswordsGet535AfterTheDelayAndCountAsErrors() throws Exception {
         try (IntakeFixture f = new IntakeFixture(dir, NetworkAllowList.loopback());
              SmtpTestClient c = SmtpTestClient.connect(f.submission.port())) {

@@ -276,6 +276,7 @@ class MisbehavingServerTest {
                     () -> s.send("a@example.org", List.of("b@example.net"), Map.of(), new byte[1_000_001]));
             assertThat(tooBig.isPermanent()).isTrue();
             assertThat(tooBig.getMessage()).contains("SIZE");
+            assertThat(tooBig.localStatus()).contains("5.3.4");
             s.close();
             assertThat(server.finished().received).containsExactly("EHLO client.test");
         }

@@ -78,6 +78,34 @@ class SmtpSessionTest {
     }
 
     @Test
+    void invalidUtf8InAddressesIsRefusedAndNeverReachesTheHandler() throws Exception {
+        try (ServerFixture fx = ServerFixture.plain(); TestSmtpClient c = fx.client()) {
+            assertThat(c.command("EHLO client.example").code()).isEqualTo(250);
+            // a lone continuation byte, an overlong '/', a UTF-16 surrogate: each would become U+FFFD
+            c.sendBytes(bytes("MAIL FROM:<a\u0080b@example.org> SMTPUTF8\r\n"));
+            assertThat(c.readReply().summary()).startsWith("501 5.1.7");
+            assertThat(c.command("MAIL FROM:<j\u00f6rg@example.org> SMTPUTF8").code()).isEqualTo(250);
+            c.sendBytes(bytes("RCPT TO:<x\u00c0\u00afy@example.net>\r\n"));
+            assertThat(c.readReply().summary()).startsWith("501 5.1.3");
+            c.sendBytes(bytes("RCPT TO:<x\u00ed\u00a0\u0080y@example.net>\r\n"));
+            assertThat(c.readReply().summary()).startsWith("501 5.1.3");
+            c.sendBytes(bytes("EHLO cl\u00ffient.example\r\n"));
+            assertThat(c.readReply().summary()).startsWith("500 5.5.2");
+            assertThat(c.command("RCPT TO:<\u00fcn\u00ef@b\u00fccher.example>").code()).as("valid UTF-8 still works")
+                    .isEqualTo(250);
+            RecordingHandler h = fx.nextHandler();
+            assertThat(h.mailCalls.get()).isEqualTo(1);
+            assertThat(h.rcptCalls.get()).isEqualTo(1);
+            assertThat(h.helos).containsExactly("EHLO client.example");
+        }
+    }
+
+    /** The string's chars as octets (each char U+0000..U+00FF is one octet), to write invalid UTF-8. */
+    private static byte[] bytes(String latin1) {
+        return latin1.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
     void pipelinedCommandsAreAnsweredInOrder() throws Exception {
         try (ServerFixture fx = ServerFixture.plain(); TestSmtpClient c = fx.client()) {
             c.command("EHLO client.example");
