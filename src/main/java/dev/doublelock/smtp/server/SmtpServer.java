@@ -35,8 +35,15 @@ public final class SmtpServer implements AutoCloseable {
     private final SessionHandlerFactory handlerFactory;
     private final Semaphore slots;
     private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
-    private final AtomicLong sequence = new AtomicLong();
-    private final String idPrefix = Long.toString(System.currentTimeMillis(), 36);
+    /**
+     * Session ids ("queued as" ids, record ids) are unique in the process and, with overwhelming probability, across
+     * processes: one prefix per process (start time and 40 random bits, base 36) and one counter shared by every server
+     * in it. A prefix per server made from the clock alone gave two lab profiles started in the same millisecond the
+     * same ids.
+     */
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final String ID_PREFIX = Long.toString(System.currentTimeMillis(), 36)
+            + Long.toString(new java.security.SecureRandom().nextLong() >>> 24, 36);
     private ServerSocket serverSocket;
     private Thread acceptor;
     private volatile boolean closed;
@@ -130,7 +137,7 @@ public final class SmtpServer implements AutoCloseable {
     private void serve(Socket socket) {
         ConnectionInfo info = new ConnectionInfo((InetSocketAddress) socket.getRemoteSocketAddress(),
                 (InetSocketAddress) socket.getLocalSocketAddress(), context.clock().instant(),
-                idPrefix + "-" + sequence.incrementAndGet());
+                ID_PREFIX + "-" + SEQUENCE.incrementAndGet());
         SmtpSession session;
         try {
             socket.setTcpNoDelay(true);
