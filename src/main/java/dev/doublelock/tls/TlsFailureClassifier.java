@@ -15,6 +15,11 @@ import java.util.regex.Pattern;
  */
 public final class TlsFailureClassifier {
     private static final Pattern RECEIVED = Pattern.compile("[Rr]eceived fatal alert: ?([a-z_0-9]+)");
+    /**
+     * An alert the peer sent in plaintext after the TLS 1.3 keys were switched (OpenSSL clients do this when they
+     * reject the server's certificate); JDK 25: "Unexpected plaintext alert received: Level: fatal; Alert: bad_certificate".
+     */
+    private static final Pattern PLAINTEXT = Pattern.compile("[Uu]nexpected plaintext alert received: ?Level: ?[a-z]+; ?Alert: ?([a-z_0-9]+)");
     private static final Pattern LOCAL = Pattern.compile("^\\(([a-z_0-9]+)\\)");
 
     private TlsFailureClassifier() {
@@ -27,6 +32,10 @@ public final class TlsFailureClassifier {
             Matcher received = RECEIVED.matcher(m);
             if (received.find()) {
                 return new TlsHandshakeResult.Failed(received.group(1), true, message);
+            }
+            Matcher plaintext = PLAINTEXT.matcher(m);
+            if (plaintext.find()) {
+                return new TlsHandshakeResult.Failed(plaintext.group(1), true, message);
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {

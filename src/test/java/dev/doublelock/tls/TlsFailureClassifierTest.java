@@ -21,6 +21,15 @@ class TlsFailureClassifierTest {
     }
 
     @Test
+    void aTls13AlertSentInPlaintextIsThePeersAlert() {
+        // OpenSSL clients send their TLS 1.3 alert before switching keys; JDK 25 reports it like this
+        TlsHandshakeResult.Failed f = TlsFailureClassifier.classify(new javax.net.ssl.SSLHandshakeException(
+                "(unexpected_message) Unexpected plaintext alert received: Level: fatal; Alert: bad_certificate"));
+        assertThat(f.alert()).isEqualTo("bad_certificate");
+        assertThat(f.alertFromPeer()).isTrue();
+    }
+
+    @Test
     void locallyRaisedAlertIsNotFromThePeer() {
         TlsHandshakeResult.Failed f = TlsFailureClassifier.classify(
                 new SSLHandshakeException("(handshake_failure) no cipher suites in common"));
