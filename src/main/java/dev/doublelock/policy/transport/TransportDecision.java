@@ -325,7 +325,8 @@ public final class TransportDecision {
         }
         if (req.enforce()) {
             // an enforcing relay offers only the suites the policy allows: the others cannot be negotiated
-            List<SessionObservation> offered = candidates.stream().filter(s -> suiteAllowed(s, ctx)).toList();
+            List<SessionObservation> offered = candidates.stream()
+                    .filter(s -> allowsSuite(s.protocol().orElseThrow(), s.cipherSuite().orElseThrow(), ctx)).toList();
             if (offered.isEmpty()) {
                 SessionObservation failed = new SessionObservation(o.referenceName(), o.endpoint(),
                         new StartTlsOutcome(StartTlsOutcome.Status.HANDSHAKE_FAILED, "the server accepts none of the "
@@ -348,12 +349,27 @@ public final class TransportDecision {
         return best;
     }
 
-    /** True if the policy does not FAIL a session with this suite alone (what an enforcing relay offers). */
-    private boolean suiteAllowed(SessionObservation s, PolicyContext ctx) {
-        SessionObservation suiteOnly = new SessionObservation("suite.check", "suite-check:0", StartTlsOutcome.established(),
-                s.protocol(), s.cipherSuite(), Optional.empty(), Optional.empty(), List.of(), Optional.empty());
-        return engine.evaluate(suiteOnly, ctx).stream().noneMatch(f -> f.severity() == Severity.FAIL
-                && f.code() == FindingCode.CIPHER_NOT_RECOMMENDED);
+    /**
+     * True if the policy does not FAIL a session with this suite alone: what an enforcing relay offers, and what the
+     * forecast lets it negotiate. One judgement for both, so the relay's ClientHello and the checker's forecast
+     * cannot drift apart.
+     */
+    public boolean allowsSuite(TlsVersion version, String suite, PolicyContext ctx) {
+        return alone(Optional.of(version), Optional.of(suite), Optional.empty(), ctx, FindingCode.CIPHER_NOT_RECOMMENDED);
+    }
+
+    /** True if the policy does not FAIL a TLS 1.3 session with this key-exchange group alone (what the relay offers). */
+    public boolean allowsGroup(String group, PolicyContext ctx) {
+        return alone(Optional.of(TlsVersion.TLS_1_3), Optional.of("TLS_AES_256_GCM_SHA384"), Optional.of(group), ctx,
+                FindingCode.WEAK_KEY_EXCHANGE);
+    }
+
+    /** A chainless session with just these parameters, judged for {@code code} only (the missing chain is by construction). */
+    private boolean alone(Optional<TlsVersion> version, Optional<String> suite, Optional<String> group, PolicyContext ctx,
+                          FindingCode code) {
+        SessionObservation o = new SessionObservation("parameter.check", "parameter-check:0", StartTlsOutcome.established(),
+                version, suite, group, Optional.empty(), List.of(), Optional.empty());
+        return engine.evaluate(o, ctx).stream().noneMatch(f -> f.severity() == Severity.FAIL && f.code() == code);
     }
 
     /** Lower is better: deliver without FAILs, deliver, then by the number of FAILs. */

@@ -38,8 +38,8 @@ final class DomainSecurity {
         if (!published) {
             return new Domain(new DomainFacts(domain, false, false, Optional.empty(), Optional.empty()), msg, decision, ctx);
         }
-        Optional<String> withheld = resolver.get().dnssecSupport().withheld()
-                ? Optional.of(resolver.get().dnssecSupport().evidence()) : Optional.empty();
+        dev.doublelock.dns.DnssecSupport dnssec = resolver.get().dnssecSupport();
+        Optional<String> withheld = dnssec.withheld() ? Optional.of(dnssec.evidence()) : Optional.empty();
         Optional<StsLookupResult> stsResult = sts.map(s -> s.lookup(domain));
         return new Domain(new DomainFacts(domain, true, route.mxAuthentic(), withheld, stsResult), msg, decision, ctx);
     }

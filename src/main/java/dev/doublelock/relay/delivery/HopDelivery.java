@@ -244,14 +244,14 @@ final class HopDelivery {
             if (second.isEstablished()) {
                 SessionObservation legacyObservation = session.observation();
                 // the JDK's failure stays on record (PROTOCOL_NOT_RECOMMENDED, ...), but not STARTTLS_FAILED: TLS worked
-                TransportVerdict second2 = judge(decision, req, ctx, legacyObservation, session, legacy);
+                TransportVerdict legacyVerdict = judge(decision, req, ctx, legacyObservation, session, legacy);
                 if (legacyObservation.protocol().isPresent() && evidence.refusedClientHello()) {
                     // the JDK's handshake_failure explained by the version this server just negotiated
                     findings = decision.judge(req, observation, ctx,
                             evidence.withLegacyVersion(legacyObservation.protocol().get())).findings();
                 }
                 findings = merged(findings.stream().filter(x -> x.code() != dev.doublelock.finding.FindingCode.STARTTLS_FAILED)
-                        .toList(), second2.findings());
+                        .toList(), legacyVerdict.findings());
                 boolean failing = findings.stream().anyMatch(f -> f.severity() == dev.doublelock.finding.Severity.FAIL);
                 used = TlsUsed.tls(legacyObservation.protocol().map(v -> v.javaName()), legacyObservation.cipherSuite(),
                         false);

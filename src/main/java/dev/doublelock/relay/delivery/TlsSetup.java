@@ -1,6 +1,5 @@
 package dev.doublelock.relay.delivery;
 
-import dev.doublelock.finding.Severity;
 import dev.doublelock.policy.Policies;
 import dev.doublelock.policy.Policy;
 import dev.doublelock.policy.PolicyContext;
@@ -11,8 +10,6 @@ import dev.doublelock.policy.transport.TransportRequirement;
 import dev.doublelock.smtp.client.ClientTlsConfig;
 import dev.doublelock.tls.ChainInspector;
 import dev.doublelock.tls.PkixTrust;
-import dev.doublelock.tls.SessionObservation;
-import dev.doublelock.tls.StartTlsOutcome;
 import dev.doublelock.tls.TlsVersion;
 
 import javax.net.ssl.SSLContext;
@@ -145,6 +142,7 @@ final class TlsSetup {
         return allowedSuites.computeIfAbsent(engine.policy().name() + "@" + engine.policy().version(), k -> {
             List<String> out = new ArrayList<>();
             PolicyContext pc = context();
+            TransportDecision judge = new TransportDecision(engine, LocalMode.ENFORCE);
             for (String suite : ctx.getDefaultSSLParameters().getCipherSuites()) {
                 if (suite.startsWith("TLS_EMPTY")) {
                     out.add(suite);
@@ -152,12 +150,7 @@ final class TlsSetup {
                 }
                 TlsVersion v = suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")
                         ? TlsVersion.TLS_1_3 : TlsVersion.TLS_1_2;
-                SessionObservation o = new SessionObservation("suite.check", "suite-check:0",
-                        StartTlsOutcome.established(), Optional.of(v), Optional.of(suite), Optional.empty(),
-                        Optional.empty(), List.of(), Optional.empty());
-                // the probe session has no chain by construction: judge the suite, not the missing certificate
-                if (engine.evaluate(o, pc).stream().filter(f -> f.code() != dev.doublelock.finding.FindingCode.NO_CERTIFICATE)
-                        .noneMatch(f -> f.severity() == Severity.FAIL)) {
+                if (judge.allowsSuite(v, suite, pc)) {
                     out.add(suite);
                 }
             }
@@ -178,14 +171,9 @@ final class TlsSetup {
             List<String> out = new ArrayList<>();
             PolicyContext pc = context();
             String[] offered = ctx.getDefaultSSLParameters().getNamedGroups();
+            TransportDecision judge = new TransportDecision(engine, LocalMode.ENFORCE);
             for (String group : offered == null ? new String[0] : offered) {
-                SessionObservation o = new SessionObservation("group.check", "group-check:0",
-                        StartTlsOutcome.established(), Optional.of(TlsVersion.TLS_1_3),
-                        Optional.of("TLS_AES_256_GCM_SHA384"), Optional.of(group), Optional.empty(), List.of(),
-                        Optional.empty());
-                // the probe session has no chain by construction: judge the group, not the missing certificate
-                if (engine.evaluate(o, pc).stream().filter(f -> f.code() == dev.doublelock.finding.FindingCode.WEAK_KEY_EXCHANGE)
-                        .noneMatch(f -> f.severity() == Severity.FAIL)) {
+                if (judge.allowsGroup(group, pc)) {
                     out.add(group);
                 }
             }
