@@ -29,16 +29,49 @@ final class ChainCapture {
         this.exchange = exchange;
     }
 
-    /** The chain (leaf first), or empty with the reason in {@code untested}. */
+    /**
+     * The chain (leaf first), or empty with the reason in {@code untested}. JSSE first; when its handshake ends
+     * before the certificate (a server whose only TLS 1.3 suites are the CCM ones JSSE lacks, or a group JSSE does
+     * not offer), once more through BouncyCastle's JSSE with every TLS 1.3 suite it has.
+     */
     List<X509Certificate> capture(List<String> untested) {
+        List<String> jdkWhy = new java.util.ArrayList<>();
+        List<X509Certificate> chain = capture(Engine.JDK, jdkWhy);
+        if (!chain.isEmpty() || jdkWhy.stream().anyMatch(w -> w.startsWith("certificate chain: no connection"))) {
+            untested.addAll(jdkWhy);
+            return chain;
+        }
+        List<String> bcWhy = new java.util.ArrayList<>();
+        chain = capture(Engine.BOUNCY_CASTLE, bcWhy);
+        if (chain.isEmpty()) untested.addAll(bcWhy);
+        return chain;
+    }
+
+    /** The TLS implementations a capture can use. */
+    private enum Engine {
+        JDK, BOUNCY_CASTLE;
+
+        private static final java.util.concurrent.atomic.AtomicReference<java.security.Provider> BCJSSE = new java.util.concurrent.atomic.AtomicReference<>();
+
+        SSLContext context(TrustManager tm) throws GeneralSecurityException {
+            SSLContext ctx = switch (this) {
+                case JDK -> SSLContext.getInstance("TLS");
+                case BOUNCY_CASTLE -> SSLContext.getInstance("TLS", BCJSSE.updateAndGet(p -> p != null ? p
+                        : new org.bouncycastle.jsse.provider.BouncyCastleJsseProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())));
+            };
+            ctx.init(null, new TrustManager[]{tm}, null);
+            return ctx;
+        }
+    }
+
+    private List<X509Certificate> capture(Engine engine, List<String> untested) {
         ProbeTarget target = exchange.target();
         RecordingTrustManager recorder = new RecordingTrustManager();
         SSLContext ctx;
         try {
-            ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[]{recorder}, null);
+            ctx = engine.context(recorder);
         } catch (GeneralSecurityException e) {
-            untested.add("certificate chain: JSSE unavailable: " + e.getMessage());
+            untested.add("certificate chain: " + engine + " TLS unavailable: " + e.getMessage());
             return List.of();
         }
         HelloExchange.Connected<Boolean> r = exchange.connect((c, deadline) -> {
@@ -47,6 +80,10 @@ final class ChainCapture {
                     target.sniName().orElse(target.address().getAddress().getHostAddress()), target.address().getPort(), false)) {
                 SSLParameters p = ssl.getSSLParameters();
                 p.setProtocols(new String[]{"TLSv1.3"});
+                if (engine == Engine.BOUNCY_CASTLE) {
+                    p.setCipherSuites(java.util.Arrays.stream(ssl.getSupportedCipherSuites())
+                            .filter(Offers.tls13Names()::contains).toArray(String[]::new));
+                }
                 target.sniName().ifPresentOrElse(n -> p.setServerNames(List.of(new SNIHostName(n))),
                         () -> p.setServerNames(List.of()));
                 ssl.setSSLParameters(p);
@@ -59,11 +96,11 @@ final class ChainCapture {
         });
         switch (r) {
             case HelloExchange.Connected.NotReached<Boolean> n -> {
-                untested.add("certificate chain: " + n.outcome().detail());
+                untested.add("certificate chain: no connection: " + n.outcome().detail());
                 return List.of();
             }
             case HelloExchange.Connected.NoSlot<Boolean> n -> {
-                untested.add("certificate chain: " + n.reason());
+                untested.add("certificate chain: no connection: " + n.reason());
                 return List.of();
             }
             case HelloExchange.Connected.Used<Boolean> u -> {

@@ -41,6 +41,11 @@ final class Offers {
         return CipherSuites.tls13().stream().map(CipherSuite::code).toList();
     }
 
+    /** The IANA names of the TLS 1.3 suites. */
+    static java.util.Set<String> tls13Names() {
+        return CipherSuites.tls13().stream().map(CipherSuite::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     /** Elliptic-curve groups for TLS ≤ 1.2 hellos (no FFDHE: RFC 7919 servers would then refuse DHE suites). */
     static List<Integer> ecGroups() {
         return ordered(NamedGroups.all().stream()
