@@ -44,6 +44,7 @@ public final class CheckRunner {
     private final StsLookup sts;
     private final ChainInspector inspector;
     private final TransportDecision decision;
+    private final Optional<ProbeCache> probes;
 
     /**
      * @param resolver for MX, addresses, TLSA and TXT (DNSSEC-validating)
@@ -58,6 +59,16 @@ public final class CheckRunner {
         this.inspector = new ChainInspector(options.extraAnchors(), true);
         // the checker shows what an enforcing relay with this policy would do
         this.decision = new TransportDecision(engine, LocalMode.ENFORCE);
+        this.probes = options.probeReuse() > 0 ? Optional.of(new ProbeCache(options.probeReuse())) : Optional.empty();
+    }
+
+    /** Endpoints really probed so far, and host checks that reused one of those probes (0, 0 without reuse). */
+    public ProbeCount probeCount() {
+        return probes.map(c -> new ProbeCount(c.probes(), c.reuses())).orElse(new ProbeCount(0, 0));
+    }
+
+    /** @param probed endpoints probed; @param reused host checks that used an earlier probe of the same address */
+    public record ProbeCount(int probed, int reused) {
     }
 
     public Policy policy() {
@@ -67,7 +78,7 @@ public final class CheckRunner {
     /** Checks one target; never throws for anything the network or DNS does. */
     public CheckReport check(Target target) {
         PolicyContext ctx = new PolicyContext(inspector, options.clock().instant(), options.complianceYear());
-        EndpointCheck endpoint = new EndpointCheck(prober, decision, ctx);
+        EndpointCheck endpoint = new EndpointCheck(prober, decision, ctx, probes);
         return switch (target) {
             case Target.Endpoint e -> checkEndpoint(e, endpoint, ctx);
             case Target.Domain d -> new DomainCheck(d.name(), endpoint, ctx).run();

@@ -25,11 +25,14 @@ final class EndpointCheck {
     private final TlsProber prober;
     private final TransportDecision decision;
     private final PolicyContext ctx;
+    private final Optional<ProbeCache> cache;
 
-    EndpointCheck(TlsProber prober, TransportDecision decision, PolicyContext ctx) {
+    /** @param cache where probes of an address are shared between MX names and targets; empty: probe every time */
+    EndpointCheck(TlsProber prober, TransportDecision decision, PolicyContext ctx, Optional<ProbeCache> cache) {
         this.prober = prober;
         this.decision = decision;
         this.ctx = ctx;
+        this.cache = cache;
     }
 
     /**
@@ -43,13 +46,18 @@ final class EndpointCheck {
                    TransportRequirement requirement) {
         ProbeTarget target = new ProbeTarget(new InetSocketAddress(address, port), transport, referenceName,
                 prober.options().ehloName());
-        ServerObservation o = prober.probe(target);
+        ProbeCache.Probed probed = cache.map(c -> c.get(new ProbeCache.Key(address, port, transport), referenceName,
+                        () -> prober.probe(target)))
+                .orElseGet(() -> new ProbeCache.Probed(prober.probe(target), referenceName, false));
+        ServerObservation o = probed.observation();
         TransportVerdict verdict = decision.judge(requirement, o, ctx);
         TransportVerdict relay = decision.forecast(requirement, o, ctx);
         List<Finding> findings = verdict.findings().stream().filter(f -> !requirement.notes().contains(f)).toList();
         Optional<ChainAssessment> chain = o.chain().isEmpty() ? Optional.empty()
                 : Optional.of(ctx.inspector().inspect(o.chain(), o.referenceName(), ctx.now()));
+        Optional<String> probedAs = probed.probedAs().equalsIgnoreCase(referenceName) ? Optional.empty()
+                : Optional.of(probed.probedAs());
         return new HostReport(name, Optional.of(address.getHostAddress()), port, Optional.of(o), chain, findings,
-                Optional.of(relay));
+                Optional.of(relay), probedAs);
     }
 }

@@ -20,11 +20,19 @@ import dev.doublelock.tls.ServerObservation;
  * @param findings    the findings about this endpoint, policy findings and DANE/MTA-STS ones together
  * @param relay       what the relay would do with this endpoint under the same policy (its forecast verdict);
  *                    empty if the host was not probed
+ * @param probedAs    when the observation is another MX name's probe of the same address (a batch probes each
+ *                    address once): that name, which the prober sent as SNI; empty when probed as this name
  */
 public record HostReport(String name, Optional<String> address, int port, Optional<ServerObservation> observation,
-                         Optional<ChainAssessment> chain, List<Finding> findings, Optional<TransportVerdict> relay) {
+                         Optional<ChainAssessment> chain, List<Finding> findings, Optional<TransportVerdict> relay,
+                         Optional<String> probedAs) {
     public HostReport {
         findings = List.copyOf(findings);
+    }
+
+    public HostReport(String name, Optional<String> address, int port, Optional<ServerObservation> observation,
+                      Optional<ChainAssessment> chain, List<Finding> findings, Optional<TransportVerdict> relay) {
+        this(name, address, port, observation, chain, findings, relay, Optional.empty());
     }
 
     /** A host that could not be probed: no observation, no relay forecast. */

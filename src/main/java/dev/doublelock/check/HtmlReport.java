@@ -95,6 +95,8 @@ public final class HtmlReport {
         findings(b, r.domainFindings());
         for (HostReport h : r.hosts()) {
             b.append("<h3>").append(esc(h.label())).append("</h3>\n");
+            h.probedAs().ifPresent(first -> b.append("<p class=\"note\">Same address as ").append(esc(first))
+                    .append(": probed once, as that name; judged here for this one.</p>\n"));
             h.observation().ifPresent(o -> {
                 b.append("<p>STARTTLS: ").append(esc(o.startTls().status().name())).append(' ').append(esc(o.startTls().detail()))
                         .append("<br>Protocols: ");

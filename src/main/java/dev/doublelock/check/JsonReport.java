@@ -39,6 +39,27 @@ public final class JsonReport {
         }
     }
 
+    /**
+     * The line for an input that is not a target (unparseable, too long): verdict INCOMPLETE — nothing could be
+     * checked — with {@code input_error} saying why, so a JSONL consumer sees one line for every input.
+     */
+    public static String rejectedLine(String input, String reason, String policy) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("target", input);
+        o.put("policy", policy);
+        o.put("verdict", "INCOMPLETE");
+        o.put("incomplete", true);
+        o.put("checked_at", java.time.Instant.now().toString());
+        o.putArray("hosts");
+        o.putNull("domain");
+        o.put("input_error", reason);
+        try {
+            return MAPPER.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
     public static ObjectNode tree(CheckReport r) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("target", r.target());
@@ -61,6 +82,7 @@ public final class JsonReport {
         o.put("name", h.name());
         if (h.address().isPresent()) o.put("address", h.address().get()); else o.putNull("address");
         o.put("port", h.port());
+        if (h.probedAs().isPresent()) o.put("probed_as", h.probedAs().get()); else o.putNull("probed_as");
         ServerObservation obs = h.observation().orElse(null);
         o.put("starttls", obs == null ? "UNREACHABLE" : obs.startTls().status().name());
         o.put("starttls_detail", obs == null ? "" : obs.startTls().detail());

@@ -56,6 +56,8 @@ public final class TextReport {
     private void host(StringBuilder b, HostReport h) {
         long fails = h.findings().stream().filter(f -> f.severity() == Severity.FAIL).count();
         b.append('\n').append(paint(fails > 0 ? RED : GREEN, h.label())).append('\n');
+        h.probedAs().ifPresent(first -> b.append("    (same address as ").append(first)
+                .append(": probed once, as that name; judged here for this one)\n"));
         h.observation().ifPresent(o -> observed(b, o));
         h.chain().ifPresent(c -> {
             b.append("    chain: ").append(c.trust()).append(" — ").append(c.trustDetail())

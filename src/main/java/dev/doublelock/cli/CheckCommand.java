@@ -127,6 +127,12 @@ public final class CheckCommand implements Callable<Integer> {
                     + "name whose first label is '" + ProbeTarget.PROBE_LABEL + "' that send no mail out of its results")
     String ehloName;
 
+    @Option(names = "--no-probe-reuse",
+            description = "probe every MX host of every target, even where another MX name or target already had the same "
+                    + "address probed in this run (by default each address:port is probed once and every MX name on it is "
+                    + "judged against that probe; a server that picks its certificate by SNI shows the first name's)")
+    boolean noProbeReuse;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -172,6 +178,7 @@ public final class CheckCommand implements Callable<Integer> {
                     }
                     case BatchRunner.Outcome.Rejected r -> {
                         err.println("check: skipped '" + r.line() + "': " + r.reason());
+                        if (jsonLines) out.println(JsonReport.rejectedLine(r.line(), r.reason(), runner.policy().name()));
                         page.skipped(r.index(), r.line(), r.reason());
                     }
                 }
@@ -185,6 +192,11 @@ public final class CheckCommand implements Callable<Integer> {
             if (summary.total() > 1) {
                 err.printf("check: %d target(s): %d compliant, %d non-compliant, %d incomplete, %d skipped%n",
                         summary.total(), summary.compliant(), summary.nonCompliant(), summary.incomplete(), summary.rejected());
+                CheckRunner.ProbeCount probes = runner.probeCount();
+                if (probes.reused() > 0) {
+                    err.printf("check: %d endpoint(s) probed; %d MX host check(s) reused the probe of an address already "
+                            + "probed (--no-probe-reuse to probe each one)%n", probes.probed(), probes.reused());
+                }
             }
             return summary.exitCode();
         }
@@ -237,7 +249,8 @@ public final class CheckCommand implements Callable<Integer> {
         Duration t = Duration.ofSeconds(timeoutSeconds);
         ProbeOptions probe = new ProbeOptions(t, t, connectionsPerHost, EnumSet.allOf(TlsVersion.class), true, true,
                 Duration.ofMinutes(3), ehloName, transport);
-        CheckOptions options = new CheckOptions(y, anchors, Optional.ofNullable(name), smtpPort, probe, clock);
+        CheckOptions options = new CheckOptions(y, anchors, Optional.ofNullable(name), smtpPort, probe, clock,
+                noProbeReuse ? 0 : CheckOptions.DEFAULT_PROBE_REUSE);
         StsLookup sts = new StsLookup(mail, StsFetcher.withDefaults(t), new InMemoryStsCache(), clock);
         return new CheckRunner(mail, new TlsProber(probe), p, options, sts);
     }

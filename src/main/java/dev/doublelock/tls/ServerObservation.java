@@ -58,6 +58,16 @@ public record ServerObservation(
         untested = List.copyOf(untested);
     }
 
+    /**
+     * The same facts judged against another name: a batch probes an MX address once and holds every MX name that
+     * shares it to these facts (the certificate is the one the server sent for the first name's SNI).
+     */
+    public ServerObservation withReferenceName(String name) {
+        return new ServerObservation(name, endpoint, startTls, acceptedSuites, serverOrderEnforced, acceptedGroups, minDhBits,
+                chain, certificateMessage, secureRenegotiation, extendedMasterSecret, encryptThenMac, compression, heartbeat,
+                untested);
+    }
+
     public Set<TlsVersion> acceptedVersions() {
         return acceptedSuites.keySet();
     }

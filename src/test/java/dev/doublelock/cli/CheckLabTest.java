@@ -156,7 +156,7 @@ class CheckLabTest {
     @Nested
     class Output {
         @Test
-        void batchWritesOneJsonLinePerTargetAndSkipsBadLines() throws Exception {
+        void batchWritesOneJsonLinePerInputAndSaysWhyABadLineWasSkipped() throws Exception {
             Path file = dir.resolve("batch.txt");
             Files.writeString(file, "# lab endpoints\n" + endpoint(LabProfile.GOOD) + "\n\n" + endpoint(LabProfile.EXPIRED)
                     + "\nnot a target!\n" + endpoint(LabProfile.NO_STARTTLS) + "\n");
@@ -164,8 +164,12 @@ class CheckLabTest {
                     "--name", "localhost");
             List<JsonNode> lines = run.json();
             assertThat(lines).extracting(j -> j.get("target").asText()).containsExactlyInAnyOrder(
-                    endpoint(LabProfile.GOOD), endpoint(LabProfile.EXPIRED), endpoint(LabProfile.NO_STARTTLS));
+                    endpoint(LabProfile.GOOD), endpoint(LabProfile.EXPIRED), "not a target!", endpoint(LabProfile.NO_STARTTLS));
             lines.forEach(j -> assertThat(schema.violations(j)).isEmpty());
+            JsonNode bad = lines.stream().filter(j -> j.get("target").asText().equals("not a target!")).findFirst().orElseThrow();
+            assertThat(bad.get("verdict").asText()).isEqualTo("INCOMPLETE");
+            assertThat(bad.get("input_error").asText()).isNotBlank();
+            assertThat(lines).filteredOn(j -> j.has("input_error")).hasSize(1);
             assertThat(run.err()).contains("skipped 'not a target!'");
             assertThat(run.exit()).isEqualTo(1);
         }

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LimitedMailServer implements AutoCloseable {
     enum Mode { STARTTLS, IMPLICIT, PLAIN }
 
-    private final ServerSocket listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+    private final ServerSocket listener;
     private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     private final SSLContext tls;
     private final Mode mode;
@@ -44,6 +44,13 @@ final class LimitedMailServer implements AutoCloseable {
     private final AtomicInteger held = new AtomicInteger();
 
     LimitedMailServer(CertifiedKey key, Mode mode, int limit, long lingerMillis, int totalLimit) throws Exception {
+        this(key, mode, limit, lingerMillis, totalLimit, InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /** Bound to {@code address:port} (port 0: any), e.g. one of several loopback addresses sharing one port. */
+    LimitedMailServer(CertifiedKey key, Mode mode, int limit, long lingerMillis, int totalLimit, InetAddress address, int port)
+            throws Exception {
+        this.listener = new ServerSocket(port, 200, address);
         this.tls = SSLContext.getInstance("TLS");
         tls.init(new KeyManager[]{key.keyManager()}, null, null);
         this.mode = mode;
