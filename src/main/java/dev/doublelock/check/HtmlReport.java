@@ -102,7 +102,8 @@ public final class HtmlReport {
                         .append("<br>Protocols: ");
                 o.acceptedSuites().forEach((v, s) -> b.append(esc(v.displayName())).append(" (").append(s.size()).append(" suites) "));
                 b.append("<br>Groups: ").append(esc(String.join(", ", o.acceptedGroups().stream().sorted().toList())))
-                        .append("<br>Handshake: ").append(esc(TextReport.handshakeFacts(o))).append("</p>\n");
+                        .append("<br>Handshake: ").append(esc(TextReport.handshakeFacts(o)))
+                        .append("<br>Vulnerabilities: ").append(esc(TextReport.vulnerabilityFacts(o))).append("</p>\n");
             });
             h.chain().ifPresent(c -> {
                 b.append("<p>Certificate chain: ").append(esc(c.trust().name())).append(" — ").append(esc(c.trustDetail())).append("</p><ul>");

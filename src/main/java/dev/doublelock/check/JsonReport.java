@@ -116,9 +116,10 @@ public final class JsonReport {
     private static void observedFacts(ObjectNode o, ServerObservation obs) {
         if (obs == null) {
             for (String k : List.of("dh_min_bits", "compression", "heartbeat", "extended_master_secret",
-                    "encrypt_then_mac", "secure_renegotiation", "certificate_message")) {
+                    "encrypt_then_mac", "secure_renegotiation", "certificate_message", "session_tickets", "ocsp_stapling")) {
                 o.putNull(k);
             }
+            o.putObject("vulnerabilities");
             o.putObject("server_cipher_order");
             return;
         }
@@ -132,6 +133,11 @@ public final class JsonReport {
         new java.util.TreeMap<>(obs.serverOrderEnforced()).forEach((v, enforced) -> order.put(v.displayName(), enforced));
         o.putObject("certificate_message").put("kind", obs.certificateMessage().kind().name())
                 .put("detail", obs.certificateMessage().detail());
+        flag(o, "session_tickets", obs.sessionTickets());
+        flag(o, "ocsp_stapling", obs.ocspStapling());
+        ObjectNode vulnerabilities = o.putObject("vulnerabilities");
+        obs.vulnerabilities().forEach((v, x) -> vulnerabilities.putObject(v.key())
+                .put("status", x.status().name()).put("evidence", x.evidence()).put("reference", v.reference()));
     }
 
     private static void flag(ObjectNode o, String name, java.util.Optional<Boolean> value) {

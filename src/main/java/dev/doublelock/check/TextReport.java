@@ -87,6 +87,20 @@ public final class TextReport {
                     .append(o.minDhBits().map(bits -> "; DHE " + bits + " bit").orElse("")).append('\n');
         }
         b.append("    handshake: ").append(handshakeFacts(o)).append('\n');
+        b.append("    vulnerabilities: ").append(vulnerabilityFacts(o)).append('\n');
+    }
+
+    /** One line: each vulnerability probe's result ("not tested" where the probe could not finish). */
+    static String vulnerabilityFacts(ServerObservation o) {
+        return java.util.Arrays.stream(dev.doublelock.tls.Vulnerability.values())
+                .filter(v -> v != dev.doublelock.tls.Vulnerability.STARTTLS_INJECTION || o.vulnerabilities().containsKey(v))
+                .map(v -> v.label() + ": " + java.util.Optional.ofNullable(o.vulnerabilities().get(v))
+                        .map(x -> switch (x.status()) {
+                            case VULNERABLE -> "VULNERABLE";
+                            case NOT_VULNERABLE -> "not vulnerable";
+                            case NOT_APPLICABLE -> "n/a";
+                        }).orElse("not tested"))
+                .collect(Collectors.joining("; "));
     }
 
     /**
@@ -105,6 +119,8 @@ public final class TextReport {
                 : new java.util.TreeMap<>(o.serverOrderEnforced()).entrySet().stream()
                 .map(e -> e.getKey().displayName() + " " + (e.getValue() ? "yes" : "no")).collect(Collectors.joining(", ")));
         s.append("; certificate message ").append(o.certificateMessage().kind());
+        s.append("; session tickets ").append(yesNo(o.sessionTickets()));
+        s.append("; OCSP stapling ").append(yesNo(o.ocspStapling()));
         return s.toString();
     }
 

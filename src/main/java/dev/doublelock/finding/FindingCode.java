@@ -29,7 +29,23 @@ public enum FindingCode {
     NO_MTA_STS(null),
     NO_TLSRPT(null),
     NO_CERTIFICATE("certificate-not-trusted"),
-    UNREACHABLE(null);
+    UNREACHABLE(null),
+    /** SSL 2.0 accepted (DROWN). */
+    SSL2_ACCEPTED("validation-failure"),
+    /** No TLS_FALLBACK_SCSV protection (RFC 7507). */
+    NO_FALLBACK_SCSV("validation-failure"),
+    /** The server renegotiates when the client asks. */
+    CLIENT_RENEGOTIATION("validation-failure"),
+    /** CVE-2014-0160. */
+    HEARTBLEED("validation-failure"),
+    /** CVE-2014-0224. */
+    CCS_INJECTION("validation-failure"),
+    /** Plaintext pipelined after STARTTLS is executed inside TLS (CVE-2011-0411 class). */
+    STARTTLS_INJECTION("validation-failure"),
+    /** TLS compression accepted (CRIME). */
+    TLS_COMPRESSION("validation-failure"),
+    /** The heartbeat extension (RFC 6520) is offered. */
+    HEARTBEAT_EXTENSION("validation-failure");
 
     private final String tlsRptResult;
 

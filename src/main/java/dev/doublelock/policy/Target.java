@@ -9,6 +9,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 import dev.doublelock.tls.CertificateMessage;
+import dev.doublelock.tls.Exposure;
+import dev.doublelock.tls.Vulnerability;
 import dev.doublelock.tls.ServerObservation;
 import dev.doublelock.tls.SessionObservation;
 import dev.doublelock.tls.StartTlsOutcome;
@@ -22,14 +24,15 @@ import dev.doublelock.tls.TlsVersion;
 record Target(Mode mode, String endpoint, String referenceName, StartTlsOutcome startTls,
               SortedMap<TlsVersion, List<String>> suites, Set<String> groups, Optional<Integer> minDhBits,
               List<X509Certificate> chain, Optional<Boolean> secureRenegotiation, List<String> untested,
-              CertificateMessage certificate) {
+              CertificateMessage certificate, Optional<Boolean> compression, Optional<Boolean> heartbeat,
+              Map<Vulnerability, Exposure> vulnerabilities) {
 
     enum Mode { CONFIGURATION, SESSION }
 
     static Target of(ServerObservation o) {
         return new Target(Mode.CONFIGURATION, o.endpoint(), o.referenceName(), o.startTls(), o.acceptedSuites(),
                 o.acceptedGroups(), o.minDhBits(), o.chain(), o.secureRenegotiation(), o.untested(),
-                o.certificateMessage());
+                o.certificateMessage(), o.compression(), o.heartbeat(), o.vulnerabilities());
     }
 
     static Target of(SessionObservation s) {
@@ -37,7 +40,7 @@ record Target(Mode mode, String endpoint, String referenceName, StartTlsOutcome 
         s.protocol().ifPresent(p -> suites.put(p, s.cipherSuite().map(List::of).orElse(List.of())));
         return new Target(Mode.SESSION, s.endpoint(), s.referenceName(), s.startTls(), suites,
                 s.group().map(Set::of).orElse(Set.of()), s.dhBits(), s.chain(), Optional.empty(), List.of(),
-                sessionCertificate(s));
+                sessionCertificate(s), Optional.empty(), Optional.empty(), Map.of());
     }
 
     /** A live session either has the peer's chain or authenticated the server with none (an anonymous suite). */

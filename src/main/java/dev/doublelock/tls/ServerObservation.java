@@ -31,6 +31,10 @@ import java.util.SortedMap;
  * @param compression      TLS compression accepted; empty if not observed
  * @param heartbeat        RFC 6520 heartbeat extension echoed; empty if not observed
  * @param untested         what could not be determined, in words (makes a report incomplete)
+ * @param sessionTickets   RFC 5077 session_ticket echoed at the best TLS ≤ 1.2 version; empty if not observed
+ * @param ocspStapling     status_request (RFC 6066 §8) echoed at the best TLS ≤ 1.2 version; empty if not observed
+ * @param vulnerabilities  what each vulnerability probe found; a probe that could not finish is absent (and in
+ *                         {@code untested})
  */
 public record ServerObservation(
         String referenceName,
@@ -47,7 +51,10 @@ public record ServerObservation(
         Optional<Boolean> encryptThenMac,
         Optional<Boolean> compression,
         Optional<Boolean> heartbeat,
-        List<String> untested) {
+        List<String> untested,
+        Optional<Boolean> sessionTickets,
+        Optional<Boolean> ocspStapling,
+        Map<Vulnerability, Exposure> vulnerabilities) {
 
     public ServerObservation {
         acceptedSuites = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(acceptedSuites));
@@ -56,6 +63,22 @@ public record ServerObservation(
         chain = List.copyOf(chain);
         java.util.Objects.requireNonNull(certificateMessage, "certificateMessage");
         untested = List.copyOf(untested);
+        java.util.Objects.requireNonNull(sessionTickets, "sessionTickets");
+        java.util.Objects.requireNonNull(ocspStapling, "ocspStapling");
+        vulnerabilities = java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(
+                vulnerabilities.isEmpty() ? new java.util.EnumMap<Vulnerability, Exposure>(Vulnerability.class) : vulnerabilities));
+    }
+
+    /** Without the later facts (session tickets, OCSP stapling, vulnerabilities): not observed. */
+    public ServerObservation(String referenceName, String endpoint, StartTlsOutcome startTls,
+                             SortedMap<TlsVersion, List<String>> acceptedSuites, Map<TlsVersion, Boolean> serverOrderEnforced,
+                             Set<String> acceptedGroups, Optional<Integer> minDhBits, List<X509Certificate> chain,
+                             CertificateMessage certificateMessage, Optional<Boolean> secureRenegotiation,
+                             Optional<Boolean> extendedMasterSecret, Optional<Boolean> encryptThenMac,
+                             Optional<Boolean> compression, Optional<Boolean> heartbeat, List<String> untested) {
+        this(referenceName, endpoint, startTls, acceptedSuites, serverOrderEnforced, acceptedGroups, minDhBits, chain,
+                certificateMessage, secureRenegotiation, extendedMasterSecret, encryptThenMac, compression, heartbeat,
+                untested, Optional.empty(), Optional.empty(), Map.of());
     }
 
     /**
@@ -65,7 +88,7 @@ public record ServerObservation(
     public ServerObservation withReferenceName(String name) {
         return new ServerObservation(name, endpoint, startTls, acceptedSuites, serverOrderEnforced, acceptedGroups, minDhBits,
                 chain, certificateMessage, secureRenegotiation, extendedMasterSecret, encryptThenMac, compression, heartbeat,
-                untested);
+                untested, sessionTickets, ocspStapling, vulnerabilities);
     }
 
     public Set<TlsVersion> acceptedVersions() {

@@ -37,6 +37,10 @@ final class ObservationBuilder {
     private Optional<Boolean> encryptThenMac = Optional.empty();
     private Optional<Boolean> compression = Optional.empty();
     private Optional<Boolean> heartbeat = Optional.empty();
+    private Optional<Boolean> sessionTickets = Optional.empty();
+    private Optional<Boolean> ocspStapling = Optional.empty();
+    private final Map<dev.doublelock.tls.Vulnerability, dev.doublelock.tls.Exposure> vulnerabilities =
+            new EnumMap<>(dev.doublelock.tls.Vulnerability.class);
 
     ObservationBuilder(ProbeTarget target) {
         this.target = target;
@@ -151,11 +155,26 @@ final class ObservationBuilder {
         if (best.version() != TlsVersion.SSL_3_0) {
             extendedMasterSecret = Optional.of(first.has(ClientHelloWriter.EXT_EXTENDED_MASTER_SECRET));
             heartbeat = Optional.of(best.answers().stream().anyMatch(a -> a.hello().has(ClientHelloWriter.EXT_HEARTBEAT)));
+            sessionTickets = Optional.of(best.answers().stream().anyMatch(a -> a.hello().has(ClientHelloWriter.EXT_SESSION_TICKET)));
+            ocspStapling = Optional.of(best.answers().stream().anyMatch(a -> a.hello().has(ClientHelloWriter.EXT_STATUS_REQUEST)));
             best.answers().stream()
                     .filter(a -> CipherSuites.byCode(a.hello().cipherSuite()).map(CipherSuite::cbc).orElse(false))
                     .findFirst()
                     .ifPresent(a -> encryptThenMac = Optional.of(a.hello().has(ClientHelloWriter.EXT_ENCRYPT_THEN_MAC)));
         }
+    }
+
+    /** What one vulnerability probe found; a probe that could not finish calls {@link #untested} instead. */
+    synchronized void exposure(dev.doublelock.tls.Vulnerability v, dev.doublelock.tls.Exposure e) {
+        vulnerabilities.put(v, e);
+    }
+
+    synchronized Optional<Boolean> heartbeat() {
+        return heartbeat;
+    }
+
+    synchronized List<X509Certificate> chainSoFar() {
+        return chain;
     }
 
     synchronized boolean anyAccepted() {
@@ -178,6 +197,6 @@ final class ObservationBuilder {
         }
         return new ServerObservation(target.referenceName(), target.endpoint(), outcome, suites, serverOrder, groups,
                 minDhBits, chain, certificate, secureRenegotiation, extendedMasterSecret, encryptThenMac, compression, heartbeat,
-                untested);
+                untested, sessionTickets, ocspStapling, vulnerabilities);
     }
 }

@@ -1,6 +1,8 @@
 package dev.doublelock.tls.probe;
 
+import dev.doublelock.tls.Exposure;
 import dev.doublelock.tls.ServerObservation;
+import dev.doublelock.tls.Vulnerability;
 import dev.doublelock.tls.StartTlsOutcome;
 import dev.doublelock.tls.StartTlsOutcome.Status;
 import dev.doublelock.tls.TlsVersion;
@@ -122,8 +124,37 @@ public final class TlsProber {
                 }));
             }
             second.forEach(f -> await(f, "second phase"));
+            if (out.anyAccepted()) vulnerabilities(found, best, t13.map(r -> r.suites().supported()).orElse(false));
             return out.build(out.anyAccepted() ? StartTlsOutcome.established()
                     : new StartTlsOutcome(Status.HANDSHAKE_FAILED, out.refusalSummary()));
+        }
+
+        /** The vulnerability probes, in parallel, each only where its precondition was observed. */
+        private void vulnerabilities(List<SuiteEnumeration> found, Optional<SuiteEnumeration> best, boolean tls13) {
+            List<TlsVersion> versions = new ArrayList<>(found.stream().filter(SuiteEnumeration::supported)
+                    .map(SuiteEnumeration::version).toList());
+            if (tls13) versions.add(TlsVersion.TLS_1_3);
+            List<X509Certificate> chain = out.chainSoFar();
+            List<Future<?>> probes = new ArrayList<>();
+            probe(probes, Vulnerability.SSLV2, () -> new Sslv2Probe(exchange).run(out::untested));
+            probe(probes, Vulnerability.NO_FALLBACK_SCSV, () -> FallbackScsvProbe.run(exchange, found, versions, out::untested));
+            probe(probes, Vulnerability.CLIENT_RENEGOTIATION, () -> ClientRenegotiationProbe.run(exchange, found, chain, out::untested));
+            if (best.isPresent()) {
+                probe(probes, Vulnerability.HEARTBLEED, () -> HeartbleedProbe.run(exchange, best.get(),
+                        out.heartbeat().orElse(false), out::untested));
+                probe(probes, Vulnerability.CCS_INJECTION, () -> CcsInjectionProbe.run(exchange, best.get(), out::untested));
+            } else {
+                out.exposure(Vulnerability.HEARTBLEED, Exposure.notApplicable("no TLS ≤ 1.2 version accepted (no heartbeat in TLS 1.3 here)"));
+                out.exposure(Vulnerability.CCS_INJECTION, Exposure.notApplicable("no TLS ≤ 1.2 version accepted"));
+            }
+            probes.forEach(f -> await(f, "vulnerability probes"));
+        }
+
+        private void probe(List<Future<?>> probes, Vulnerability v, java.util.function.Supplier<Exposure> p) {
+            probes.add(pool.submit(() -> {
+                Exposure e = p.get();
+                if (e != null) out.exposure(v, e);
+            }));
         }
 
         private void groups12(SuiteEnumeration best) {

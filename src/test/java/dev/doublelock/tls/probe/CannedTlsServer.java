@@ -24,6 +24,13 @@ final class CannedTlsServer implements AutoCloseable {
     private final ServerSocket listener;
     private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     private final Function<Hello, byte[]> answer;
+    private final AfterHello after;
+    private final byte[] sslv2Answer;
+
+    /** What the server answers to each record after its first flight (null: nothing). */
+    interface AfterHello {
+        byte[] on(int type, byte[] payload);
+    }
 
     /**
      * What the server read of one ClientHello: legacy_version, suites, supported_groups and the groups of the
@@ -37,7 +44,17 @@ final class CannedTlsServer implements AutoCloseable {
     }
 
     CannedTlsServer(Function<Hello, byte[]> answer) throws IOException {
+        this(answer, (type, payload) -> null, null);
+    }
+
+    /**
+     * @param after       answers to the records that follow the ClientHello (heartbeats, ChangeCipherSpec, ...)
+     * @param sslv2Answer sent to an SSLv2 CLIENT-HELLO; null: such a hello is treated like a broken TLS record
+     */
+    CannedTlsServer(Function<Hello, byte[]> answer, AfterHello after, byte[] sslv2Answer) throws IOException {
         this.answer = answer;
+        this.after = after;
+        this.sslv2Answer = sslv2Answer;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         pool.submit(() -> {
             while (!listener.isClosed()) {
@@ -58,7 +75,16 @@ final class CannedTlsServer implements AutoCloseable {
     private void serve(Socket s) {
         try (s) {
             s.setSoTimeout(5000);
-            DataInputStream in = new DataInputStream(s.getInputStream());
+            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
+            in.mark(1);
+            int first = in.read();
+            if (first >= 0 && (first & 0x80) != 0 && sslv2Answer != null) {
+                s.getOutputStream().write(sslv2Answer);
+                s.getOutputStream().flush();
+                in.readAllBytes();
+                return;
+            }
+            in.reset();
             byte[] header = in.readNBytes(5);
             byte[] record = in.readNBytes(((header[3] & 0xFF) << 8) | (header[4] & 0xFF));
             ByteCursor c = new ByteCursor(record);
@@ -92,7 +118,16 @@ final class CannedTlsServer implements AutoCloseable {
             }
             s.getOutputStream().write(answer.apply(new Hello(version, offered, groups, keyShares)));
             s.getOutputStream().flush();
-            in.readAllBytes(); // until the prober hangs up
+            while (true) { // later records, until the prober hangs up
+                byte[] h = in.readNBytes(5);
+                if (h.length < 5) return;
+                byte[] payload = in.readNBytes(((h[3] & 0xFF) << 8) | (h[4] & 0xFF));
+                byte[] reply = after.on(h[0] & 0xFF, payload);
+                if (reply != null) {
+                    s.getOutputStream().write(reply);
+                    s.getOutputStream().flush();
+                }
+            }
         } catch (IOException ignored) {
             // the prober closes: expected
         }

@@ -1,0 +1,159 @@
+package dev.doublelock.tls.probe;
+
+import dev.doublelock.tls.CipherSuite;
+import dev.doublelock.tls.CipherSuites;
+import dev.doublelock.tls.Exposure;
+import dev.doublelock.tls.ServerOnlyTrustManager;
+import dev.doublelock.tls.TlsVersion;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Client-initiated renegotiation (CVE-2011-1473; BSI TR-02102-2 §3.4.x: a server should refuse it): a full
+ * TLS 1.2 handshake through the JDK's TLS, then a second ClientHello on the same connection. A server that
+ * completes that second handshake renegotiates on request; one that answers no_renegotiation, a fatal alert,
+ * closes, or ignores it does not. The handshake trusts exactly the leaf certificate the plaintext probes already
+ * saw ({@link PinnedLeaf}), nothing else; no application data is sent.
+ */
+final class ClientRenegotiationProbe {
+    private ClientRenegotiationProbe() {
+    }
+
+    static Exposure run(HelloExchange exchange, List<SuiteEnumeration> found, List<X509Certificate> chain, Consumer<String> untested) {
+        SuiteEnumeration tls12 = found.stream().filter(e -> e.version() == TlsVersion.TLS_1_2 && e.supported()).findFirst().orElse(null);
+        boolean legacy = found.stream().anyMatch(SuiteEnumeration::supported);
+        if (!legacy) return Exposure.notApplicable("no TLS ≤ 1.2 version accepted (TLS 1.3 has no renegotiation)");
+        String name = "client renegotiation";
+        if (tls12 == null) {
+            untested.accept(name + ": not tested: only TLS 1.0/1.1 accepted, which the JDK's TLS has disabled");
+            return null;
+        }
+        if (chain.isEmpty()) {
+            untested.accept(name + ": not tested: no certificate seen to pin the handshake to (anonymous suites only)");
+            return null;
+        }
+        SSLContext ctx;
+        try {
+            ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[]{new PinnedLeaf(chain.getFirst())}, null);
+        } catch (GeneralSecurityException e) {
+            untested.accept(name + ": JSSE unavailable: " + e.getMessage());
+            return null;
+        }
+        Set<String> jdk = Set.of(ctx.getSupportedSSLParameters().getCipherSuites());
+        String[] suites = tls12.accepted().stream().map(CipherSuites::byCode).flatMap(java.util.Optional::stream)
+                .filter(s -> !s.anonymous()).map(CipherSuite::name).filter(jdk::contains).toArray(String[]::new);
+        if (suites.length == 0) {
+            untested.accept(name + ": not tested: none of the server's TLS 1.2 suites is one the JDK's TLS has ("
+                    + tls12.accepted().stream().limit(3).map(CipherSuites::nameOf).collect(Collectors.joining(", ")) + ")");
+            return null;
+        }
+        ProbeTarget target = exchange.target();
+        StringBuilder why = new StringBuilder();
+        HelloExchange.Connected<Exposure> r = exchange.connect((c, deadline) -> {
+            Socket raw = c.socket();
+            AtomicInteger handshakes = new AtomicInteger();
+            try (SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(raw,
+                    target.sniName().orElse(target.address().getAddress().getHostAddress()), target.address().getPort(), false)) {
+                SSLParameters p = ssl.getSSLParameters();
+                p.setProtocols(new String[]{"TLSv1.2"});
+                p.setCipherSuites(suites);
+                target.sniName().ifPresentOrElse(n -> p.setServerNames(List.of(new SNIHostName(n))), () -> p.setServerNames(List.of()));
+                ssl.setSSLParameters(p);
+                ssl.addHandshakeCompletedListener(e -> handshakes.incrementAndGet());
+                raw.setSoTimeout((int) Math.max(1, Math.min(deadline.remainingMillis(), 10_000)));
+                try {
+                    ssl.startHandshake();
+                } catch (IOException e) {
+                    why.append("the first handshake failed: ").append(e.getMessage());
+                    return null;
+                }
+                byte[] firstSession = ssl.getSession().getId();
+                try {
+                    ssl.startHandshake(); // on an established TLS 1.2 connection: a renegotiation ClientHello
+                    raw.setSoTimeout(RecordIo.REACTION_MILLIS);
+                    ssl.getInputStream().read(); // drives the second handshake; the server sends no data of its own
+                } catch (SocketTimeoutException quiet) {
+                    // no data: whether it renegotiated is in the count
+                } catch (IOException e) {
+                    return handshakes.get() >= 2
+                            ? Exposure.vulnerable("completed a second handshake the client started, then " + e.getMessage())
+                            : Exposure.notVulnerable("refused a client-initiated renegotiation (" + e.getMessage() + ")");
+                }
+                if (handshakes.get() >= 2 || !Arrays.equals(firstSession, ssl.getSession().getId())) {
+                    return Exposure.vulnerable("completed a second TLS 1.2 handshake that the client started on the same "
+                            + "connection (client-initiated renegotiation)");
+                }
+                return Exposure.notVulnerable("did not renegotiate when the client asked (no second handshake within "
+                        + RecordIo.REACTION_MILLIS + " ms)");
+            }
+        });
+        return switch (r) {
+            case HelloExchange.Connected.Used<Exposure> u -> {
+                if (u.value() == null) untested.accept(name + ": " + why);
+                yield u.value();
+            }
+            case HelloExchange.Connected.NotReached<Exposure> n -> {
+                untested.accept(name + ": " + n.outcome().detail());
+                yield null;
+            }
+            case HelloExchange.Connected.NoSlot<Exposure> n -> {
+                untested.accept(name + ": " + n.reason());
+                yield null;
+            }
+        };
+    }
+
+    /** Trusts exactly one leaf, the one the plaintext probes recorded: a probe handshake, not authentication. */
+    static final class PinnedLeaf extends ServerOnlyTrustManager {
+        private final X509Certificate leaf;
+
+        PinnedLeaf(X509Certificate leaf) {
+            super("a probe accepts no clients");
+            this.leaf = leaf;
+        }
+
+        private void check(X509Certificate[] certs) throws CertificateException {
+            if (certs == null || certs.length == 0 || !certs[0].equals(leaf)) {
+                throw new CertificateException("doublelock probe: not the certificate the server showed before");
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
+            check(certs);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] certs, String authType, SSLEngine engine) throws CertificateException {
+            check(certs);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] certs, String authType) throws CertificateException {
+            check(certs);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
