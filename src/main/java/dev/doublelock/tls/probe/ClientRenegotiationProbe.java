@@ -36,7 +36,11 @@ final class ClientRenegotiationProbe {
     private ClientRenegotiationProbe() {
     }
 
-    static Exposure run(HelloExchange exchange, List<SuiteEnumeration> found, List<X509Certificate> chain, Consumer<String> untested) {
+    /** The curves the JDK's TLS client offers for ECDHE (JDK 21-25 defaults; no brainpool, no P-224). */
+    static final Set<String> JDK_CURVES = Set.of("x25519", "x448", "secp256r1", "secp384r1", "secp521r1");
+
+    static Exposure run(HelloExchange exchange, List<SuiteEnumeration> found, List<X509Certificate> chain, Set<String> groups,
+                        Consumer<String> untested) {
         SuiteEnumeration tls12 = found.stream().filter(e -> e.version() == TlsVersion.TLS_1_2 && e.supported()).findFirst().orElse(null);
         boolean legacy = found.stream().anyMatch(SuiteEnumeration::supported);
         if (!legacy) return Exposure.notApplicable("no TLS ≤ 1.2 version accepted (TLS 1.3 has no renegotiation)");
@@ -57,12 +61,16 @@ final class ClientRenegotiationProbe {
             untested.accept(name + ": JSSE unavailable: " + e.getMessage());
             return null;
         }
-        Set<String> jdk = Set.of(ctx.getSupportedSSLParameters().getCipherSuites());
+        // enabled by default, not merely supported: jdk.tls.disabledAlgorithms (e.g. TLS_RSA_* since JDK 24) still applies
+        Set<String> jdk = Set.of(ctx.getDefaultSSLParameters().getCipherSuites());
         String[] suites = tls12.accepted().stream().map(CipherSuites::byCode).flatMap(java.util.Optional::stream)
-                .filter(s -> !s.anonymous()).map(CipherSuite::name).filter(jdk::contains).toArray(String[]::new);
+                .filter(s -> !s.anonymous())
+                .filter(s -> s.keyExchange() != CipherSuite.KeyExchange.ECDHE || groups.stream().anyMatch(JDK_CURVES::contains))
+                .map(CipherSuite::name).filter(jdk::contains).toArray(String[]::new);
         if (suites.length == 0) {
-            untested.accept(name + ": not tested: none of the server's TLS 1.2 suites is one the JDK's TLS has ("
-                    + tls12.accepted().stream().limit(3).map(CipherSuites::nameOf).collect(Collectors.joining(", ")) + ")");
+            untested.accept(name + ": not tested: none of the server's TLS 1.2 suites is one the JDK's TLS has with the "
+                    + "server's curves (" + tls12.accepted().stream().limit(3).map(CipherSuites::nameOf).collect(Collectors.joining(", "))
+                    + "; groups " + String.join(", ", new java.util.TreeSet<>(groups)) + ")");
             return null;
         }
         ProbeTarget target = exchange.target();

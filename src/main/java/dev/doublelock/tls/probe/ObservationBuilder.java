@@ -173,6 +173,10 @@ final class ObservationBuilder {
         return heartbeat;
     }
 
+    synchronized Set<String> groupsSoFar() {
+        return Set.copyOf(groups);
+    }
+
     synchronized List<X509Certificate> chainSoFar() {
         return chain;
     }

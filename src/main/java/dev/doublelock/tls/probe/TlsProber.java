@@ -138,7 +138,8 @@ public final class TlsProber {
             List<Future<?>> probes = new ArrayList<>();
             probe(probes, Vulnerability.SSLV2, () -> new Sslv2Probe(exchange).run(out::untested));
             probe(probes, Vulnerability.NO_FALLBACK_SCSV, () -> FallbackScsvProbe.run(exchange, found, versions, out::untested));
-            probe(probes, Vulnerability.CLIENT_RENEGOTIATION, () -> ClientRenegotiationProbe.run(exchange, found, chain, out::untested));
+            probe(probes, Vulnerability.CLIENT_RENEGOTIATION, () -> ClientRenegotiationProbe.run(exchange, found, chain,
+                    out.groupsSoFar(), out::untested));
             if (best.isPresent()) {
                 probe(probes, Vulnerability.HEARTBLEED, () -> HeartbleedProbe.run(exchange, best.get(),
                         out.heartbeat().orElse(false), out::untested));
