@@ -127,6 +127,12 @@ public final class CheckCommand implements Callable<Integer> {
                     + "name whose first label is '" + ProbeTarget.PROBE_LABEL + "' that send no mail out of its results")
     String ehloName;
 
+    @Option(names = "--no-vulnerabilities",
+            description = "skip the vulnerability probes (SSL 2.0/DROWN, TLS_FALLBACK_SCSV, client-initiated renegotiation, "
+                    + "Heartbleed, CCS injection, STARTTLS command injection): a few connections less per endpoint, no "
+                    + "vulnerability facts in the report")
+    boolean noVulnerabilities;
+
     @Option(names = "--no-probe-reuse",
             description = "probe every MX host of every target, even where another MX name or target already had the same "
                     + "address probed in this run (by default each address:port is probed once and every MX name on it is "
@@ -248,7 +254,7 @@ public final class CheckCommand implements Callable<Integer> {
         int y = year != null ? year : clock.instant().atZone(ZoneOffset.UTC).getYear();
         Duration t = Duration.ofSeconds(timeoutSeconds);
         ProbeOptions probe = new ProbeOptions(t, t, connectionsPerHost, EnumSet.allOf(TlsVersion.class), true, true,
-                Duration.ofMinutes(3), ehloName, transport);
+                Duration.ofMinutes(3), ehloName, transport, !noVulnerabilities);
         CheckOptions options = new CheckOptions(y, anchors, Optional.ofNullable(name), smtpPort, probe, clock,
                 noProbeReuse ? 0 : CheckOptions.DEFAULT_PROBE_REUSE);
         StsLookup sts = new StsLookup(mail, StsFetcher.withDefaults(t), new InMemoryStsCache(), clock);

@@ -21,12 +21,23 @@ public final class Main {
     boolean debug;
 
     public static void main(String[] args) {
+        refuseClientRenegotiation();
         // dnsjava logs every bogus DNSSEC answer with a stack trace; findings carry that already
         if (System.getProperty("org.slf4j.simpleLogger.log.org.xbill") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.org.xbill", "off");
         }
         FastEc.install();
         System.exit(run(args));
+    }
+
+    /**
+     * The lab's and the relay's TLS servers refuse client-initiated renegotiation (BSI TR-02102-2 §3.3.4.1; the
+     * checker's CLIENT_RENEGOTIATION). JSSE reads this once, when its TLS classes load: so first thing in main.
+     */
+    static void refuseClientRenegotiation() {
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
     }
 
     /** Runs the CLI without exiting the JVM (tests use this). */

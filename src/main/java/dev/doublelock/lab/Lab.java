@@ -85,6 +85,8 @@ public final class Lab implements AutoCloseable {
         LabPki pki = pki(endpoint.hostName());
         StartTlsSupport startTls = switch (profile.startTls()) {
             case OFFERED -> new StartTlsSupport.Offered(new ProfileTls(profile, pki.certificate(profile.certificate())));
+            case OFFERED_EXECUTES_INJECTED ->
+                    new StartTlsSupport.Offered(new ProfileTls(profile, pki.certificate(profile.certificate())), true);
             case NOT_ADVERTISED -> new StartTlsSupport.NotAdvertised();
             case REFUSED_454 -> new StartTlsSupport.AdvertisedButRefused(Replies.TLS_NOT_AVAILABLE);
         };

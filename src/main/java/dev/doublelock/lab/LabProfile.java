@@ -64,10 +64,18 @@ public enum LabProfile {
     MD5_SIGNATURE("md5-signature", LabCertificate.MD5_SIGNATURE, Tls.MODERN, StartTls.OFFERED,
             "leaf certificate signed MD5withRSA by the lab CA", List.of(WEAK_SIGNATURE_ALGORITHM)),
     TLS_1_3_ONLY("tls-1.3-only", LabCertificate.GOOD, Tls.TLS13, StartTls.OFFERED,
-            "none: good certificate, TLS 1.3 only (senders that cannot speak TLS 1.3 cannot reach it)", List.of());
+            "none: good certificate, TLS 1.3 only (senders that cannot speak TLS 1.3 cannot reach it)", List.of()),
+    STARTTLS_INJECTION("starttls-injection", LabCertificate.GOOD, Tls.MODERN, StartTls.OFFERED_EXECUTES_INJECTED,
+            "good TLS, but commands pipelined in plaintext after STARTTLS are executed inside TLS (CVE-2011-0411 class): "
+                    + "a server-side defect for the checker; senders should deliver (and must not pipeline after STARTTLS)",
+            List.of(FindingCode.STARTTLS_INJECTION));
 
     /** How STARTTLS is offered. */
-    public enum StartTls { OFFERED, NOT_ADVERTISED, REFUSED_454 }
+    public enum StartTls {
+        OFFERED, NOT_ADVERTISED, REFUSED_454,
+        /** Offered, with the CVE-2011-0411 defect on purpose: plaintext pipelined after STARTTLS runs inside TLS. */
+        OFFERED_EXECUTES_INJECTED
+    }
 
     /** The protocol versions and cipher suites an endpoint serves (JSSE names). */
     public enum Tls {
@@ -162,6 +170,7 @@ public enum LabProfile {
     public String shortDefect() {
         return switch (this) {
             case GOOD, TLS_1_3_ONLY -> "none";
+            case STARTTLS_INJECTION -> "executes commands injected before TLS (server side)";
             case SELF_SIGNED -> "self-signed certificate";
             case UNTRUSTED_ROOT -> "certificate from an untrusted CA";
             case MISSING_INTERMEDIATE -> "incomplete chain (missing intermediate)";
@@ -194,9 +203,13 @@ public enum LabProfile {
         return tls == Tls.TLS10 || tls == Tls.TLS11 || tls == Tls.SHAME ? List.of(CIPHER_NOT_RECOMMENDED) : List.of();
     }
 
-    /** The profiles that have no defect: a sender should deliver to them (with TLS). */
+    /**
+     * The profiles a sender should deliver to (with TLS): no defect, or only one on the server's side that no
+     * sender can see in the TLS it gets (starttls-injection).
+     */
     public boolean isGood() {
-        return expectedFindings.isEmpty() && startTls == StartTls.OFFERED;
+        return (startTls == StartTls.OFFERED || startTls == StartTls.OFFERED_EXECUTES_INJECTED)
+                && expectedFindings.stream().allMatch(c -> c == FindingCode.STARTTLS_INJECTION);
     }
 
     /**

@@ -170,6 +170,13 @@ public final class SmtpLineReader {
     }
 
     /** Drops everything buffered and returns how many octets were dropped. */
+    /** The octets read ahead and not yet consumed, removed from the buffer (the lab's injection profile keeps them). */
+    public byte[] takeBuffered() {
+        byte[] out = java.util.Arrays.copyOfRange(buf, pos, limit);
+        pos = limit;
+        return out;
+    }
+
     public int discardBuffered() {
         int n = limit - pos;
         pos = limit;

@@ -28,10 +28,36 @@ final class Connection {
         use(plain);
     }
 
+    private byte[] carried = new byte[0];
+
     private void use(Socket socket) throws IOException {
         this.current = socket;
-        this.input = new DeadlineInputStream(socket.getInputStream(), socket::setSoTimeout, clock);
+        InputStream in = socket.getInputStream();
+        if (carried.length > 0) { // the injection profile: plaintext from before STARTTLS read as if it came over TLS
+            in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(carried), in);
+            carried = new byte[0];
+        }
+        this.input = new DeadlineInputStream(in, socket::setSoTimeout, clock);
         this.reader = new SmtpLineReader(input);
+    }
+
+    /**
+     * The CVE-2011-0411 defect, on purpose (the lab's starttls-injection profile only): keeps what the client
+     * pipelined after STARTTLS and reads it after the handshake as if it had come over TLS. Returns the octets kept.
+     */
+    int carryPipelinedPlaintext() throws IOException {
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        kept.writeBytes(reader.takeBuffered());
+        InputStream raw = plain.getInputStream();
+        byte[] sink = new byte[4096];
+        int available;
+        while (kept.size() < MAX_DRAIN && (available = raw.available()) > 0) {
+            int n = raw.read(sink, 0, Math.min(sink.length, available));
+            if (n <= 0) break;
+            kept.write(sink, 0, n);
+        }
+        carried = kept.toByteArray();
+        return carried.length;
     }
 
     SmtpLineReader reader() {

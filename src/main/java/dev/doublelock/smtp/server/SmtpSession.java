@@ -264,15 +264,16 @@ final class SmtpSession implements Runnable {
                 callHandler(() -> handler.onStartTlsRefused(refused.reply()));
                 yield refused.reply();
             }
-            case StartTlsSupport.Offered offered -> upgrade(offered.upgrader());
+            case StartTlsSupport.Offered offered -> upgrade(offered.upgrader(), offered.executesInjected());
         };
     }
 
-    private Reply upgrade(TlsUpgrader upgrader) throws IOException, SessionEnd {
+    private Reply upgrade(TlsUpgrader upgrader, boolean executesInjected) throws IOException, SessionEnd {
         replies.flush();
-        int injected = conn.discardPipelinedPlaintext();
+        int injected = executesInjected ? conn.carryPipelinedPlaintext() : conn.discardPipelinedPlaintext();
         if (injected > 0) {
-            transcript.event("discarded " + injected + " octets pipelined after STARTTLS");
+            transcript.event((executesInjected ? "kept (to execute inside TLS: the injection profile) " : "discarded ")
+                    + injected + " octets pipelined after STARTTLS");
             callHandler(() -> handler.onStartTlsInjection(injected));
         }
         replies.send(Replies.READY_TO_START_TLS);

@@ -7,10 +7,20 @@ import java.util.Objects;
 
 /** Whether and how a server offers STARTTLS (RFC 3207). */
 public sealed interface StartTlsSupport {
-    /** Advertise STARTTLS and upgrade with {@code upgrader}. */
-    record Offered(TlsUpgrader upgrader) implements StartTlsSupport {
+    /**
+     * Advertise STARTTLS and upgrade with {@code upgrader}.
+     *
+     * @param executesInjected the CVE-2011-0411 defect, on purpose (only the lab's starttls-injection profile):
+     *                         plaintext pipelined after STARTTLS is kept and executed after the handshake, as if
+     *                         it had come over TLS. Every other server discards it (RFC 3207 §4.2).
+     */
+    record Offered(TlsUpgrader upgrader, boolean executesInjected) implements StartTlsSupport {
         public Offered {
             Objects.requireNonNull(upgrader, "upgrader");
+        }
+
+        public Offered(TlsUpgrader upgrader) {
+            this(upgrader, false);
         }
     }
 

@@ -42,6 +42,10 @@ final class FallbackScsvProbe {
             case ServerReply.Refused r when r.reason().contains(HandshakeParser.alertName(INAPPROPRIATE_FALLBACK)) ->
                     Exposure.notVulnerable("answered a " + lower.displayName() + " hello with TLS_FALLBACK_SCSV with "
                             + "inappropriate_fallback (RFC 7507)");
+            case ServerReply.Answered a when a.hello().version() == lower.wire() && a.hello().downgradeSentinel() ->
+                    Exposure.notVulnerable("answered a " + lower.displayName() + " hello with TLS_FALLBACK_SCSV with a ServerHello "
+                            + "carrying the RFC 8446 downgrade sentinel (\"DOWNGRD\"): TLS 1.3 clients detect the downgrade, "
+                            + "though RFC 7507's inappropriate_fallback alert is not sent");
             case ServerReply.Answered a when a.hello().version() == lower.wire() ->
                     Exposure.vulnerable("accepted a " + lower.displayName() + " hello with TLS_FALLBACK_SCSV although it speaks "
                             + sorted.getLast().displayName() + ": a downgrade goes unnoticed (RFC 7507)");

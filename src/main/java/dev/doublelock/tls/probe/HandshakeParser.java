@@ -45,7 +45,8 @@ final class HandshakeParser {
             if (sv.length != 2) throw new MalformedMessageException("supported_versions in ServerHello must be 2 bytes");
             version = ((sv[0] & 0xFF) << 8) | (sv[1] & 0xFF);
         }
-        return new ServerHello(legacy, version, suite, compression, ext, Arrays.equals(random, ServerHello.HRR_RANDOM));
+        return new ServerHello(legacy, version, suite, compression, ext, Arrays.equals(random, ServerHello.HRR_RANDOM),
+                ServerHello.downgradeSentinel(random));
     }
 
     /** TLS ≤ 1.2 Certificate: certificate_list of 3-byte-length DER blobs, leaf first. */

@@ -22,10 +22,13 @@ import java.util.Set;
  *                              own probes and keeps out of its results (see {@link ProbeTarget#isProbeEhloName})
  * @param transport             how TLS starts on targets that do not say so themselves (the checker's
  *                              {@code --starttls smtp|none}, {@code --implicit-tls}); SMTP STARTTLS by default
+ * @param vulnerabilityProbes   run the vulnerability probes (SSL 2.0, fallback SCSV, renegotiation, Heartbleed, CCS,
+ *                              STARTTLS injection) after the enumeration; on by default ({@code check --no-vulnerabilities}
+ *                              turns them off: fewer connections, no vulnerability facts)
  */
 public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int maxConnectionsPerHost,
                            Set<TlsVersion> versions, boolean enumerateSuites, boolean enumerateGroups,
-                           Duration targetDeadline, String ehloName, Transport transport) {
+                           Duration targetDeadline, String ehloName, Transport transport, boolean vulnerabilityProbes) {
     public ProbeOptions {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -43,6 +46,18 @@ public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int ma
             throw new IllegalArgumentException("the EHLO name must be a host name such as doublelock-check.example.org, "
                     + "without spaces or control characters; got: " + ehloName);
         }
+    }
+
+    public ProbeOptions(Duration connectTimeout, Duration readTimeout, int maxConnectionsPerHost,
+                        Set<TlsVersion> versions, boolean enumerateSuites, boolean enumerateGroups,
+                        Duration targetDeadline, String ehloName, Transport transport) {
+        this(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites, enumerateGroups,
+                targetDeadline, ehloName, transport, true);
+    }
+
+    public ProbeOptions withVulnerabilityProbes(boolean on) {
+        return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites,
+                enumerateGroups, targetDeadline, ehloName, transport, on);
     }
 
     /** Probing SMTP STARTTLS where the target does not say otherwise. */
@@ -76,21 +91,21 @@ public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int ma
 
     public ProbeOptions withTimeouts(Duration connect, Duration read, Duration target) {
         return new ProbeOptions(connect, read, maxConnectionsPerHost, versions, enumerateSuites, enumerateGroups, target,
-                ehloName, transport);
+                ehloName, transport, vulnerabilityProbes);
     }
 
     public ProbeOptions withVersions(Set<TlsVersion> v) {
         return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, v, enumerateSuites, enumerateGroups,
-                targetDeadline, ehloName, transport);
+                targetDeadline, ehloName, transport, vulnerabilityProbes);
     }
 
     public ProbeOptions withEhloName(String name) {
         return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites,
-                enumerateGroups, targetDeadline, name, transport);
+                enumerateGroups, targetDeadline, name, transport, vulnerabilityProbes);
     }
 
     public ProbeOptions withTransport(Transport t) {
         return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites,
-                enumerateGroups, targetDeadline, ehloName, t);
+                enumerateGroups, targetDeadline, ehloName, t, vulnerabilityProbes);
     }
 }

@@ -51,6 +51,14 @@ final class SmtpStartTls {
     }
 
     static Negotiation dialogue(DeadlineInputStream in, OutputStream out, String ehloName) throws IOException {
+        return dialogue(in, out, ehloName, "");
+    }
+
+    /**
+     * The dialogue with {@code pipelined} sent in the same write as STARTTLS (the injection probe's plaintext
+     * command, which a correct server discards, RFC 3207 §4.2).
+     */
+    static Negotiation dialogue(DeadlineInputStream in, OutputStream out, String ehloName, String pipelined) throws IOException {
         Reply greeting;
         try {
             greeting = reply(in);
@@ -72,7 +80,7 @@ final class SmtpStartTls {
         if (!offered) {
             return new Negotiation(new StartTlsOutcome(Status.NOT_OFFERED, "EHLO reply has no STARTTLS: " + ehlo.text()), false);
         }
-        send(out, "STARTTLS");
+        send(out, "STARTTLS" + (pipelined.isEmpty() ? "" : "\r\n" + pipelined));
         Reply start = reply(in);
         if (start.code() != 220) {
             return new Negotiation(new StartTlsOutcome(busyCode(start.code()) ? Status.UNREACHABLE : Status.REFUSED,

@@ -124,13 +124,15 @@ public final class TlsProber {
                 }));
             }
             second.forEach(f -> await(f, "second phase"));
-            if (out.anyAccepted()) vulnerabilities(found, best, t13.map(r -> r.suites().supported()).orElse(false));
+            if (out.anyAccepted() && options.vulnerabilityProbes()) vulnerabilities(found, best, t13.map(r -> r.suites().supported()).orElse(false),
+                    t13.map(Tls13Probe.Result::suites));
             return out.build(out.anyAccepted() ? StartTlsOutcome.established()
                     : new StartTlsOutcome(Status.HANDSHAKE_FAILED, out.refusalSummary()));
         }
 
         /** The vulnerability probes, in parallel, each only where its precondition was observed. */
-        private void vulnerabilities(List<SuiteEnumeration> found, Optional<SuiteEnumeration> best, boolean tls13) {
+        private void vulnerabilities(List<SuiteEnumeration> found, Optional<SuiteEnumeration> best, boolean tls13,
+                                     Optional<SuiteEnumeration> tls13Suites) {
             List<TlsVersion> versions = new ArrayList<>(found.stream().filter(SuiteEnumeration::supported)
                     .map(SuiteEnumeration::version).toList());
             if (tls13) versions.add(TlsVersion.TLS_1_3);
@@ -140,6 +142,12 @@ public final class TlsProber {
             probe(probes, Vulnerability.NO_FALLBACK_SCSV, () -> FallbackScsvProbe.run(exchange, found, versions, out::untested));
             probe(probes, Vulnerability.CLIENT_RENEGOTIATION, () -> ClientRenegotiationProbe.run(exchange, found, chain,
                     out.groupsSoFar(), out::untested));
+            HelloExchange plain = new HelloExchange(new ProbeTarget(target.address(), Transport.PLAIN_TLS,
+                    target.referenceName(), target.ehloName()), connector, limiter, deadline);
+            List<SuiteEnumeration> all = new ArrayList<>(found);
+            tls13Suites.ifPresent(all::add);
+            probe(probes, Vulnerability.STARTTLS_INJECTION, () -> StartTlsInjectionProbe.run(plain, target.transport(), chain,
+                    all, out.groupsSoFar(), out::untested));
             if (best.isPresent()) {
                 probe(probes, Vulnerability.HEARTBLEED, () -> HeartbleedProbe.run(exchange, best.get(),
                         out.heartbeat().orElse(false), out::untested));
