@@ -107,7 +107,7 @@ final class StartTlsInjectionProbe {
                     why.append("STARTTLS with a pipelined NOOP: ").append(n.outcome().detail());
                     return null;
                 }
-                raw.setSoTimeout(300);
+                raw.setSoTimeout(100);
                 try {
                     int early = raw.getInputStream().read();
                     return early < 0 ? Exposure.notVulnerable("closed the connection on a command pipelined after STARTTLS")
@@ -133,22 +133,24 @@ final class StartTlsInjectionProbe {
                                 : String.join("/", protocols)).append(" (").append(e.getMessage()).append(")");
                         return null;
                     }
-                    raw.setSoTimeout(RecordIo.REACTION_MILLIS);
-                    byte[] line = new byte[512];
-                    int got;
+                    // inside TLS: QUIT. A server that discarded the plaintext NOOP answers it with 221; one that kept it
+                    // answers the NOOP first (250) — no waiting for silence needed either way
+                    ssl.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    ssl.getOutputStream().flush();
+                    raw.setSoTimeout((int) Math.max(1, Math.min(deadline.remainingMillis(), 10_000)));
+                    DeadlineInputStream tlsIn = new DeadlineInputStream(ssl, deadline, 10_000);
+                    SmtpStartTls.Reply first;
                     try {
-                        InputStream in = ssl.getInputStream();
-                        got = in.read(line);
-                    } catch (SocketTimeoutException quiet) {
-                        return Exposure.notVulnerable("sent nothing inside TLS for the NOOP pipelined before the handshake "
-                                + "(discarded, RFC 3207 §4.2)");
+                        first = SmtpStartTls.reply(tlsIn);
                     } catch (IOException e) {
-                        return Exposure.notVulnerable("ended the TLS session without answering the pipelined NOOP (" + e.getMessage() + ")");
+                        return Exposure.notVulnerable("ended the TLS session without answering QUIT (" + e.getMessage() + ")");
                     }
-                    if (got <= 0) return Exposure.notVulnerable("closed the TLS session without answering the pipelined NOOP");
-                    String text = new String(line, 0, got, StandardCharsets.ISO_8859_1).lines().findFirst().orElse("")
-                            .replaceAll("[^\\x20-\\x7E]", "?");
-                    return Exposure.vulnerable("answered, inside TLS and unasked, the NOOP sent in plaintext with STARTTLS: \""
+                    if (first.code() == 221) {
+                        return Exposure.notVulnerable("answered QUIT inside TLS with 221, and nothing for the NOOP pipelined "
+                                + "in plaintext with STARTTLS (discarded, RFC 3207 §4.2)");
+                    }
+                    String text = first.text().replaceAll("[^\\x20-\\x7E]", "?");
+                    return Exposure.vulnerable("answered, inside TLS, the NOOP sent in plaintext with STARTTLS before QUIT: \""
                             + (text.length() > 80 ? text.substring(0, 80) + "…" : text) + "\"");
                 }
             });
