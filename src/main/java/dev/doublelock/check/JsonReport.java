@@ -171,6 +171,13 @@ public final class JsonReport {
         ArrayNode names = c.putArray("dns_names");
         f.dnsNames().forEach(names::add);
         c.put("sha256", f.sha256Fingerprint());
+        ArrayNode ku = c.putArray("key_usage");
+        f.keyUsage().forEach(ku::add);
+        ArrayNode eku = c.putArray("extended_key_usage");
+        f.extendedKeyUsage().forEach(eku::add);
+        c.put("crl_distribution_points", f.crlDistributionPoints());
+        c.put("ocsp_url", f.ocspUrl());
+        c.put("embedded_scts", f.embeddedScts());
         return c;
     }
 

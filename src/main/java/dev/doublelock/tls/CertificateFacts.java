@@ -40,7 +40,8 @@ import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 public record CertificateFacts(int index, String subject, String issuer, Instant notBefore, Instant notAfter,
                                String keyAlgorithm, int keyBits, String curve, String signatureAlgorithm,
                                boolean selfSigned, List<String> dnsNames, List<String> ipAddresses,
-                               String sha256Fingerprint) {
+                               String sha256Fingerprint, List<String> keyUsage, List<String> extendedKeyUsage,
+                               boolean crlDistributionPoints, boolean ocspUrl, boolean embeddedScts) {
 
     private static final Map<ASN1ObjectIdentifier, String> HASHES = Map.of(
             OIWObjectIdentifiers.idSHA1, "SHA1",
@@ -52,6 +53,47 @@ public record CertificateFacts(int index, String subject, String issuer, Instant
     public CertificateFacts {
         dnsNames = List.copyOf(dnsNames);
         ipAddresses = List.copyOf(ipAddresses);
+        keyUsage = List.copyOf(keyUsage);
+        extendedKeyUsage = List.copyOf(extendedKeyUsage);
+    }
+
+    private static final String[] KEY_USAGE = {"digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment",
+            "keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"};
+    private static final Map<String, String> EKU = Map.of("1.3.6.1.5.5.7.3.1", "serverAuth", "1.3.6.1.5.5.7.3.2", "clientAuth",
+            "2.5.29.37.0", "anyExtendedKeyUsage", "1.3.6.1.5.5.7.3.4", "emailProtection");
+
+    /** The keyUsage bits set (RFC 5280 §4.2.1.3); empty if the extension is absent. */
+    static List<String> keyUsage(X509Certificate cert) {
+        boolean[] bits = cert.getKeyUsage();
+        List<String> out = new java.util.ArrayList<>();
+        if (bits != null) for (int i = 0; i < bits.length && i < KEY_USAGE.length; i++) if (bits[i]) out.add(KEY_USAGE[i]);
+        return out;
+    }
+
+    /** The extendedKeyUsage purposes by name (OID where unnamed); empty if absent. */
+    static List<String> extendedKeyUsage(X509Certificate cert) {
+        try {
+            List<String> oids = cert.getExtendedKeyUsage();
+            return oids == null ? List.of() : oids.stream().map(o -> EKU.getOrDefault(o, o)).toList();
+        } catch (java.security.cert.CertificateParsingException e) {
+            return List.of("unparseable");
+        }
+    }
+
+    /** True if the authorityInfoAccess extension names an OCSP responder (RFC 5280 §4.2.2.1). */
+    static boolean ocspUrl(X509Certificate cert) {
+        byte[] v = cert.getExtensionValue("1.3.6.1.5.5.7.1.1");
+        if (v == null) return false;
+        try {
+            org.bouncycastle.asn1.x509.AuthorityInformationAccess aia = org.bouncycastle.asn1.x509.AuthorityInformationAccess
+                    .getInstance(org.bouncycastle.asn1.ASN1OctetString.getInstance(v).getOctets());
+            for (org.bouncycastle.asn1.x509.AccessDescription d : aia.getAccessDescriptions()) {
+                if (d.getAccessMethod().equals(org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp)) return true;
+            }
+        } catch (RuntimeException e) {
+            return false;
+        }
+        return false;
     }
 
     /** Reads the facts of {@code cert}, which sits at {@code index} of the chain as sent. */
@@ -62,7 +104,9 @@ public record CertificateFacts(int index, String subject, String issuer, Instant
                 cert.getIssuerX500Principal().getName(X500Principal.RFC2253),
                 cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(),
                 keyAlgorithm(key), keyBits(key), curve(key), signatureAlgorithm(cert), isSelfSigned(cert),
-                HostnameMatcher.sans(cert, 2), HostnameMatcher.sans(cert, 7), fingerprint(cert));
+                HostnameMatcher.sans(cert, 2), HostnameMatcher.sans(cert, 7), fingerprint(cert),
+                keyUsage(cert), extendedKeyUsage(cert), cert.getExtensionValue("2.5.29.31") != null, ocspUrl(cert),
+                cert.getExtensionValue("1.3.6.1.4.1.11129.2.4.2") != null);
     }
 
     /** A short label for subjects of findings: "CN=mx.example.org". */

@@ -61,6 +61,8 @@ public final class CertificateBuilder {
     private boolean certificateAuthority;
     private int maxPathLen = -1;
     private boolean opensslReqStyle;
+    private String crlUrl;
+    private String ocspUrl;
     private BigInteger serialNumber;
 
     /** A builder with the defaults described above. */
@@ -82,6 +84,16 @@ public final class CertificateBuilder {
         c.maxPathLen = maxPathLen;
         c.opensslReqStyle = opensslReqStyle;
         c.serialNumber = serialNumber;
+        c.crlUrl = crlUrl;
+        c.ocspUrl = ocspUrl;
+        return c;
+    }
+
+    /** Revocation information: a cRLDistributionPoints URL and an authorityInfoAccess OCSP URL (either may be null). */
+    public CertificateBuilder revocationUrls(String crl, String ocsp) {
+        CertificateBuilder c = copy();
+        c.crlUrl = crl;
+        c.ocspUrl = ocsp;
         return c;
     }
 
@@ -256,6 +268,18 @@ public final class CertificateBuilder {
             int usage = KeyUsage.digitalSignature | ("RSA".equals(subjectKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        }
+        if (crlUrl != null) {
+            GeneralName uri = new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl);
+            builder.addExtension(Extension.cRLDistributionPoints, false, new org.bouncycastle.asn1.x509.CRLDistPoint(
+                    new org.bouncycastle.asn1.x509.DistributionPoint[]{new org.bouncycastle.asn1.x509.DistributionPoint(
+                            new org.bouncycastle.asn1.x509.DistributionPointName(new org.bouncycastle.asn1.x509.GeneralNames(uri)),
+                            null, null)}));
+        }
+        if (ocspUrl != null) {
+            builder.addExtension(Extension.authorityInfoAccess, false, new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
+                    org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp,
+                    new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
         }
         if (!dnsNames.isEmpty() || !ipAddresses.isEmpty()) {
             List<GeneralName> names = new ArrayList<>();
