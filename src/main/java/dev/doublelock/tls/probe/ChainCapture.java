@@ -47,17 +47,22 @@ final class ChainCapture {
         return chain;
     }
 
+    private static final java.util.concurrent.atomic.AtomicReference<java.security.Provider> BCJSSE = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** BouncyCastle's JSSE over BouncyCastle's crypto (CCM, TLS 1.2 static RSA), made once for every probe that needs it. */
+    static java.security.Provider bouncyCastleJsse() {
+        return BCJSSE.updateAndGet(p -> p != null ? p
+                : new org.bouncycastle.jsse.provider.BouncyCastleJsseProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()));
+    }
+
     /** The TLS implementations a capture can use. */
     private enum Engine {
         JDK, BOUNCY_CASTLE;
 
-        private static final java.util.concurrent.atomic.AtomicReference<java.security.Provider> BCJSSE = new java.util.concurrent.atomic.AtomicReference<>();
-
         SSLContext context(TrustManager tm) throws GeneralSecurityException {
             SSLContext ctx = switch (this) {
                 case JDK -> SSLContext.getInstance("TLS");
-                case BOUNCY_CASTLE -> SSLContext.getInstance("TLS", BCJSSE.updateAndGet(p -> p != null ? p
-                        : new org.bouncycastle.jsse.provider.BouncyCastleJsseProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())));
+                case BOUNCY_CASTLE -> SSLContext.getInstance("TLS", bouncyCastleJsse());
             };
             ctx.init(null, new TrustManager[]{tm}, null);
             return ctx;

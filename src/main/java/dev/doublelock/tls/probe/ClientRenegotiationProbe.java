@@ -113,20 +113,7 @@ final class ClientRenegotiationProbe {
                         + RecordIo.REACTION_MILLIS + " ms)");
             }
         });
-        return switch (r) {
-            case HelloExchange.Connected.Used<Exposure> u -> {
-                if (u.value() == null) untested.accept(name + ": " + why);
-                yield u.value();
-            }
-            case HelloExchange.Connected.NotReached<Exposure> n -> {
-                untested.accept(name + ": " + n.outcome().detail());
-                yield null;
-            }
-            case HelloExchange.Connected.NoSlot<Exposure> n -> {
-                untested.accept(name + ": " + n.reason());
-                yield null;
-            }
-        };
+        return HelloExchange.settle(r, name, why, untested);
     }
 
     /** Trusts exactly one leaf, the one the plaintext probes recorded: a probe handshake, not authentication. */

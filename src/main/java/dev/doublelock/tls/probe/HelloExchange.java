@@ -120,6 +120,27 @@ final class HelloExchange {
         }
     }
 
+    /**
+     * What a probe's connection gave: the value, or null with the reason told to {@code untested} under the probe's
+     * {@code name} — {@code why} when the probe itself could not tell, else why no connection became ready.
+     */
+    static <T> T settle(Connected<T> r, String name, Object why, java.util.function.Consumer<String> untested) {
+        return switch (r) {
+            case Connected.Used<T> u -> {
+                if (u.value() == null) untested.accept(name + ": " + why);
+                yield u.value();
+            }
+            case Connected.NotReached<T> n -> {
+                untested.accept(name + ": " + n.outcome().detail());
+                yield null;
+            }
+            case Connected.NoSlot<T> n -> {
+                untested.accept(name + ": " + n.reason());
+                yield null;
+            }
+        };
+    }
+
     Attempt send(ClientHello hello) {
         Connected<ServerReply> r;
         try {

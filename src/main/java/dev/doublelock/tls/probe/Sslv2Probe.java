@@ -59,20 +59,7 @@ final class Sslv2Probe {
             return Exposure.notVulnerable("answered an SSLv2 hello with no SSLv2 SERVER-HELLO (first bytes "
                     + HexFormat.of().formatHex(head, 0, got) + ")");
         });
-        return switch (r) {
-            case HelloExchange.Connected.Used<Exposure> u when u.value() != null -> u.value();
-            case HelloExchange.Connected.Used<Exposure> u -> {
-                untested.accept("SSLv2: no answer to an SSLv2 hello within " + RecordIo.REACTION_MILLIS + " ms");
-                yield null;
-            }
-            case HelloExchange.Connected.NotReached<Exposure> n -> {
-                untested.accept("SSLv2: " + n.outcome().detail());
-                yield null;
-            }
-            case HelloExchange.Connected.NoSlot<Exposure> n -> {
-                untested.accept("SSLv2: " + n.reason());
-                yield null;
-            }
-        };
+        // the probe always concludes once connected; only a connection that never became ready is untested
+        return HelloExchange.settle(r, "SSLv2", "", untested);
     }
 }

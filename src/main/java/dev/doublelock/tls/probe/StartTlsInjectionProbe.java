@@ -29,15 +29,6 @@ final class StartTlsInjectionProbe {
     private StartTlsInjectionProbe() {
     }
 
-    private static final java.util.function.Supplier<java.security.Provider> BOUNCY_CASTLE_JSSE = new java.util.function.Supplier<>() {
-        private volatile java.security.Provider p;
-
-        public java.security.Provider get() {
-            if (p == null) p = new org.bouncycastle.jsse.provider.BouncyCastleJsseProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
-            return p;
-        }
-    };
-
     private static final java.util.Set<String> JDK_TLS13_GROUPS = java.util.Set.of("x25519", "x448", "secp256r1", "secp384r1",
             "secp521r1", "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192");
 
@@ -79,7 +70,7 @@ final class StartTlsInjectionProbe {
         SSLContext ctx;
         String[][] suitesHolder = new String[1][];
         try {
-            ctx = bc ? SSLContext.getInstance("TLS", BOUNCY_CASTLE_JSSE.get()) : SSLContext.getInstance("TLS");
+            ctx = bc ? SSLContext.getInstance("TLS", ChainCapture.bouncyCastleJsse()) : SSLContext.getInstance("TLS");
             ctx.init(null, new TrustManager[]{new ClientRenegotiationProbe.PinnedLeaf(chain.getFirst())}, null);
             if (bc) {
                 java.util.Set<String> have = java.util.Set.of(ctx.getSupportedSSLParameters().getCipherSuites());
@@ -158,19 +149,6 @@ final class StartTlsInjectionProbe {
             untested.accept(name + ": I/O error: " + e.getCause().getMessage());
             return null;
         }
-        return switch (r) {
-            case HelloExchange.Connected.Used<Exposure> u -> {
-                if (u.value() == null) untested.accept(name + ": " + why);
-                yield u.value();
-            }
-            case HelloExchange.Connected.NotReached<Exposure> n -> {
-                untested.accept(name + ": " + n.outcome().detail());
-                yield null;
-            }
-            case HelloExchange.Connected.NoSlot<Exposure> n -> {
-                untested.accept(name + ": " + n.reason());
-                yield null;
-            }
-        };
+        return HelloExchange.settle(r, name, why, untested);
     }
 }
