@@ -28,6 +28,8 @@ import dev.doublelock.check.Target;
 import dev.doublelock.check.TextReport;
 import dev.doublelock.dns.DnsjavaResolver;
 import dev.doublelock.dns.DnsjavaResolverBuilder;
+import dev.doublelock.dns.LazyResolver;
+import dev.doublelock.dns.MailResolver;
 import dev.doublelock.dns.MxOrder;
 import dev.doublelock.dns.TrustAnchors;
 import dev.doublelock.policy.Policies;
@@ -249,7 +251,7 @@ public final class CheckCommand implements Callable<Integer> {
             if (!Files.isReadable(dnssecAnchor)) throw new IOException("cannot read --dnssec-anchor file " + dnssecAnchor);
             dns.trustAnchors(TrustAnchors.fromFile(dnssecAnchor));
         }
-        DnsjavaResolver mail = dns.build();
+        MailResolver mail = new LazyResolver(dns::build); // HOST:PORT targets with IP literals need no DNS
         Clock clock = Clock.systemUTC();
         int y = year != null ? year : clock.instant().atZone(ZoneOffset.UTC).getYear();
         Duration t = Duration.ofSeconds(timeoutSeconds);
@@ -257,7 +259,7 @@ public final class CheckCommand implements Callable<Integer> {
                 Duration.ofMinutes(3), ehloName, transport, !noVulnerabilities);
         CheckOptions options = new CheckOptions(y, anchors, Optional.ofNullable(name), smtpPort, probe, clock,
                 noProbeReuse ? 0 : CheckOptions.DEFAULT_PROBE_REUSE);
-        StsLookup sts = new StsLookup(mail, StsFetcher.withDefaults(t), new InMemoryStsCache(), clock);
+        StsLookup sts = new StsLookup(mail, () -> StsFetcher.withDefaults(t), new InMemoryStsCache(), clock);
         return new CheckRunner(mail, new TlsProber(probe), p, options, sts);
     }
 

@@ -6,7 +6,9 @@ import dev.doublelock.dns.MailResolver;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Discovers a domain's MTA-STS policy: the TXT record at {@code _mta-sts.DOMAIN}, then the cache,
@@ -24,15 +26,36 @@ import java.util.Optional;
  */
 public final class StsLookup {
     private final MailResolver resolver;
-    private final StsFetcher fetcher;
+    private final Supplier<StsFetcher> fetcherFactory;
     private final StsCache cache;
     private final Clock clock;
+    private volatile StsFetcher fetcher;
 
     public StsLookup(MailResolver resolver, StsFetcher fetcher, StsCache cache, Clock clock) {
+        this(resolver, () -> fetcher, cache, clock);
+        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    }
+
+    /** With the fetcher (an HTTPS client) made only when a domain first has an MTA-STS record to fetch. */
+    public StsLookup(MailResolver resolver, Supplier<StsFetcher> fetcherFactory, StsCache cache, Clock clock) {
         this.resolver = resolver;
-        this.fetcher = fetcher;
+        this.fetcherFactory = Objects.requireNonNull(fetcherFactory, "fetcherFactory");
         this.cache = cache;
         this.clock = clock;
+    }
+
+    private StsFetcher fetcher() {
+        StsFetcher f = fetcher;
+        if (f == null) {
+            synchronized (this) {
+                f = fetcher;
+                if (f == null) {
+                    f = Objects.requireNonNull(fetcherFactory.get(), "the fetcher factory returned null");
+                    fetcher = f;
+                }
+            }
+        }
+        return f;
     }
 
     public StsLookupResult lookup(String domain) {
@@ -53,7 +76,7 @@ public final class StsLookup {
         if (cached.isPresent() && cached.get().id().equals(record.id())) {
             return fromCache(cached.get(), null);
         }
-        FetchResult fetched = fetcher.fetch(domain);
+        FetchResult fetched = fetcher().fetch(domain);
         if (fetched instanceof FetchResult.Ok ok) {
             cache.put(domain, new CachedPolicy(record.id(), ok.policy(), now));
             return new StsLookupResult.Active(ok.policy(), record.id(), false, null);
