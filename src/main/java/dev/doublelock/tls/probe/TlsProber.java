@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,6 +86,12 @@ public final class TlsProber {
                 out.untested("everything: " + n.outcome().status() + (n.outcome().detail().isEmpty() ? "" : ": " + n.outcome().detail()));
                 return out.build(n.outcome());
             }
+            List<Future<?>> early = new ArrayList<>();
+            if (options.vulnerabilityProbes()) {
+                // off the critical path: the JDK's TLS classes for the two JSSE probes, and SSL 2.0, which needs nothing
+                early.add(pool.submit(JsseWarmup::warm));
+                probe(early, Vulnerability.SSLV2, () -> new Sslv2Probe(exchange).run(out::untested));
+            }
             Map<TlsVersion, Future<SuiteEnumeration>> legacy = new EnumMap<>(TlsVersion.class);
             Future<Tls13Probe.Result> tls13 = null;
             for (TlsVersion v : options.versions()) {
@@ -105,6 +112,11 @@ public final class TlsProber {
             });
             Optional<SuiteEnumeration> best = found.stream().filter(SuiteEnumeration::supported)
                     .max((a, b) -> a.version().compareTo(b.version()));
+            boolean tls13Accepted = t13.map(r -> r.suites().supported()).orElse(false);
+            List<SuiteEnumeration> all = new ArrayList<>(found);
+            t13.map(Tls13Probe.Result::suites).ifPresent(all::add);
+            boolean vulnerabilities = options.vulnerabilityProbes() && all.stream().anyMatch(SuiteEnumeration::supported);
+            if (vulnerabilities) recordProbes(early, found, best, tls13Accepted);
             List<Future<?>> second = new ArrayList<>();
             best.ifPresent(b -> {
                 out.extensions(b);
@@ -114,8 +126,7 @@ public final class TlsProber {
                 second.add(pool.submit(() -> compression(b)));
             });
             boolean chainFromLegacy = best.isPresent() && out.certificateFrom(found);
-            boolean tls13Only = t13.map(r -> r.suites().supported()).orElse(false);
-            if (!chainFromLegacy && tls13Only) {
+            if (!chainFromLegacy && tls13Accepted) {
                 second.add(pool.submit(() -> {
                     List<String> why = Collections.synchronizedList(new ArrayList<>());
                     List<X509Certificate> chain = new ChainCapture(exchange).capture(why);
@@ -124,30 +135,22 @@ public final class TlsProber {
                 }));
             }
             second.forEach(f -> await(f, "second phase"));
-            if (out.anyAccepted() && options.vulnerabilityProbes()) vulnerabilities(found, best, t13.map(r -> r.suites().supported()).orElse(false),
-                    t13.map(Tls13Probe.Result::suites));
+            if (vulnerabilities) jsseProbes(early, found, all);
+            early.forEach(f -> await(f, "vulnerability probes"));
             return out.build(out.anyAccepted() ? StartTlsOutcome.established()
                     : new StartTlsOutcome(Status.HANDSHAKE_FAILED, out.refusalSummary()));
         }
 
-        /** The vulnerability probes, in parallel, each only where its precondition was observed. */
-        private void vulnerabilities(List<SuiteEnumeration> found, Optional<SuiteEnumeration> best, boolean tls13,
-                                     Optional<SuiteEnumeration> tls13Suites) {
+        /**
+         * The record-level vulnerability probes that need only the enumeration (versions, suites, the heartbeat echo):
+         * they run beside the groups, compression and chain phase. Each only where its precondition was observed.
+         */
+        private void recordProbes(List<Future<?>> probes, List<SuiteEnumeration> found, Optional<SuiteEnumeration> best,
+                                  boolean tls13) {
             List<TlsVersion> versions = new ArrayList<>(found.stream().filter(SuiteEnumeration::supported)
                     .map(SuiteEnumeration::version).toList());
             if (tls13) versions.add(TlsVersion.TLS_1_3);
-            List<X509Certificate> chain = out.chainSoFar();
-            List<Future<?>> probes = new ArrayList<>();
-            probe(probes, Vulnerability.SSLV2, () -> new Sslv2Probe(exchange).run(out::untested));
             probe(probes, Vulnerability.NO_FALLBACK_SCSV, () -> FallbackScsvProbe.run(exchange, found, versions, out::untested));
-            probe(probes, Vulnerability.CLIENT_RENEGOTIATION, () -> ClientRenegotiationProbe.run(exchange, found, chain,
-                    out.groupsSoFar(), out::untested));
-            HelloExchange plain = new HelloExchange(new ProbeTarget(target.address(), Transport.PLAIN_TLS,
-                    target.referenceName(), target.ehloName()), connector, limiter, deadline);
-            List<SuiteEnumeration> all = new ArrayList<>(found);
-            tls13Suites.ifPresent(all::add);
-            probe(probes, Vulnerability.STARTTLS_INJECTION, () -> StartTlsInjectionProbe.run(plain, target.transport(), chain,
-                    all, out.groupsSoFar(), out::untested));
             if (best.isPresent()) {
                 probe(probes, Vulnerability.HEARTBLEED, () -> HeartbleedProbe.run(exchange, best.get(),
                         out.heartbeat().orElse(false), out::untested));
@@ -156,7 +159,18 @@ public final class TlsProber {
                 out.exposure(Vulnerability.HEARTBLEED, Exposure.notApplicable("no TLS ≤ 1.2 version accepted (no heartbeat in TLS 1.3 here)"));
                 out.exposure(Vulnerability.CCS_INJECTION, Exposure.notApplicable("no TLS ≤ 1.2 version accepted"));
             }
-            probes.forEach(f -> await(f, "vulnerability probes"));
+        }
+
+        /** The two probes that complete a handshake through JSSE: they need the chain (to pin) and the groups (to pick suites). */
+        private void jsseProbes(List<Future<?>> probes, List<SuiteEnumeration> found, List<SuiteEnumeration> all) {
+            List<X509Certificate> chain = out.chainSoFar();
+            Set<String> groups = out.groupsSoFar();
+            probe(probes, Vulnerability.CLIENT_RENEGOTIATION, () -> ClientRenegotiationProbe.run(exchange, found, chain,
+                    groups, out::untested));
+            HelloExchange plain = new HelloExchange(new ProbeTarget(target.address(), Transport.PLAIN_TLS,
+                    target.referenceName(), target.ehloName()), connector, limiter, deadline);
+            probe(probes, Vulnerability.STARTTLS_INJECTION, () -> StartTlsInjectionProbe.run(plain, target.transport(), chain,
+                    all, groups, out::untested));
         }
 
         private void probe(List<Future<?>> probes, Vulnerability v, java.util.function.Supplier<Exposure> p) {
