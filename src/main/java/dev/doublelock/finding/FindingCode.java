@@ -45,7 +45,9 @@ public enum FindingCode {
     /** TLS compression accepted (CRIME). */
     TLS_COMPRESSION("validation-failure"),
     /** The heartbeat extension (RFC 6520) is offered. */
-    HEARTBEAT_EXTENSION("validation-failure");
+    HEARTBEAT_EXTENSION("validation-failure"),
+    /** The server's certificate may not be used for a TLS server (keyUsage / extendedKeyUsage, RFC 5280). */
+    KEY_USAGE_MISMATCH("certificate-not-trusted");
 
     private final String tlsRptResult;
 

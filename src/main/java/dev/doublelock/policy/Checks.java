@@ -29,6 +29,7 @@ final class Checks {
             new BadCertDomain(),
             new WeakSignatureAlgorithm(),
             new WeakKey(),
+            new KeyUsageMismatch(),
             new DaneRequired());
 
     private Checks() {

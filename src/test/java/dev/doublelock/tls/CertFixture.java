@@ -77,6 +77,8 @@ public final class CertFixture {
         private boolean ca;
         private final List<String> dnsNames = new ArrayList<>();
         private final List<String> ipAddresses = new ArrayList<>();
+        private int keyUsage = -1;
+        private org.bouncycastle.asn1.x509.KeyPurposeId[] purposes;
 
         private Builder(String subject) {
             this.subject = subject;
@@ -90,6 +92,12 @@ public final class CertFixture {
         public Builder ca() { this.ca = true; return this; }
         public Builder dns(String... names) { dnsNames.addAll(List.of(names)); return this; }
         public Builder ip(String... ips) { ipAddresses.addAll(List.of(ips)); return this; }
+        /** keyUsage bits (0 = none) and extendedKeyUsage purposes (none = no extension) of a leaf. */
+        public Builder usage(int keyUsageBits, org.bouncycastle.asn1.x509.KeyPurposeId... eku) {
+            this.keyUsage = keyUsageBits;
+            this.purposes = eku;
+            return this;
+        }
 
         public Issued build() {
             KeyPair signer = issuer == null ? keys : issuer.keys();
@@ -106,6 +114,7 @@ public final class CertFixture {
                     .ipAddresses(ipAddresses.toArray(String[]::new));
             if (issuer != null) b = b.issuer(new CertifiedKey(issuer.keys().getPrivate(), List.of(issuer.cert())));
             if (ca) b = b.certificateAuthority(-1);
+            if (keyUsage >= 0) b = b.leafUsage(keyUsage, purposes);
             return new Issued(b.build().leaf(), keys);
         }
     }

@@ -64,6 +64,8 @@ public final class CertificateBuilder {
     private String crlUrl;
     private String ocspUrl;
     private BigInteger serialNumber;
+    private int leafKeyUsage = -1;
+    private KeyPurposeId[] leafPurposes;
 
     /** A builder with the defaults described above. */
     public CertificateBuilder() {
@@ -86,6 +88,20 @@ public final class CertificateBuilder {
         c.serialNumber = serialNumber;
         c.crlUrl = crlUrl;
         c.ocspUrl = ocspUrl;
+        c.leafKeyUsage = leafKeyUsage;
+        c.leafPurposes = leafPurposes;
+        return c;
+    }
+
+    /**
+     * A leaf's keyUsage bits ({@link KeyUsage} constants; 0 = no keyUsage extension) and extendedKeyUsage purposes (none
+     * = no extendedKeyUsage extension), instead of the default digitalSignature (+ keyEncipherment for RSA) and
+     * serverAuth. For certificates that may not serve TLS (the checker's KEY_USAGE_MISMATCH).
+     */
+    public CertificateBuilder leafUsage(int keyUsageBits, KeyPurposeId... purposes) {
+        CertificateBuilder c = copy();
+        c.leafKeyUsage = keyUsageBits;
+        c.leafPurposes = purposes.clone();
         return c;
     }
 
@@ -265,9 +281,11 @@ public final class CertificateBuilder {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         } else {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            int usage = KeyUsage.digitalSignature | ("RSA".equals(subjectKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            int usage = leafKeyUsage >= 0 ? leafKeyUsage
+                    : KeyUsage.digitalSignature | ("RSA".equals(subjectKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
+            if (usage != 0) builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+            KeyPurposeId[] purposes = leafPurposes != null ? leafPurposes : new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth};
+            if (purposes.length > 0) builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
         }
         if (crlUrl != null) {
             GeneralName uri = new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl);
