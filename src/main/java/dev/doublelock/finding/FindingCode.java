@@ -47,7 +47,9 @@ public enum FindingCode {
     /** The heartbeat extension (RFC 6520) is offered. */
     HEARTBEAT_EXTENSION("validation-failure"),
     /** The server's certificate may not be used for a TLS server (keyUsage / extendedKeyUsage, RFC 5280). */
-    KEY_USAGE_MISMATCH("certificate-not-trusted");
+    KEY_USAGE_MISMATCH("certificate-not-trusted"),
+    /** A Bleichenbacher padding oracle in the RSA key exchange (ROBOT). */
+    ROBOT("validation-failure");
 
     private final String tlsRptResult;
 

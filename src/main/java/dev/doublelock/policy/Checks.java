@@ -20,6 +20,7 @@ final class Checks {
             new HeartbeatExtension(),
             new Sslv2Accepted(),
             new Heartbleed(),
+            new Robot(),
             new CcsInjection(),
             new StartTlsInjection(),
             new CertificateMissing(),

@@ -126,6 +126,10 @@ public final class TlsProber {
                 second.add(pool.submit(() -> compression(b)));
             });
             boolean chainFromLegacy = best.isPresent() && out.certificateFrom(found);
+            if (vulnerabilities) {
+                List<X509Certificate> legacyChain = out.chainSoFar();
+                probe(early, Vulnerability.ROBOT, () -> RobotProbe.run(exchange, found, legacyChain, out::untested));
+            }
             if (!chainFromLegacy && tls13Accepted) {
                 second.add(pool.submit(() -> {
                     List<String> why = Collections.synchronizedList(new ArrayList<>());

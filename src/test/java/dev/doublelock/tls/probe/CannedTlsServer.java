@@ -24,7 +24,7 @@ final class CannedTlsServer implements AutoCloseable {
     private final ServerSocket listener;
     private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     private final Function<Hello, byte[]> answer;
-    private final AfterHello after;
+    private final java.util.function.Supplier<AfterHello> after;
     private final byte[] sslv2Answer;
 
     /** What the server answers to each record after its first flight (null: nothing). */
@@ -52,8 +52,14 @@ final class CannedTlsServer implements AutoCloseable {
      * @param sslv2Answer sent to an SSLv2 CLIENT-HELLO; null: such a hello is treated like a broken TLS record
      */
     CannedTlsServer(Function<Hello, byte[]> answer, AfterHello after, byte[] sslv2Answer) throws IOException {
+        this(answer, () -> after, sslv2Answer);
+    }
+
+    /** @param perConnection a fresh {@link AfterHello} for each connection, for servers with per-connection state */
+    CannedTlsServer(Function<Hello, byte[]> answer, java.util.function.Supplier<AfterHello> perConnection, byte[] sslv2Answer)
+            throws IOException {
         this.answer = answer;
-        this.after = after;
+        this.after = perConnection;
         this.sslv2Answer = sslv2Answer;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         pool.submit(() -> {
@@ -118,6 +124,7 @@ final class CannedTlsServer implements AutoCloseable {
             }
             s.getOutputStream().write(answer.apply(new Hello(version, offered, groups, keyShares)));
             s.getOutputStream().flush();
+            AfterHello after = this.after.get();
             while (true) { // later records, until the prober hangs up
                 byte[] h = in.readNBytes(5);
                 if (h.length < 5) return;
