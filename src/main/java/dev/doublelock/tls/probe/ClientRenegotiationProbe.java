@@ -80,11 +80,7 @@ final class ClientRenegotiationProbe {
             AtomicInteger handshakes = new AtomicInteger();
             try (SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(raw,
                     target.sniName().orElse(target.address().getAddress().getHostAddress()), target.address().getPort(), false)) {
-                SSLParameters p = ssl.getSSLParameters();
-                p.setProtocols(new String[]{"TLSv1.2"});
-                p.setCipherSuites(suites);
-                target.sniName().ifPresentOrElse(n -> p.setServerNames(List.of(new SNIHostName(n))), () -> p.setServerNames(List.of()));
-                ssl.setSSLParameters(p);
+                configure(ssl, new String[]{"TLSv1.2"}, suites, target);
                 ssl.addHandshakeCompletedListener(e -> handshakes.incrementAndGet());
                 raw.setSoTimeout((int) Math.max(1, Math.min(deadline.remainingMillis(), 10_000)));
                 try {
@@ -114,6 +110,18 @@ final class ClientRenegotiationProbe {
             }
         });
         return HelloExchange.settle(r, name, why, untested);
+    }
+
+    /**
+     * The probes' JSSE client socket: these protocols (null: the context's), these suites, and SNI exactly as the
+     * target has it (none for an IP address).
+     */
+    static void configure(SSLSocket ssl, String[] protocols, String[] suites, ProbeTarget target) {
+        SSLParameters p = ssl.getSSLParameters();
+        if (protocols != null) p.setProtocols(protocols);
+        p.setCipherSuites(suites);
+        target.sniName().ifPresentOrElse(n -> p.setServerNames(List.of(new SNIHostName(n))), () -> p.setServerNames(List.of()));
+        ssl.setSSLParameters(p);
     }
 
     /** Trusts exactly one leaf, the one the plaintext probes recorded: a probe handshake, not authentication. */

@@ -2,9 +2,7 @@ package dev.doublelock.tls.probe;
 
 import dev.doublelock.tls.Exposure;
 
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import java.io.IOException;
@@ -108,11 +106,7 @@ final class StartTlsInjectionProbe {
                 }
                 try (SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(raw,
                         target.sniName().orElse(target.address().getAddress().getHostAddress()), target.address().getPort(), false)) {
-                    SSLParameters p = ssl.getSSLParameters();
-                    p.setCipherSuites(enabled);
-                    if (protocols != null) p.setProtocols(protocols);
-                    target.sniName().ifPresentOrElse(s -> p.setServerNames(List.of(new SNIHostName(s))), () -> p.setServerNames(List.of()));
-                    ssl.setSSLParameters(p);
+                    ClientRenegotiationProbe.configure(ssl, protocols, enabled, target);
                     raw.setSoTimeout((int) Math.max(1, Math.min(deadline.remainingMillis(), 10_000)));
                     try {
                         ssl.startHandshake();

@@ -116,7 +116,6 @@ public final class TlsProber {
             List<SuiteEnumeration> all = new ArrayList<>(found);
             t13.map(Tls13Probe.Result::suites).ifPresent(all::add);
             boolean vulnerabilities = options.vulnerabilityProbes() && all.stream().anyMatch(SuiteEnumeration::supported);
-            if (vulnerabilities) recordProbes(early, found, best, tls13Accepted);
             List<Future<?>> second = new ArrayList<>();
             best.ifPresent(b -> {
                 out.extensions(b);
@@ -126,10 +125,7 @@ public final class TlsProber {
                 second.add(pool.submit(() -> compression(b)));
             });
             boolean chainFromLegacy = best.isPresent() && out.certificateFrom(found);
-            if (vulnerabilities) {
-                List<X509Certificate> legacyChain = out.chainSoFar();
-                probe(early, Vulnerability.ROBOT, () -> RobotProbe.run(exchange, found, legacyChain, out::untested));
-            }
+            if (vulnerabilities) recordProbes(early, found, best, tls13Accepted);
             if (!chainFromLegacy && tls13Accepted) {
                 second.add(pool.submit(() -> {
                     List<String> why = Collections.synchronizedList(new ArrayList<>());
@@ -146,7 +142,8 @@ public final class TlsProber {
         }
 
         /**
-         * The record-level vulnerability probes that need only the enumeration (versions, suites, the heartbeat echo):
+         * The record-level vulnerability probes that need only the enumeration (versions, suites, the heartbeat echo, the
+         * chain it saw):
          * they run beside the groups, compression and chain phase. Each only where its precondition was observed.
          */
         private void recordProbes(List<Future<?>> probes, List<SuiteEnumeration> found, Optional<SuiteEnumeration> best,
@@ -155,6 +152,8 @@ public final class TlsProber {
                     .map(SuiteEnumeration::version).toList());
             if (tls13) versions.add(TlsVersion.TLS_1_3);
             probe(probes, Vulnerability.NO_FALLBACK_SCSV, () -> FallbackScsvProbe.run(exchange, found, versions, out::untested));
+            List<X509Certificate> legacyChain = out.chainSoFar(); // from the enumeration: static RSA is TLS ≤ 1.2
+            probe(probes, Vulnerability.ROBOT, () -> RobotProbe.run(exchange, found, legacyChain, out::untested));
             if (best.isPresent()) {
                 probe(probes, Vulnerability.HEARTBLEED, () -> HeartbleedProbe.run(exchange, best.get(),
                         out.heartbeat().orElse(false), out::untested));
