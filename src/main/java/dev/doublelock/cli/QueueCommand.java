@@ -3,7 +3,7 @@ package dev.doublelock.cli;
 import dev.doublelock.queue.Attempt;
 import dev.doublelock.queue.QueueStore;
 import dev.doublelock.queue.QueuedMessage;
-import dev.doublelock.queue.State;
+import dev.doublelock.relay.delivery.OperatorBounce;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,13 +21,14 @@ import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 
 /**
- * {@code doublelock queue list|show ID|retry ID|delete ID|bounce ID}: the operator's view of the relay's
+ * {@code doublelock queue list|show ID|retry ID|hold ID|release ID|flush|delete ID|bounce ID}: the operator's view of the relay's
  * queue. Exit codes: 0 done, 1 no such message or not in a state the action applies to, 2 a bad config file,
  * 3 no queue at the location (none is created), 4 the queue is unusable (0-byte or corrupt file, database down).
  */
 @Command(name = "queue", mixinStandardHelpOptions = true,
         description = "Inspect and manage the relay's queue (the one in --config, or --queue URL).",
-        subcommands = {QueueCommand.ListMessages.class, QueueShowCommand.class, QueueCommand.Retry.class,
+        subcommands = {QueueListCommand.class, QueueShowCommand.class, QueueCommand.Retry.class,
+                QueueCommand.Hold.class, QueueCommand.Release.class, QueueCommand.Flush.class,
                 QueueCommand.Delete.class, QueueCommand.Bounce.class})
 public final class QueueCommand implements Runnable {
     @Spec
@@ -51,38 +52,6 @@ public final class QueueCommand implements Runnable {
         } finally {
             spec.commandLine().getOut().flush();
             err.flush();
-        }
-    }
-
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List queued messages, lowest id first.")
-    static final class ListMessages implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        QueueTarget target;
-        @Option(names = "--state", paramLabel = "S", split = ",",
-                description = "only these states: ${COMPLETION-CANDIDATES} (default: all)")
-        Set<State> states = EnumSet.noneOf(State.class);
-        @Option(names = "--limit", description = "at most this many (default: ${DEFAULT-VALUE})", defaultValue = "1000")
-        int limit;
-        @Option(names = "--json", description = "print JSON")
-        boolean json;
-
-        @Override
-        public Integer call() {
-            return withQueue(spec, target, (store, out) -> {
-                List<QueuedMessage> messages = store.list(states, limit);
-                if (json) {
-                    out.println(Json.write(messages.stream().map(QueueCommand::summary).toList()));
-                    return 0;
-                }
-                out.printf("%-8s %-10s %-8s %-24s %-30s %s%n", "ID", "STATE", "ATTEMPTS", "QUEUED", "FROM", "TO");
-                for (QueuedMessage m : messages) {
-                    out.printf("%-8d %-10s %-8d %-24s %-30s %s%n", m.id(), m.state(), m.attempts(), m.queuedAt(),
-                            m.envelope().nullSender() ? "<>" : m.envelope().mailFrom(), String.join(",", m.envelope().recipients()));
-                }
-                return 0;
-            });
         }
     }
 
@@ -188,15 +157,80 @@ public final class QueueCommand implements Runnable {
         }
     }
 
-    @Command(name = "bounce", mixinStandardHelpOptions = true,
-            description = "Give up on a message: its pending recipients fail and the delivery engine sends the DSN.")
-    static final class Bounce extends Action {
+    @Command(name = "hold", mixinStandardHelpOptions = true,
+            description = "Put a queued or deferred message on hold (like postsuper -h): it is not tried until released.")
+    static final class Hold extends Action {
         boolean apply(QueueStore store, long id) {
-            return store.bounce(id, "bounced by the operator");
+            return store.hold(id);
         }
 
         String done() {
-            return "bounced";
+            return "on hold";
+        }
+    }
+
+    @Command(name = "release", mixinStandardHelpOptions = true,
+            description = "Release a held message (like postsuper -H): it is due now.")
+    static final class Release extends Action {
+        boolean apply(QueueStore store, long id) {
+            return store.release(id);
+        }
+
+        String done() {
+            return "released, due now";
+        }
+    }
+
+    @Command(name = "flush", mixinStandardHelpOptions = true,
+            description = "Make every queued and deferred message due now (like postqueue -f); held ones stay held.")
+    static final class Flush implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        QueueTarget target;
+
+        @Override
+        public Integer call() {
+            return withQueue(spec, target, (store, out) -> {
+                int n = store.flush();
+                out.println(n + (n == 1 ? " message is" : " messages are") + " due now; a running relay tries "
+                        + (n == 1 ? "it" : "them") + " at its next poll");
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "bounce", mixinStandardHelpOptions = true,
+            description = "Give up on a message: its pending recipients fail and the sender gets a non-delivery "
+                    + "notice (DSN), queued here for the relay to deliver.")
+    static final class Bounce implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        QueueTarget target;
+        @Parameters(paramLabel = "ID", description = "queue id (see 'queue list')")
+        long id;
+
+        @Override
+        public Integer call() {
+            return withQueue(spec, target, (store, out) -> {
+                QueuedMessage m = store.find(id).orElse(null);
+                if (m == null) {
+                    spec.commandLine().getErr().println("queue: no message " + id + "; see 'doublelock queue list'");
+                    return 1;
+                }
+                var outcome = new OperatorBounce(store, target.hostName(), java.time.Clock.systemUTC()).bounce(id);
+                if (outcome.isEmpty()) {
+                    spec.commandLine().getErr().println("queue: message " + id + " is " + m.state()
+                            + (m.pendingRecipients().isEmpty() ? " with no recipient left to give up on" : "")
+                            + "; bounce does not apply to it");
+                    return 1;
+                }
+                out.println("message " + id + ": bounced " + String.join(", ", outcome.get().recipients()) + "; "
+                        + outcome.get().dsnId().map(d -> "the notice to <" + m.envelope().mailFrom() + "> is queued as "
+                        + d).orElse("no notice (null sender)"));
+                return 0;
+            });
         }
     }
 }

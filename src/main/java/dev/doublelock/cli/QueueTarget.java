@@ -4,6 +4,7 @@ import dev.doublelock.config.RelayConfig;
 import dev.doublelock.io.SqliteFile;
 import dev.doublelock.queue.QueueStore;
 import dev.doublelock.queue.QueueStores;
+import dev.doublelock.relay.RelayOptions;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -31,10 +32,18 @@ final class QueueTarget {
     /** The queue's location as given or derived (a JDBC URL or a file path). */
     String location() {
         if (queue != null && !queue.isBlank()) return queue.strip();
+        return options().queueLocation();
+    }
+
+    /** The relay's name (the config's hostName), e.g. for the DSN of {@code queue bounce}. */
+    String hostName() {
+        return options().hostName();
+    }
+
+    private RelayOptions options() {
         Path shared = DataLocation.of(data).dir();
         var options = config == null ? RelayConfig.defaults(shared) : RelayConfig.read(config, shared);
-        if (data != null) options = options.withDataDir(shared);
-        return options.queueLocation();
+        return data != null ? options.withDataDir(shared) : options;
     }
 
     /** Opens the queue, refusing to create one where none is. */

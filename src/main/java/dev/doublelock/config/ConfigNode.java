@@ -73,6 +73,36 @@ final class ConfigNode {
         });
     }
 
+    /**
+     * A time in Postfix's notation (postconf(5) "time units"): a whole number and one unit, {@code s}, {@code m},
+     * {@code h}, {@code d} or {@code w}, e.g. {@code "5d"}, {@code "4h"}; {@code "0"} alone is zero.
+     */
+    Optional<java.time.Duration> time(String k, java.time.Duration max) {
+        return string(k).map(v -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smhdw])").matcher(v.strip());
+            java.time.Duration d;
+            if (v.strip().equals("0")) {
+                d = java.time.Duration.ZERO;
+            } else if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                d = switch (m.group(2)) {
+                    case "s" -> java.time.Duration.ofSeconds(n);
+                    case "m" -> java.time.Duration.ofMinutes(n);
+                    case "h" -> java.time.Duration.ofHours(n);
+                    case "d" -> java.time.Duration.ofDays(n);
+                    default -> java.time.Duration.ofDays(7 * n);
+                };
+            } else {
+                throw fail(k, "must be a time with its unit as in Postfix, e.g. \"5d\", \"4h\", \"30m\", \"90s\""
+                        + " (s, m, h, d, w), got \"" + v + "\"");
+            }
+            if (d.compareTo(max) > 0) {
+                throw fail(k, "must be at most " + max.toDays() + "d, got \"" + v + "\"");
+            }
+            return d;
+        });
+    }
+
     Optional<Long> number(String k, long min, long max) {
         return value(k).map(v -> {
             if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {

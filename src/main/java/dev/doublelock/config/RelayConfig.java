@@ -11,6 +11,8 @@ import dev.doublelock.policy.PolicyException;
 import dev.doublelock.relay.DeliverySettings;
 import dev.doublelock.relay.DeliveryTuning;
 import dev.doublelock.relay.RelayOptions;
+import dev.doublelock.queue.RetrySchedule;
+import dev.doublelock.relay.intake.AuthFailureLimit;
 import dev.doublelock.relay.intake.Cidr;
 import dev.doublelock.relay.intake.NetworkAllowList;
 import dev.doublelock.relay.intake.PasswordHash;
@@ -51,7 +53,7 @@ public final class RelayConfig {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     private static final Set<String> TOP = Set.of("dataDir", "hostName", "queue", "submission", "relay", "users", "tls",
-            "metrics", "limits", "authFailureDelayMillis", "policy", "routes", "delivery");
+            "metrics", "limits", "authFailureDelayMillis", "authFailureLimit", "policy", "routes", "delivery");
 
     private RelayConfig() {
     }
@@ -128,7 +130,7 @@ public final class RelayConfig {
                 submissionAt, relayAt, networks(relay), users(top), cert, key,
                 metrics.listen("listen", DEFAULT_METRICS), limits(top),
                 Duration.ofMillis(top.number("authFailureDelayMillis", 0, 60_000)
-                        .orElse(1500L)), delivery(top));
+                        .orElse(1500L)), authFailureLimit(top), delivery(top));
     }
 
     private static void requireFile(ConfigNode node, String k, Path p) {
@@ -163,6 +165,14 @@ public final class RelayConfig {
             }
         });
         return new UserDirectory(users);
+    }
+
+    private static AuthFailureLimit authFailureLimit(ConfigNode top) {
+        ConfigNode a = top.object("authFailureLimit", Set.of("maxFailures", "windowSeconds", "blockSeconds"));
+        AuthFailureLimit d = AuthFailureLimit.DEFAULT;
+        return new AuthFailureLimit(a.number("maxFailures", 0, 1_000_000).orElse((long) d.maxFailures()).intValue(),
+                Duration.ofSeconds(a.number("windowSeconds", 1, 86_400 * 7).orElse(d.window().toSeconds())),
+                Duration.ofSeconds(a.number("blockSeconds", 1, 86_400 * 7).orElse(d.block().toSeconds())));
     }
 
     private static SmtpLimits limits(ConfigNode top) {
@@ -208,7 +218,7 @@ public final class RelayConfig {
 
     private static DeliveryTuning tuning(ConfigNode top) {
         ConfigNode d = top.object("delivery", Set.of("concurrency", "perDestinationConcurrency", "leaseSeconds",
-                "pollIntervalMillis", "connectionCacheMillis"));
+                "pollIntervalMillis", "connectionCacheMillis", "maximalQueueLifetime", "delayWarningTime"));
         DeliveryTuning t = DeliveryTuning.defaults();
         return new DeliveryTuning(
                 d.number("concurrency", 1, 10_000).orElse((long) t.concurrency()).intValue(),
@@ -216,7 +226,17 @@ public final class RelayConfig {
                 Duration.ofSeconds(d.number("leaseSeconds", 2, 86_400).orElse(t.lease().toSeconds())),
                 Duration.ofMillis(d.number("pollIntervalMillis", 50, 600_000).orElse(t.pollInterval().toMillis())),
                 Duration.ofMillis(d.number("connectionCacheMillis", 0, 300_000)
-                        .orElse(t.connectionCacheTime().toMillis())));
+                        .orElse(t.connectionCacheTime().toMillis())),
+                lifetime(d), d.time("delayWarningTime", Duration.ofDays(100)).orElse(t.delayWarningTime()));
+    }
+
+    private static Duration lifetime(ConfigNode d) {
+        Duration v = d.time("maximalQueueLifetime", Duration.ofDays(100)).orElse(RetrySchedule.DEFAULT_GIVE_UP);
+        if (v.isZero()) {
+            throw d.fail("maximalQueueLifetime", "must be longer than 0 (Postfix turns 0 into 'bounce at the first "
+                    + "failure'; give e.g. \"1h\" for a short lifetime)");
+        }
+        return v;
     }
 
     private static Set<String> routeKeys(ConfigNode top) {

@@ -193,6 +193,31 @@ final class JdbcQueueStore implements QueueStore {
     }
 
     @Override
+    public void noteReasons(long id, Map<String, String> reasons) {
+        Map<String, String> given = Map.copyOf(reasons);
+        if (given.isEmpty()) {
+            return;
+        }
+        tx.inTransaction("note reasons of message " + id, c -> {
+            lockState(c, id);
+            try (PreparedStatement p = c.prepareStatement("UPDATE recipient SET reason = ? WHERE msg = ? AND address = ?")) {
+                for (Map.Entry<String, String> e : given.entrySet()) {
+                    Sql.bind(p, e.getValue(), id, e.getKey());
+                    p.addBatch();
+                }
+                int[] counts = p.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 0) {
+                        throw new QueueException("message " + id + " has no recipient "
+                                + List.copyOf(given.keySet()).get(i));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
     public boolean defer(long id, Instant next, String reason) {
         return update("defer message " + id, id, "UPDATE message SET state = 'DEFERRED', next_attempt_at = ?, "
                 + "reason = ?, claimed_by = NULL, lease_until = NULL "
@@ -225,6 +250,26 @@ final class JdbcQueueStore implements QueueStore {
     }
 
     @Override
+    public boolean hold(long id) {
+        return update("hold message " + id, id, "UPDATE message SET state = 'HELD' "
+                + "WHERE id = ? AND state IN ('QUEUED', 'DEFERRED')", id) > 0;
+    }
+
+    @Override
+    public boolean release(long id) {
+        return update("release message " + id, id, "UPDATE message SET state = 'QUEUED', next_attempt_at = ? "
+                + "WHERE id = ? AND state = 'HELD'", clock.millis(), id) > 0;
+    }
+
+    @Override
+    public int flush() {
+        long now = clock.millis();
+        return tx.inTransaction("flush the queue", c -> Sql.execute(c, "UPDATE message SET state = 'QUEUED', "
+                + "next_attempt_at = CASE WHEN next_attempt_at > ? THEN ? ELSE next_attempt_at END "
+                + "WHERE state IN ('QUEUED', 'DEFERRED')", now, now));
+    }
+
+    @Override
     public boolean markDelayNoticeSent(long id, Instant at) {
         return update("mark delay notice of message " + id, id, "UPDATE message SET delay_notice_sent_at = ? "
                 + "WHERE id = ? AND delay_notice_sent_at IS NULL", at.toEpochMilli(), id) > 0;
@@ -253,13 +298,19 @@ final class JdbcQueueStore implements QueueStore {
 
     @Override
     public List<QueuedMessage> list(Set<State> states, int limit) {
+        return list(states, 0, limit);
+    }
+
+    @Override
+    public List<QueuedMessage> list(Set<State> states, long afterId, int limit) {
         Set<State> wanted = states == null || states.isEmpty() ? Set.of(State.values()) : states;
         String in = wanted.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(", ", "(", ")"));
         return tx.inTransaction("list messages", c -> {
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT id FROM message WHERE state IN " + in + " ORDER BY id LIMIT ?")) {
-                p.setInt(1, Math.max(0, limit));
+                    "SELECT id FROM message WHERE state IN " + in + " AND id > ? ORDER BY id LIMIT ?")) {
+                p.setLong(1, afterId);
+                p.setInt(2, Math.max(0, limit));
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getLong(1));

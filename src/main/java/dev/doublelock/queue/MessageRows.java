@@ -36,13 +36,18 @@ final class MessageRows {
     private static List<QueuedMessage> loadChunk(Connection c, List<Long> ids) throws SQLException {
         String in = "(" + String.join(",", java.util.Collections.nCopies(ids.size(), "?")) + ")";
         Map<Long, Map<String, RecipientState>> recipients = new HashMap<>();
+        Map<Long, Map<String, String>> reasons = new HashMap<>();
         try (PreparedStatement p = c.prepareStatement(
-                "SELECT msg, address, status FROM recipient WHERE msg IN " + in + " ORDER BY msg, idx")) {
+                "SELECT msg, address, status, reason FROM recipient WHERE msg IN " + in + " ORDER BY msg, idx")) {
             bind(p, ids);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     recipients.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
                             .put(rs.getString(2), RecipientState.valueOf(rs.getString(3)));
+                    if (rs.getString(4) != null) {
+                        reasons.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
+                                .put(rs.getString(2), rs.getString(4));
+                    }
                 }
             }
         }
@@ -68,7 +73,8 @@ final class MessageRows {
                             params.getOrDefault(id, Map.of()));
                     byId.put(id, new QueuedMessage(id, rs.getString(2), envelope, rs.getLong(4),
                             instant(rs, 5), State.valueOf(rs.getString(6)), rs.getInt(7), instant(rs, 8), rcpts,
-                            rs.getString(9), instant(rs, 10), rs.getString(11), instant(rs, 12)));
+                            rs.getString(9), instant(rs, 10), rs.getString(11), instant(rs, 12),
+                            reasons.getOrDefault(id, Map.of())));
                 }
             }
         }

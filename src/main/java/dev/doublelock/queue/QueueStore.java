@@ -63,6 +63,14 @@ public interface QueueStore extends AutoCloseable {
      */
     State markDelivered(long id, Map<String, RecipientState> outcomes);
 
+    /**
+     * Records per recipient why it was not delivered in the last run (words with finding codes, for the operator's
+     * {@code queue list}); recipients not named keep their reason. Changes no state.
+     *
+     * @throws QueueException if a named recipient is not in the envelope
+     */
+    void noteReasons(long id, Map<String, String> reasons);
+
     /** DELIVERING/QUEUED/DEFERRED → DEFERRED, due at {@code next}; releases the lease. */
     boolean defer(long id, Instant next, String reason);
 
@@ -80,6 +88,15 @@ public interface QueueStore extends AutoCloseable {
     /** Operator "try again now": a QUEUED or DEFERRED message becomes QUEUED, due now. */
     boolean retryNow(long id);
 
+    /** Operator hold: a QUEUED or DEFERRED message becomes {@link State#HELD} and is left alone until released. */
+    boolean hold(long id);
+
+    /** Operator release: a {@link State#HELD} message becomes QUEUED, due now. */
+    boolean release(long id);
+
+    /** Operator flush ({@code postqueue -f}): every QUEUED and DEFERRED message is due now; returns how many. */
+    int flush();
+
     /** Records that the delayed-delivery DSN for this message was sent, so it is sent only once. */
     boolean markDelayNoticeSent(long id, Instant at);
 
@@ -93,6 +110,9 @@ public interface QueueStore extends AutoCloseable {
 
     /** Messages in any of {@code states} (all states if empty), lowest id first, at most {@code limit}. */
     List<QueuedMessage> list(Set<State> states, int limit);
+
+    /** {@link #list(Set, int)} from the first id above {@code afterId}: page through a queue of any size. */
+    List<QueuedMessage> list(Set<State> states, long afterId, int limit);
 
     /** Number of messages per state; every state is present, with 0 if none. */
     Map<State, Long> counts();

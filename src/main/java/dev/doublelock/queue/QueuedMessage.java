@@ -24,11 +24,13 @@ import java.util.Objects;
  * @param leaseUntil        end of that lease, else {@code null}
  * @param reason            why it bounced or was last deferred, or {@code null}
  * @param delayNoticeSentAt when the delayed-delivery DSN went out, or {@code null}
+ * @param recipientReasons  per recipient, the last reason it was not delivered (see {@link QueueStore#noteReasons});
+ *                          recipients without one are absent
  */
 public record QueuedMessage(long id, String messageId, Envelope envelope, long size, Instant queuedAt,
                             State state, int attempts, Instant nextAttemptAt,
                             Map<String, RecipientState> recipients, String claimedBy, Instant leaseUntil,
-                            String reason, Instant delayNoticeSentAt) {
+                            String reason, Instant delayNoticeSentAt, Map<String, String> recipientReasons) {
 
     public QueuedMessage {
         Objects.requireNonNull(messageId, "messageId");
@@ -37,6 +39,15 @@ public record QueuedMessage(long id, String messageId, Envelope envelope, long s
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
         recipients = Collections.unmodifiableMap(new LinkedHashMap<>(recipients));
+        recipientReasons = Collections.unmodifiableMap(new LinkedHashMap<>(recipientReasons));
+    }
+
+    /** Without per-recipient reasons. */
+    public QueuedMessage(long id, String messageId, Envelope envelope, long size, Instant queuedAt, State state,
+                         int attempts, Instant nextAttemptAt, Map<String, RecipientState> recipients, String claimedBy,
+                         Instant leaseUntil, String reason, Instant delayNoticeSentAt) {
+        this(id, messageId, envelope, size, queuedAt, state, attempts, nextAttemptAt, recipients, claimedBy, leaseUntil,
+                reason, delayNoticeSentAt, Map.of());
     }
 
     /** Recipients still to be delivered, in envelope order. */

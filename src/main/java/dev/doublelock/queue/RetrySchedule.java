@@ -47,7 +47,10 @@ public final class RetrySchedule {
         }
         this.jitter = jitter;
         this.giveUpAfter = requirePositive("give-up age", giveUpAfter);
-        this.delayNoticeAfter = requirePositive("delay-notice age", delayNoticeAfter);
+        if (delayNoticeAfter.isNegative()) {
+            throw new IllegalArgumentException("delay-notice age must be zero (no notice) or positive: " + delayNoticeAfter);
+        }
+        this.delayNoticeAfter = delayNoticeAfter;
         this.random = Objects.requireNonNull(random, "random");
     }
 
@@ -122,7 +125,8 @@ public final class RetrySchedule {
      * instead).
      */
     public boolean delayNoticeDue(Instant queuedAt, Instant now, boolean alreadySent) {
-        return !alreadySent && !now.isBefore(queuedAt.plus(delayNoticeAfter)) && !expired(queuedAt, now);
+        return !alreadySent && !delayNoticeAfter.isZero() && !now.isBefore(queuedAt.plus(delayNoticeAfter))
+                && !expired(queuedAt, now);
     }
 
     /**

@@ -13,6 +13,11 @@ public enum State {
     DEFERRED,
     /** Every recipient is done and at least one was delivered. */
     DELIVERED,
+    /**
+     * Put on hold by the operator (like Postfix's hold queue): never claimed, never retried, until released. Its
+     * queue lifetime keeps running; a message released after it is bounced at its next run.
+     */
+    HELD,
     /** Given up: no recipient was delivered (or the operator or retry schedule gave up). */
     BOUNCED,
     /** Removed by the operator; the envelope and attempt history stay for the record, the bytes do not. */

@@ -1,5 +1,7 @@
 package dev.doublelock.relay;
 
+import dev.doublelock.queue.RetrySchedule;
+
 import java.time.Duration;
 
 /**
@@ -12,9 +14,13 @@ import java.time.Duration;
  * @param pollInterval              how often an idle node looks for due messages
  * @param connectionCacheTime       how long a judged TLS connection to a destination stays open after its last
  *                                  message, for the next one (zero: only within one batch of due messages)
+ * @param maximalQueueLifetime      how long a message may wait before it is bounced (Postfix's
+ *                                  {@code maximal_queue_lifetime}, default 5 days)
+ * @param delayWarningTime          how long a message waits before its sender gets one delay notice (Postfix's
+ *                                  {@code delay_warning_time}; default 4 hours; zero: never)
  */
 public record DeliveryTuning(int concurrency, int perDestinationConcurrency, Duration lease, Duration pollInterval,
-                             Duration connectionCacheTime) {
+                             Duration connectionCacheTime, Duration maximalQueueLifetime, Duration delayWarningTime) {
     public static final int DEFAULT_CONCURRENCY = 20;
     public static final int DEFAULT_PER_DESTINATION = 4;
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
@@ -32,6 +38,22 @@ public record DeliveryTuning(int concurrency, int perDestinationConcurrency, Dur
         if (connectionCacheTime.isNegative()) {
             throw new IllegalArgumentException("connectionCacheTime must be zero (off) or positive");
         }
+        if (maximalQueueLifetime.isNegative() || maximalQueueLifetime.isZero() || delayWarningTime.isNegative()) {
+            throw new IllegalArgumentException("maximalQueueLifetime must be positive, delayWarningTime zero (off) or "
+                    + "positive");
+        }
+    }
+
+    /** With the default lifetime and delay notice. */
+    public DeliveryTuning(int concurrency, int perDestinationConcurrency, Duration lease, Duration pollInterval,
+                          Duration connectionCacheTime) {
+        this(concurrency, perDestinationConcurrency, lease, pollInterval, connectionCacheTime,
+                RetrySchedule.DEFAULT_GIVE_UP, RetrySchedule.DEFAULT_DELAY_NOTICE);
+    }
+
+    /** The retry schedule these times give (the default retry steps). */
+    public RetrySchedule schedule() {
+        return RetrySchedule.defaults().withGiveUpAfter(maximalQueueLifetime).withDelayNoticeAfter(delayWarningTime);
     }
 
     /**

@@ -38,7 +38,8 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
                 .withConcurrency(settings.tuning().concurrency(), settings.tuning().perDestinationConcurrency())
                 .withLease(settings.tuning().lease())
                 .withPollInterval(settings.tuning().pollInterval())
-                .withConnectionCacheTime(settings.tuning().connectionCacheTime());
+                .withConnectionCacheTime(settings.tuning().connectionCacheTime())
+                .withSchedule(settings.tuning().schedule());
         FirstUseResolver dns = new FirstUseResolver(DnsjavaResolver.builder().build());
         Router router = new Router(Optional.of(dns), settings.routes());
         DeliveryWorker worker = new DeliveryWorker(store, router, delivery, Dialer.direct(), Clock.systemUTC());

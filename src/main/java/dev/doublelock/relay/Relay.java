@@ -69,7 +69,8 @@ public final class Relay implements AutoCloseable {
                 : ServerTls.selfSigned(options.dataDir().resolve("tls"), options.hostName(), notices);
         StartTlsSupport tls = new StartTlsSupport.Offered(ServerTls.upgrader(ServerTls.context(key)));
         IntakeOptions intake = IntakeOptions.defaults(options.hostName()).withUsers(options.users())
-                .withAllowedNetworks(options.allowedNetworks()).withAuthFailureDelay(options.authFailureDelay());
+                .withAllowedNetworks(options.allowedNetworks()).withAuthFailureDelay(options.authFailureDelay())
+                .withAuthFailureLimit(options.authFailureLimit()); // one guard for both listeners
         if (options.submission().isPresent()) {
             submission = listen(options, options.submission().get(), tls, new Intake(store, intake, ListenerRole.SUBMISSION, counters,
                     () -> engine.wake()));

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param metrics          the Prometheus endpoint (GET /metrics); empty: none
  * @param limits           SMTP limits for both listeners
  * @param authFailureDelay wait before a 535
+ * @param authFailureLimit failed AUTH attempts per client address (all sessions) before it gets 421 for a while
  * @param delivery         policy and routing, for the delivery engine
  */
 public record RelayOptions(Path dataDir, String hostName, Optional<String> queueUrl,
@@ -32,7 +33,7 @@ public record RelayOptions(Path dataDir, String hostName, Optional<String> queue
                            NetworkAllowList allowedNetworks, UserDirectory users,
                            Optional<Path> tlsCertificate, Optional<Path> tlsKey,
                            Optional<InetSocketAddress> metrics, SmtpLimits limits, Duration authFailureDelay,
-                           DeliverySettings delivery) {
+                           dev.doublelock.relay.intake.AuthFailureLimit authFailureLimit, DeliverySettings delivery) {
     public RelayOptions {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(hostName, "hostName");
@@ -40,6 +41,7 @@ public record RelayOptions(Path dataDir, String hostName, Optional<String> queue
         Objects.requireNonNull(users, "users");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(authFailureDelay, "authFailureDelay");
+        Objects.requireNonNull(authFailureLimit, "authFailureLimit");
         Objects.requireNonNull(delivery, "delivery");
         if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
             throw new IllegalArgumentException("give both the TLS certificate and its key, or neither");
@@ -54,13 +56,13 @@ public record RelayOptions(Path dataDir, String hostName, Optional<String> queue
     /** A copy keeping its data (queue by default, self-signed certificate, delivery log) in {@code dir}. */
     public RelayOptions withDataDir(Path dir) {
         return new RelayOptions(dir, hostName, queueUrl, submission, relay, allowedNetworks, users, tlsCertificate,
-                tlsKey, metrics, limits, authFailureDelay, delivery);
+                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery);
     }
 
     /** A copy with other listener addresses (tests bind port 0). */
     public RelayOptions withListeners(Optional<InetSocketAddress> submission, Optional<InetSocketAddress> relay,
                                       Optional<InetSocketAddress> metrics) {
         return new RelayOptions(dataDir, hostName, queueUrl, submission, relay, allowedNetworks, users, tlsCertificate,
-                tlsKey, metrics, limits, authFailureDelay, delivery);
+                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery);
     }
 }

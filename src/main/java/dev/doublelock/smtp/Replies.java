@@ -114,6 +114,15 @@ public final class Replies {
     public static final Reply AUTH_NOT_IN_TRANSACTION = Reply.of(503, "5.5.1",
             "AUTH is not allowed during a mail transaction, RSET first");
 
+    /**
+     * Too many failed AUTH attempts from the client's address, across sessions (RFC 4954 has no code for it; 421
+     * closes the channel, as Postfix's anvil limits do); {@code minutes} until it may try again.
+     */
+    public static Reply authBlocked(long minutes) {
+        return Reply.of(421, "4.7.0", "Too many failed authentications from your address, try again in "
+                + Math.max(1, minutes) + (minutes <= 1 ? " minute" : " minutes") + "; closing connection");
+    }
+
     /** A SASL challenge (RFC 4954 4): {@code 334 base64}, or {@code "334 "} for an empty one. */
     public static Reply authChallenge(String base64) {
         return Reply.of(334, null, base64);

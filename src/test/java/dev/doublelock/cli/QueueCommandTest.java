@@ -61,23 +61,69 @@ class QueueCommandTest {
     }
 
     @Test
-    void listShowsEveryMessageOrOnlyTheGivenStates() {
-        Run all = run(new QueueCommand(), "list", "--queue", url);
-        assertThat(all.exit()).isZero();
-        assertThat(all.out()).contains("DEFERRED").contains("QUEUED").contains("bob@lab.example").contains("<>");
+    void listShowsWhatWaitsWithEachRecipientsReasonAndASummaryLikePostqueue() {
+        try (QueueStore store = QueueStores.open(url)) {
+            store.noteReasons(deferred, java.util.Map.of("bob@lab.example", "4.7.5 TLS refused by policy at "
+                    + "mx.lab.example: the receiving server uses only encryption methods that are not recommended "
+                    + "[CIPHER_NOT_RECOMMENDED]"));
+            long done = store.enqueue(new Envelope("dave@client.example", List.of("erin@lab.example")),
+                    "y\r\n".getBytes(StandardCharsets.US_ASCII));
+            store.markDelivered(done, java.util.Map.of("erin@lab.example", dev.doublelock.queue.RecipientState.DELIVERED));
+            store.claimDue("node-1", Instant.now(), 1, Duration.ofMinutes(5)); // fresh: being delivered
+        }
+        Run r = run(new QueueCommand(), "list", "--queue", url);
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("-Queue ID- --Size-- ----Arrival Time----  -Sender/Recipient-------")
+                .contains(deferred + " ").contains("alice@client.example").contains("bob@lab.example")
+                .contains("(4.7.5 TLS refused by policy at mx.lab.example:").contains("[CIPHER_NOT_RECOMMENDED])")
+                .contains(fresh + "* ").as("being delivered: *").contains("MAILER-DAEMON")
+                .doesNotContain("erin@lab.example").as("delivered mail is not listed by default")
+                .contains("in 2 Requests.");
+        assertThat(r.out().lines().filter(l -> l.length() > 80)).as("reasons are wrapped").isEmpty();
+        Run all = run(new QueueCommand(), "list", "--queue", url, "--all");
+        assertThat(all.out()).contains("erin@lab.example  (delivered)").contains("[DELIVERED, 0 attempts]")
+                .contains("in 3 Requests.");
         Run onlyDeferred = run(new QueueCommand(), "list", "--queue", url, "--state", "deferred");
         assertThat(onlyDeferred.out()).contains("bob@lab.example").doesNotContain("carol@lab.example");
     }
 
     @Test
-    void listAsJson() throws Exception {
+    void listAsJsonLinesOneObjectPerMessage() throws Exception {
+        try (QueueStore store = QueueStores.open(url)) {
+            store.noteReasons(deferred, java.util.Map.of("bob@lab.example", "4.7.5 TLS refused by policy at mx: "
+                    + "expired [EXPIRED_CERTIFICATE]; weak [WEAK_KEY]"));
+        }
         Run r = run(new QueueCommand(), "list", "--queue", url, "--json");
-        JsonNode rows = Json.MAPPER.readTree(r.out());
-        assertThat(rows).hasSize(2);
-        assertThat(rows.get(0).get("id").asLong()).isEqualTo(deferred);
-        assertThat(rows.get(0).get("state").asText()).isEqualTo("DEFERRED");
-        assertThat(rows.get(0).get("recipients").get("bob@lab.example").asText()).isEqualTo("PENDING");
-        assertThat(rows.get(1).get("mail_from").asText()).isEmpty();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        JsonNode first = Json.MAPPER.readTree(lines.get(0));
+        assertThat(first.get("queue_id").asLong()).isEqualTo(deferred);
+        assertThat(first.get("queue_name").asText()).isEqualTo("deferred");
+        assertThat(first.get("state").asText()).isEqualTo("DEFERRED");
+        assertThat(first.get("sender").asText()).isEqualTo("alice@client.example");
+        JsonNode rcpt = first.get("recipients").get(0);
+        assertThat(rcpt.get("address").asText()).isEqualTo("bob@lab.example");
+        assertThat(rcpt.get("status").asText()).isEqualTo("PENDING");
+        assertThat(rcpt.get("delay_reason").asText()).contains("EXPIRED_CERTIFICATE");
+        assertThat(rcpt.get("finding_codes")).extracting(JsonNode::asText).containsExactly("EXPIRED_CERTIFICATE", "WEAK_KEY");
+        JsonNode second = Json.MAPPER.readTree(lines.get(1));
+        assertThat(second.get("queue_name").asText()).as("never tried yet").isEqualTo("incoming");
+        assertThat(second.get("sender").asText()).isEmpty();
+    }
+
+    @Test
+    void listReadsAQueueOfAnySizePageByPage() {
+        try (QueueStore store = QueueStores.open(url)) {
+            for (int i = 0; i < 1_100; i++) {
+                store.enqueue(new Envelope("bulk@client.example", List.of("r" + i + "@lab.example")),
+                        "z\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        Run r = run(new QueueCommand(), "list", "--queue", url);
+        assertThat(r.out()).contains("r0@lab.example").contains("r1099@lab.example").contains("in 1102 Requests.");
+        assertThat(run(new QueueCommand(), "list", "--queue", url, "--limit", "3").out()).contains("in 3 Requests.");
+        assertThat(run(new QueueCommand(), "list", "--queue", url, "--state", "bounced").out())
+                .isEqualToIgnoringNewLines("No messages in [BOUNCED]");
     }
 
     @Test
@@ -114,14 +160,71 @@ class QueueCommandTest {
     @Test
     void retryDeleteAndBounceChangeTheState() {
         assertThat(run(new QueueCommand(), "retry", "--queue", url, Long.toString(deferred)).out()).contains("now QUEUED");
-        assertThat(run(new QueueCommand(), "bounce", "--queue", url, Long.toString(deferred)).out()).contains("now BOUNCED");
+        Run bounce = run(new QueueCommand(), "bounce", "--queue", url, Long.toString(deferred));
+        assertThat(bounce.out()).contains("bounced bob@lab.example").contains("notice to <alice@client.example> is queued as");
         Run again = run(new QueueCommand(), "retry", "--queue", url, Long.toString(deferred));
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).contains("is BOUNCED").contains("does not apply");
+        assertThat(run(new QueueCommand(), "bounce", "--queue", url, Long.toString(deferred)).exit()).isEqualTo(1);
         assertThat(run(new QueueCommand(), "delete", "--queue", url, Long.toString(fresh)).out()).contains("now DELETED");
         try (QueueStore store = QueueStores.open(url)) {
             assertThat(store.find(deferred).orElseThrow().state()).isEqualTo(State.BOUNCED);
             assertThat(store.find(fresh).orElseThrow().state()).isEqualTo(State.DELETED);
+        }
+    }
+
+    @Test
+    void bounceSendsTheSenderADsnThroughTheQueue() {
+        try (QueueStore store = QueueStores.open(url)) {
+            store.noteReasons(deferred, java.util.Map.of("bob@lab.example", "4.7.5 TLS refused by policy at "
+                    + "mx.lab.example: [CIPHER_NOT_RECOMMENDED]"));
+        }
+        Path config = writeConfig("{\"queue\": \"" + url + "\", \"hostName\": \"relay.example.org\"}");
+        Run r = run(new QueueCommand(), "bounce", "--config", config.toString(), Long.toString(deferred));
+        assertThat(r.exit()).as(r.err()).isZero();
+        try (QueueStore store = QueueStores.open(url)) {
+            long dsnId = Long.parseLong(r.out().replaceAll("(?s).*queued as (\\d+).*", "$1"));
+            var dsn = store.find(dsnId).orElseThrow();
+            assertThat(dsn.state()).isEqualTo(State.QUEUED);
+            assertThat(dsn.envelope().nullSender()).as("a DSN has the null sender").isTrue();
+            assertThat(dsn.envelope().recipients()).containsExactly("alice@client.example");
+            String text = new String(store.messageBytes(dsnId), StandardCharsets.UTF_8);
+            assertThat(text).contains("From: Mail Delivery System <postmaster@relay.example.org>")
+                    .contains("report-type=delivery-status").contains("Final-Recipient: rfc822; bob@lab.example")
+                    .contains("Action: failed").contains("Status: 5.0.0").contains("Reporting-MTA: dns; relay.example.org")
+                    .contains("gave up on delivering it").contains("CIPHER_NOT_RECOMMENDED")
+                    .contains("Message-ID: <m1@client.example>");
+            assertThat(store.find(deferred).orElseThrow().reason()).isEqualTo("returned to the sender by the operator");
+        }
+        Run nullSender = run(new QueueCommand(), "bounce", "--queue", url, Long.toString(fresh));
+        assertThat(nullSender.exit()).isZero();
+        assertThat(nullSender.out()).contains("no notice (null sender)");
+    }
+
+    @Test
+    void holdReleaseAndFlush() {
+        Run hold = run(new QueueCommand(), "hold", "--queue", url, Long.toString(deferred));
+        assertThat(hold.out()).contains("on hold (now HELD)");
+        assertThat(run(new QueueCommand(), "list", "--queue", url).out()).contains(deferred + "! ");
+        assertThat(run(new QueueCommand(), "flush", "--queue", url).out()).as("fresh only; the held one stays held")
+                .contains("1 message is due now");
+        assertThat(run(new QueueCommand(), "hold", "--queue", url, Long.toString(deferred)).exit()).isEqualTo(1);
+        assertThat(run(new QueueCommand(), "release", "--queue", url, Long.toString(deferred)).out())
+                .contains("released, due now (now QUEUED)");
+        try (QueueStore store = QueueStores.open(url)) {
+            store.defer(deferred, Instant.now().plusSeconds(3600), "later");
+        }
+        assertThat(run(new QueueCommand(), "flush", "--queue", url).out()).contains("2 messages are due now");
+        try (QueueStore store = QueueStores.open(url)) {
+            assertThat(store.find(deferred).orElseThrow().nextAttemptAt()).isBefore(Instant.now().plusSeconds(5));
+        }
+    }
+
+    private Path writeConfig(String json) {
+        try {
+            return Files.writeString(dir.resolve("relay-" + System.nanoTime() + ".json"), json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -53,10 +53,12 @@ class RelayConfigTest {
                  "submission": {"listen": "[::1]:587"}, "relay": {"listen": "off", "allowedNetworks": ["10.0.0.0/8"]},
                  "metrics": {"listen": "off"}, "limits": {"maxMessageBytes": 1048576, "maxRecipients": 50,
                  "maxConnections": 20, "idleTimeoutSeconds": 60, "maxErrors": 5}, "authFailureDelayMillis": 2000,
+                 "authFailureLimit": {"maxFailures": 5, "windowSeconds": 60, "blockSeconds": 120},
                  "policy": {"default": "opportunistic", "mode": "testing", "domains": {"example.org": "bsi-strict"}},
                  "routes": {"example.net": ["[192.0.2.25]:25"]},
                  "delivery": {"concurrency": 64, "perDestinationConcurrency": 32, "leaseSeconds": 7,
-                 "pollIntervalMillis": 250, "connectionCacheMillis": 0}}
+                 "pollIntervalMillis": 250, "connectionCacheMillis": 0, "maximalQueueLifetime": "2d",
+                 "delayWarningTime": "30m"}}
                 """, "t.json");
         assertThat(o.hostName()).isEqualTo("relay.example.org");
         assertThat(o.queueLocation()).isEqualTo("jdbc:postgresql://db:5432/q");
@@ -71,7 +73,15 @@ class RelayConfigTest {
         assertThat(o.delivery().domainPolicies()).containsEntry("example.org", "bsi-strict");
         assertThat(o.delivery().routes().get("example.net")).containsExactly("[192.0.2.25]:25");
         assertThat(o.delivery().tuning()).isEqualTo(new dev.doublelock.relay.DeliveryTuning(64, 32,
-                java.time.Duration.ofSeconds(7), java.time.Duration.ofMillis(250), java.time.Duration.ZERO));
+                java.time.Duration.ofSeconds(7), java.time.Duration.ofMillis(250), java.time.Duration.ZERO,
+                java.time.Duration.ofDays(2), java.time.Duration.ofMinutes(30)));
+        assertThat(o.delivery().tuning().schedule().giveUpAfter()).isEqualTo(java.time.Duration.ofDays(2));
+        assertThat(o.delivery().tuning().schedule().delayNoticeAfter()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(o.authFailureLimit()).isEqualTo(new dev.doublelock.relay.intake.AuthFailureLimit(5,
+                java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(2)));
+        assertThat(RelayConfig.defaults().authFailureLimit()).isEqualTo(dev.doublelock.relay.intake.AuthFailureLimit.DEFAULT);
+        assertThat(RelayConfig.defaults().delivery().tuning().schedule().giveUpAfter()).isEqualTo(java.time.Duration.ofDays(5));
+        assertThat(RelayConfig.defaults().delivery().tuning().schedule().delayNoticeAfter()).isEqualTo(java.time.Duration.ofHours(4));
         assertThat(RelayConfig.defaults().delivery().tuning()).isEqualTo(dev.doublelock.relay.DeliveryTuning.defaults());
     }
 
@@ -98,6 +108,11 @@ class RelayConfigTest {
             {"hostName": "two words"}                                 | hostName             | no spaces
             {"delivery": {"perDestinationConcurrency": 0}}            | delivery.perDestinationConcurrency | whole number from 1
             {"delivery": {"concurency": 5}}                           | delivery.concurency  | known keys here
+            {"delivery": {"maximalQueueLifetime": "5 days"}}          | delivery.maximalQueueLifetime | "5d"
+            {"delivery": {"maximalQueueLifetime": "0"}}               | delivery.maximalQueueLifetime | longer than 0
+            {"delivery": {"delayWarningTime": 4}}                     | delivery.delayWarningTime | string in double quotes
+            {"authFailureLimit": {"maxFailures": -1}}                 | authFailureLimit.maxFailures | whole number from 0
+            {"authFailureLimit": {"blockMinutes": 5}}                 | authFailureLimit.blockMinutes | known keys here
             """)
     void errorsNameTheFileTheKeyAndTheFix(String json, String key, String fix) {
         assertThatThrownBy(() -> RelayConfig.parse(json, "relay.json"))

@@ -264,6 +264,65 @@ abstract class QueueStoreContract {
     }
 
     @Test
+    void aHeldMessageIsNeverClaimedUntilReleased() {
+        QueueStore store = open();
+        long held = store.enqueue(envelope("a@x"), message("<1@x>", "1"));
+        long other = store.enqueue(envelope("b@x"), message("<2@x>", "2"));
+        assertThat(store.hold(held)).isTrue();
+        assertThat(store.hold(held)).as("already held").isFalse();
+        assertThat(store.find(held).orElseThrow().state()).isEqualTo(State.HELD);
+        assertThat(store.claimDue("n", T0.plus(Duration.ofDays(1)), 10, LEASE)).extracting(QueuedMessage::id)
+                .containsExactly(other);
+        assertThat(store.retryNow(held)).as("retry does not release").isFalse();
+        assertThat(store.defer(held, T0.plusSeconds(5), "x")).as("a run that ends meanwhile leaves it held").isFalse();
+        assertThat(store.list(Set.of(State.HELD), 10)).extracting(QueuedMessage::id).containsExactly(held);
+        assertThat(store.counts()).containsEntry(State.HELD, 1L);
+        clock.advance(Duration.ofMinutes(7));
+        assertThat(store.release(held)).isTrue();
+        assertThat(store.release(held)).as("no longer held").isFalse();
+        QueuedMessage m = store.find(held).orElseThrow();
+        assertThat(m.state()).isEqualTo(State.QUEUED);
+        assertThat(m.nextAttemptAt()).isEqualTo(clock.instant());
+        assertThat(store.claimDue("n2", clock.instant(), 10, LEASE)).extracting(QueuedMessage::id).containsExactly(held);
+        assertThat(store.hold(held)).as("DELIVERING cannot be held").isFalse();
+        assertThatThrownBy(() -> store.hold(999_999)).isInstanceOf(QueueException.class);
+    }
+
+    @Test
+    void reasonsAreKeptPerRecipient() {
+        QueueStore store = open();
+        long id = store.enqueue(envelope("a@x", "b@y", "c@z"), message("<1@x>", "1"));
+        store.noteReasons(id, Map.of("a@x", "4.7.5 refused by policy at mx.x: EXPIRED_CERTIFICATE",
+                "b@y", "4.4.1 no answer from mx.y"));
+        store.noteReasons(id, Map.of("b@y", "4.2.0 452 mailbox full"));
+        store.noteReasons(id, Map.of());
+        QueuedMessage m = store.find(id).orElseThrow();
+        assertThat(m.recipientReasons()).containsExactly(
+                Map.entry("a@x", "4.7.5 refused by policy at mx.x: EXPIRED_CERTIFICATE"),
+                Map.entry("b@y", "4.2.0 452 mailbox full"));
+        assertThat(m.state()).as("no state change").isEqualTo(State.QUEUED);
+        assertThatThrownBy(() -> store.noteReasons(id, Map.of("nobody@x", "r"))).isInstanceOf(QueueException.class)
+                .hasMessageContaining("nobody@x");
+        assertThat(store.list(Set.of(), 10).getFirst().recipientReasons()).hasSize(2);
+    }
+
+    @Test
+    void flushMakesEveryWaitingMessageDueNow() {
+        QueueStore store = open();
+        long a = store.enqueue(envelope("a@x"), message("<1@x>", "1"));
+        long b = store.enqueue(envelope("b@x"), message("<2@x>", "2"));
+        long c = store.enqueue(envelope("c@x"), message("<3@x>", "3"));
+        store.defer(a, T0.plus(Duration.ofHours(2)), "later");
+        store.defer(b, T0.plus(Duration.ofHours(3)), "later");
+        store.hold(c);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(store.flush()).isEqualTo(2);
+        assertThat(store.claimDue("n", clock.instant(), 10, LEASE)).extracting(QueuedMessage::id)
+                .containsExactlyInAnyOrder(a, b);
+        assertThat(store.find(c).orElseThrow().state()).as("held stays held").isEqualTo(State.HELD);
+    }
+
+    @Test
     void theDelayNoticeIsMarkedOnce() {
         QueueStore store = open();
         long id = store.enqueue(envelope("a@x"), message("<1@x>", "1"));
@@ -284,11 +343,15 @@ abstract class QueueStoreContract {
         store.markDelivered(delivered, Map.of("a@x", RecipientState.DELIVERED));
         store.delete(deleted);
         assertThat(store.counts()).containsExactlyInAnyOrderEntriesOf(Map.of(State.QUEUED, 1L, State.DEFERRED, 1L,
-                State.DELIVERED, 1L, State.DELETED, 1L, State.DELIVERING, 0L, State.BOUNCED, 0L));
+                State.DELIVERED, 1L, State.DELETED, 1L, State.DELIVERING, 0L, State.BOUNCED, 0L, State.HELD, 0L));
         assertThat(store.list(Set.of(State.QUEUED, State.DEFERRED), 10)).extracting(QueuedMessage::id)
                 .containsExactly(queued, deferred);
         assertThat(store.list(Set.of(), 10)).extracting(QueuedMessage::id)
                 .containsExactly(queued, deferred, delivered, deleted);
+        assertThat(store.list(Set.of(), deferred, 10)).as("the page after 'deferred'").extracting(QueuedMessage::id)
+                .containsExactly(delivered, deleted);
+        assertThat(store.list(Set.of(State.QUEUED, State.DELETED), queued, 1)).extracting(QueuedMessage::id)
+                .containsExactly(deleted);
         assertThat(store.list(Set.of(), 2)).extracting(QueuedMessage::id).containsExactly(queued, deferred);
     }
 

@@ -86,6 +86,11 @@ class RetryScheduleTest {
         assertThat(custom.baseDelay(2)).isEqualTo(Duration.ofMinutes(3));
         assertThat(custom.nextAttempt(QUEUED, 2, QUEUED.plus(Duration.ofHours(1)))).isEmpty();
         assertThat(custom.delayNoticeDue(QUEUED, QUEUED.plus(Duration.ofMinutes(10)), false)).isTrue();
+        RetrySchedule never = custom.withDelayNoticeAfter(Duration.ZERO);
+        assertThat(never.delayNoticeDue(QUEUED, QUEUED.plus(Duration.ofMinutes(59)), false))
+                .as("delay warning time 0: no notice, as in Postfix").isFalse();
+        assertThatThrownBy(() -> custom.withDelayNoticeAfter(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -319,6 +319,7 @@ public final class DeliveryWorker implements AutoCloseable {
         long delivered = r.outcomes().values().stream().filter(s -> s == dev.doublelock.queue.RecipientState.DELIVERED)
                 .count();
         metrics.recipientsDelivered((int) delivered);
+        noteReasons(m, r);
         if (!r.permanent().isEmpty()) {
             metrics.recipientsBounced(r.permanent().size());
             sendDsn(m, bytes, new ArrayList<>(r.permanent().values()), false, now);
@@ -333,7 +334,7 @@ public final class DeliveryWorker implements AutoCloseable {
         if (waiting.isEmpty()) {
             return;
         }
-        String reason = waiting.stream().map(w -> w.recipient() + ": " + summary(w)).distinct()
+        String reason = waiting.stream().map(w -> w.recipient() + ": " + w.operatorReason()).distinct()
                 .collect(Collectors.joining("; "));
         Optional<Instant> next = options.schedule().nextAttempt(m.queuedAt(), Math.max(1, m.attempts()), now);
         if (next.isPresent()) {
@@ -360,12 +361,19 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
-    private static String summary(RecipientFailure f) {
-        if (!f.findings().isEmpty()) {
-            return f.status() + " refused by policy at " + f.remoteMta().orElse("?") + ": "
-                    + f.findings().stream().map(x -> x.code().name()).distinct().collect(Collectors.joining(", "));
+    /** Per recipient that failed in this run, why (for {@code queue list}); nothing is written when all went well. */
+    private void noteReasons(QueuedMessage m, MessageRun.Result r) {
+        Map<String, String> reasons = new java.util.LinkedHashMap<>();
+        r.temporary().forEach((rcpt, f) -> reasons.put(rcpt, f.operatorReason()));
+        r.permanent().forEach((rcpt, f) -> reasons.put(rcpt, f.operatorReason()));
+        if (reasons.isEmpty()) {
+            return;
         }
-        return f.status() + " " + f.diagnosticCode().orElse(f.explanation());
+        try {
+            store.noteReasons(m.id(), reasons);
+        } catch (RuntimeException e) {
+            LOG.warn("message {}: cannot record the recipients' reasons: {}", m.id(), e.toString());
+        }
     }
 
     /** Enqueues a DSN to the sender (never for the null sender); true if one was enqueued. */

@@ -11,6 +11,19 @@ final class FindingWords {
     }
 
     static String sentence(Finding f) {
+        StringBuilder sb = new StringBuilder(lead(f));
+        if (!f.evidence().isBlank()) {
+            sb.append(" (").append(f.evidence()).append(')');
+        }
+        sb.append('.');
+        if (!f.message().isBlank()) {
+            sb.append(" What the receiving side must fix: ").append(f.message());
+        }
+        return sb.toString();
+    }
+
+    /** What is wrong in plain words and the finding code, e.g. "… certificate expired on 2024-01-02 [EXPIRED_CERTIFICATE]". */
+    static String lead(Finding f) {
         String lead = switch (f.code()) {
             case EXPIRED_CERTIFICATE -> "the receiving server's certificate expired" + date(f.evidence(), "notAfter ");
             case NOT_YET_VALID_CERTIFICATE -> "the receiving server's certificate is not valid yet"
@@ -34,15 +47,7 @@ final class FindingWords {
             case UNREACHABLE -> "the receiving domain's DNS records could not be looked up";
             default -> "the receiving server did not meet the policy (" + f.code() + ")";
         };
-        StringBuilder sb = new StringBuilder(lead).append(" [").append(f.code()).append(']');
-        if (!f.evidence().isBlank()) {
-            sb.append(" (").append(f.evidence()).append(')');
-        }
-        sb.append('.');
-        if (!f.message().isBlank()) {
-            sb.append(" What the receiving side must fix: ").append(f.message());
-        }
-        return sb.toString();
+        return lead + " [" + f.code() + "]";
     }
 
     /** " on 1970-01-02" from evidence such as "notAfter 1970-01-02T00:00:00Z", else "". */

@@ -40,4 +40,21 @@ public record RecipientFailure(String recipient, String status, Optional<String>
     public RecipientFailure asBounce() {
         return new RecipientFailure(recipient, "5" + status.substring(1), remoteMta, diagnosticCode, findings, explanation);
     }
+
+    /**
+     * The reason in one line for the operator ({@code queue list}, the queue's reason column): the status, where,
+     * and either the findings in words with their codes or the remote's reply, e.g. {@code 4.7.5 TLS refused at
+     * mx.example.net: the receiving server's certificate expired on 2024-01-02 [EXPIRED_CERTIFICATE]}.
+     */
+    public String operatorReason() {
+        String at = remoteMta.map(m -> " at " + m).orElse("");
+        if (!findings.isEmpty()) {
+            return status + " TLS refused by policy" + at + ": " + findings.stream().map(FindingWords::lead).distinct()
+                    .collect(java.util.stream.Collectors.joining("; "));
+        }
+        if (diagnosticCode.isPresent()) {
+            return status + at + " said: " + diagnosticCode.get();
+        }
+        return status + at + (explanation.isBlank() ? "" : " " + explanation);
+    }
 }

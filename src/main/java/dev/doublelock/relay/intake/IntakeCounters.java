@@ -10,6 +10,7 @@ public final class IntakeCounters {
     final AtomicLong authSucceeded = new AtomicLong();
     final AtomicLong authFailed = new AtomicLong();
     final AtomicLong storeFailures = new AtomicLong();
+    final AtomicLong authBlocked = new AtomicLong();
 
     /** Messages enqueued and answered 250. */
     public long accepted() {
@@ -34,6 +35,11 @@ public final class IntakeCounters {
         return authFailed.get();
     }
 
+    /** AUTH attempts answered 421 because the client's address failed too often (see {@link AuthFailureGuard}). */
+    public long authBlocked() {
+        return authBlocked.get();
+    }
+
     /** Messages answered 451 because the queue could not store them. */
     public long storeFailures() {
         return storeFailures.get();
@@ -46,6 +52,7 @@ public final class IntakeCounters {
                 + counter("doublelock_intake_auth_required_total", "Submission commands refused: authentication required.", authRequired())
                 + counter("doublelock_intake_auth_succeeded_total", "Successful SMTP AUTH exchanges.", authSucceeded())
                 + counter("doublelock_intake_auth_failed_total", "Failed SMTP AUTH exchanges (535).", authFailed())
+                + counter("doublelock_intake_auth_blocked_total", "AUTH attempts answered 421: too many failures from the address.", authBlocked())
                 + counter("doublelock_intake_store_failures_total", "Messages answered 451 because the queue failed.", storeFailures());
     }
 

@@ -80,6 +80,10 @@ final class IntakeSession implements SessionHandler {
         if (inTransaction) {
             return Optional.of(Replies.AUTH_NOT_IN_TRANSACTION);
         }
+        Optional<Reply> blocked = blockedReply();
+        if (blocked.isPresent()) {
+            return blocked;
+        }
         sasl = new SaslExchange();
         return Optional.of(advance(sasl.start(args)));
     }
@@ -106,7 +110,23 @@ final class IntakeSession implements SessionHandler {
         };
     }
 
+    /** 421 while the client's address is blocked for failing AUTH too often (the session then ends). */
+    private Optional<Reply> blockedReply() {
+        return options.authGuard().blocked(info.remote().getAddress()).map(left -> {
+            counters.authBlocked.incrementAndGet();
+            return Replies.authBlocked((left.toSeconds() + 59) / 60);
+        });
+    }
+
     private Reply check(String name, char[] password) {
+        Optional<Reply> blocked = blockedReply();
+        if (blocked.isPresent()) {
+            // blocked meanwhile (by this address's other sessions): the right password does not help either
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
+            return blocked.get();
+        }
         boolean ok = password != null && options.users().authenticate(name, password);
         if (password != null) {
             Arrays.fill(password, '\0');
@@ -120,6 +140,13 @@ final class IntakeSession implements SessionHandler {
         // never the user name: what a client sends as one may be a whole credential (a password typed at the
         // LOGIN username prompt, "user:password", "user\0password"); the address is what an operator acts on
         LOG.warn("AUTH failed from {}", info.remote().getAddress().getHostAddress());
+        if (options.authGuard().failed(info.remote().getAddress())) {
+            LOG.warn("AUTH blocked for {} after too many failures: {} gets 421 for a while",
+                    AuthFailureGuard.key(info.remote().getAddress()), info.remote().getAddress().getHostAddress());
+            counters.authBlocked.incrementAndGet();
+            return Replies.authBlocked(options.authGuard().blocked(info.remote().getAddress())
+                    .map(d -> (d.toSeconds() + 59) / 60).orElse(1L));
+        }
         try {
             options.sleeper().sleep(options.authFailureDelay());
         } catch (InterruptedException e) {

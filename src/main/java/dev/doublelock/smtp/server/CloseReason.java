@@ -10,6 +10,8 @@ public enum CloseReason {
     TIMEOUT,
     /** The client reached {@link SmtpLimits#maxErrors()}; it got 421. */
     TOO_MANY_ERRORS,
+    /** The session's handler answered 421 (e.g. an address blocked for failing AUTH); the channel was closed. */
+    REFUSED,
     /** {@link SmtpServer#close()} ended the session. */
     SERVER_SHUTDOWN,
     /** A network error (reset, TLS record error) ended the session. */

@@ -39,6 +39,7 @@ final class SmtpSession implements Runnable {
     private String heloName;
     private Transaction txn;
     private int errors;
+    private static final int CLOSING_CHANNEL = 421;
     private boolean continuation;
 
     SmtpSession(ServerContext server, ConnectionInfo info, Connection conn, SessionHandler handler, Transcript transcript) {
@@ -106,6 +107,11 @@ final class SmtpSession implements Runnable {
             Reply reply = execute(line);
             if (reply == null) {
                 continue;
+            }
+            if (reply.code() == CLOSING_CHANNEL) {
+                // RFC 5321 §3.8: 421 means the server closes the channel; whoever answered it, the session ends
+                replies.send(reply);
+                throw new SessionEnd(CloseReason.REFUSED);
             }
             replies.queue(reply);
             if (PROTOCOL_ERRORS.contains(reply.code()) && ++errors >= limits.maxErrors()) {

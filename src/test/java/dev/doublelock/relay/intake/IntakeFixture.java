@@ -35,11 +35,18 @@ final class IntakeFixture implements AutoCloseable {
     }
 
     IntakeFixture(QueueStore store, NetworkAllowList allowed) throws Exception {
+        this(store, allowed, o -> o);
+    }
+
+    /** @param customize changes the intake options (one instance for both listeners, as in the relay) */
+    IntakeFixture(QueueStore store, NetworkAllowList allowed, java.util.function.UnaryOperator<IntakeOptions> customize)
+            throws Exception {
         this.store = store;
         UserDirectory users = new UserDirectory(Map.of(USER,
                 PasswordHash.create(PASSWORD.toCharArray(), PasswordHash.MIN_ITERATIONS)));
         IntakeOptions options = IntakeOptions.defaults("relay.test").withUsers(users).withAllowedNetworks(allowed)
                 .withSleeper(sleeps::add);
+        options = customize.apply(options);
         StartTlsSupport tls = new StartTlsSupport.Offered(ServerTls.upgrader(ServerTls.context(KEY)));
         submission = SmtpServer.builder().hostName("relay.test").startTls(tls)
                 .handlerFactory(new Intake(store, options, ListenerRole.SUBMISSION, counters,

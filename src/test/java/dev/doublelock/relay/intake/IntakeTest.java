@@ -3,7 +3,9 @@ package dev.doublelock.relay.intake;
 import dev.doublelock.queue.QueueStore;
 import dev.doublelock.queue.QueuedMessage;
 import dev.doublelock.queue.State;
+import dev.doublelock.queue.QueueStores;
 import dev.doublelock.smtp.Reply;
+import dev.doublelock.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +13,7 @@ import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -211,6 +214,75 @@ class IntakeTest {
             assertThat(c.command("MAIL FROM:<a@client.test>").code()).isEqualTo(530);
             assertThat(f.counters.authFailed()).isEqualTo(4);
         }
+    }
+
+    @Test
+    void fiftyWrongPasswordsFromOneAddressOverTenSessionsBlockItForTheConfiguredTimeOnly() throws Exception {
+        MutableClock clock = MutableClock.now();
+        AuthFailureLimit limit = new AuthFailureLimit(50, Duration.ofMinutes(10), Duration.ofMinutes(15));
+        InetAddress attacker = InetAddress.getByName("127.0.0.3");
+        InetAddress other = InetAddress.getByName("127.0.0.4");
+        try (IntakeFixture f = new IntakeFixture(QueueStores.open(dir.resolve("q.db").toString()),
+                NetworkAllowList.loopback(), o -> o.withClock(clock).withAuthFailureLimit(limit))) {
+            for (int session = 0; session < 10; session++) {
+                try (SmtpTestClient c = SmtpTestClient.connect(f.submission.port(), attacker)) {
+                    c.startTls(IntakeFixture.clientTls());
+                    for (int i = 0; i < 5; i++) {
+                        Reply r = c.command("AUTH PLAIN " + b64("\0" + USER + "\0guess" + session + "-" + i));
+                        if (session == 9 && i == 4) {
+                            assertThat(r.code()).as("the 50th failure blocks the address").isEqualTo(421);
+                            assertThat(r.summary()).startsWith("421 4.7.0 Too many failed authentications")
+                                    .contains("15 minutes");
+                            assertThat(c.closedByServer()).as("421 closes the channel").isTrue();
+                        } else {
+                            assertThat(r.code()).as("failure %d of session %d", i, session).isEqualTo(535);
+                        }
+                        clock.advance(Duration.ofSeconds(1)); // 50 failures in under a minute: inside the window
+                    }
+                }
+            }
+            try (SmtpTestClient c = SmtpTestClient.connect(f.submission.port(), attacker)) {
+                c.startTls(IntakeFixture.clientTls());
+                assertThat(c.command("AUTH PLAIN " + b64("\0" + USER + "\0" + PASSWORD)).code())
+                        .as("blocked: the right password is refused too").isEqualTo(421);
+            }
+            try (SmtpTestClient c = SmtpTestClient.connect(f.submission.port(), other)) {
+                c.startTls(IntakeFixture.clientTls());
+                assertThat(c.command("AUTH PLAIN " + b64("\0" + USER + "\0" + PASSWORD)).code())
+                        .as("another address still logs in").isEqualTo(235);
+            }
+            clock.advance(Duration.ofMinutes(15));
+            try (SmtpTestClient c = SmtpTestClient.connect(f.submission.port(), attacker)) {
+                c.startTls(IntakeFixture.clientTls());
+                assertThat(c.command("AUTH PLAIN " + b64("\0" + USER + "\0" + PASSWORD)).code())
+                        .as("after the block time the address may log in again").isEqualTo(235);
+            }
+            assertThat(f.counters.authFailed()).isEqualTo(50);
+            assertThat(f.counters.authBlocked()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void failuresOutsideTheWindowDoNotAddUp() throws Exception {
+        MutableClock clock = MutableClock.now();
+        AuthFailureGuard guard = new AuthFailureGuard(new AuthFailureLimit(3, Duration.ofMinutes(10),
+                Duration.ofMinutes(5)), clock);
+        InetAddress a = InetAddress.getByName("192.0.2.7");
+        assertThat(guard.failed(a)).isFalse();
+        assertThat(guard.failed(a)).isFalse();
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(guard.failed(a)).as("the first two fell out of the window").isFalse();
+        assertThat(guard.blocked(a)).isEmpty();
+        assertThat(guard.failed(a)).isFalse();
+        assertThat(guard.failed(a)).as("three within ten minutes").isTrue();
+        assertThat(guard.blocked(a)).hasValue(Duration.ofMinutes(5));
+        InetAddress sameSlash64 = InetAddress.getByName("2001:db8:1:2::1");
+        InetAddress sibling = InetAddress.getByName("2001:db8:1:2:ffff::9");
+        guard.failed(sameSlash64);
+        guard.failed(sibling);
+        assertThat(guard.failed(InetAddress.getByName("2001:db8:1:2::77"))).as("one /64 counts as one client").isTrue();
+        assertThat(guard.blocked(InetAddress.getByName("2001:db8:1:3::1"))).as("the next /64 is another").isEmpty();
+        assertThat(AuthFailureGuard.off().failed(a)).isFalse();
     }
 
     @Test

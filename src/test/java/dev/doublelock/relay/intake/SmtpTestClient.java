@@ -96,6 +96,21 @@ final class SmtpTestClient implements AutoCloseable {
         }
     }
 
+    /** True if the server closes the connection within 5 s (end of stream or reset), with nothing sent before. */
+    boolean closedByServer() throws IOException {
+        int old = socket.getSoTimeout();
+        socket.setSoTimeout(5000);
+        try {
+            return in.read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset or TLS socket closed
+        } finally {
+            socket.setSoTimeout(old);
+        }
+    }
+
     /** EHLO, STARTTLS, handshake (verifying "localhost"), EHLO again; returns the second EHLO reply. */
     Reply startTls(SSLContext ctx) throws IOException {
         command("EHLO client.test");
