@@ -1,5 +1,7 @@
 package dev.doublelock.lab;
 
+import dev.doublelock.message.Message;
+
 import dev.doublelock.dns.Lookup;
 import dev.doublelock.dns.MailResolver;
 import dev.doublelock.dns.MxHost;
@@ -14,11 +16,8 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,17 +86,14 @@ public final class ReportMailer {
                 + "with MTA-STS via postfix-mta-sts-resolver) and refuse TLS below 1.2, or route mail through a\r\n"
                 + "policy-enforcing relay such as 'doublelock relay'.\r\n\r\n"
                 + "You get at most one such report per day for your domain. This message was sent automatically.\r\n");
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC));
-        String headers = "From: doublelock lab <" + from + ">\r\n"
-                + "To: <" + r.mailFrom() + ">\r\n"
-                + "Subject: Your mail system delivered over insecure TLS (" + profile.profileName() + ")\r\n"
-                + "Date: " + date + "\r\n"
-                + "Message-ID: <report-" + r.sessionId() + "@" + from.substring(from.indexOf('@') + 1) + ">\r\n"
-                + "Auto-Submitted: auto-generated\r\n"
-                + "MIME-Version: 1.0\r\n"
-                + "Content-Type: text/plain; charset=utf-8\r\n"
-                + "Content-Transfer-Encoding: 8bit\r\n\r\n";
-        return (headers + text).getBytes(StandardCharsets.UTF_8);
+        return Message.builder()
+                .header("From", "doublelock lab <" + from + ">")
+                .header("To", "<" + r.mailFrom() + ">")
+                .header("Subject", "Your mail system delivered over insecure TLS (" + profile.profileName() + ")")
+                .date(now)
+                .header("Message-ID", "<report-" + r.sessionId() + "@" + from.substring(from.indexOf('@') + 1) + ">")
+                .header("Auto-Submitted", "auto-generated")
+                .text(text.toString()).build().toBytes();
     }
 
     private void send(SessionRecord r) {

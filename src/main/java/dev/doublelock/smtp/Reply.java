@@ -74,6 +74,17 @@ public record Reply(int code, String enhancedStatus, List<String> lines) {
     }
 
     /**
+     * Every line of the reply as it came over the wire, joined by single spaces, as Postfix shows a multi-line reply
+     * in a DSN ("550-5.1.1 The account … 550 5.1.1 https://…"); for a one-line reply the same as {@link #summary()}.
+     */
+    public String wholeText() {
+        if (lines.size() == 1) {
+            return summary();
+        }
+        return toWire().strip().replace("\r\n", " ");
+    }
+
+    /**
      * Parses the lines of one reply as a client read them (without CRLF). The enhanced status code is
      * recognised when every line starts with the same "x.y.z" whose class matches the reply code.
      *

@@ -4,11 +4,13 @@ import dev.doublelock.finding.Finding;
 import dev.doublelock.queue.Envelope;
 import dev.doublelock.queue.QueuedMessage;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.doublelock.message.HeaderField;
+import dev.doublelock.message.Message;
+import dev.doublelock.message.MessageDate;
+import dev.doublelock.message.MultipartReport;
+
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,7 +27,6 @@ import java.util.UUID;
  */
 public final class DsnBuilder {
     private static final int MAX_HEADER_BYTES = 64 * 1024;
-    private static final DateTimeFormatter RFC5322 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private final String postmasterAddress;
 
     /** @param postmasterAddress the From of the notifications, e.g. {@code postmaster@relay.example.org} */
@@ -69,69 +70,48 @@ public final class DsnBuilder {
         if (failures.isEmpty()) {
             throw new IllegalArgumentException("a DSN needs at least one recipient to report on");
         }
-        String boundary = "dsn-" + UUID.randomUUID();
-        StringBuilder h = new StringBuilder();
-        line(h, "From: Mail Delivery System <" + postmasterAddress + ">");
-        line(h, "To: <" + m.envelope().mailFrom() + ">");
-        line(h, "Subject: " + (delayed ? "Delayed Mail (still being retried)" : "Undelivered Mail Returned to Sender"));
-        line(h, "Date: " + RFC5322.format(now));
-        line(h, "Message-ID: <dsn." + m.id() + "." + now.toEpochMilli() + "." + boundary.substring(4, 12) + "@"
-                + reportingMta + ">");
-        if (!m.messageId().isBlank()) {
-            line(h, "In-Reply-To: " + m.messageId());
-        }
-        line(h, "Auto-Submitted: auto-replied");
-        line(h, "MIME-Version: 1.0");
-        line(h, "Content-Type: multipart/report; report-type=delivery-status;");
-        line(h, "\tboundary=\"" + boundary + "\"");
-        line(h, "");
-        line(h, "This is a MIME-encapsulated message (RFC 3464 delivery status notification).");
-        line(h, "");
-        line(h, "--" + boundary);
-        line(h, "Content-Description: Notification");
-        line(h, "Content-Type: text/plain; charset=utf-8");
-        line(h, "Content-Transfer-Encoding: 8bit");
-        line(h, "");
-        human(h, m, failures, reportingMta, delayed, retryUntil);
-        line(h, "");
-        line(h, "--" + boundary);
-        line(h, "Content-Description: Delivery report");
-        line(h, "Content-Type: message/delivery-status");
-        line(h, "");
-        line(h, "Reporting-MTA: dns; " + reportingMta);
-        line(h, "Arrival-Date: " + RFC5322.format(m.queuedAt()));
+        List<List<HeaderField>> status = new ArrayList<>();
+        status.add(List.of(new HeaderField("Reporting-MTA", "dns; " + reportingMta),
+                new HeaderField("Arrival-Date", MessageDate.format(m.queuedAt()))));
         for (RecipientFailure f : failures) {
-            line(h, "");
-            line(h, "Final-Recipient: rfc822; " + f.recipient());
-            line(h, "Action: " + (delayed ? "delayed" : "failed"));
-            line(h, "Status: " + f.status());
-            f.remoteMta().ifPresent(r -> line(h, "Remote-MTA: dns; " + oneLine(r)));
-            f.diagnosticCode().ifPresent(d -> line(h, "Diagnostic-Code: smtp; " + oneLine(d)));
+            List<HeaderField> group = new ArrayList<>();
+            group.add(new HeaderField("Final-Recipient", "rfc822; " + f.recipient()));
+            group.add(new HeaderField("Action", delayed ? "delayed" : "failed"));
+            group.add(new HeaderField("Status", f.status()));
+            f.remoteMta().ifPresent(r -> group.add(new HeaderField("Remote-MTA", "dns; " + r)));
+            f.diagnosticCode().ifPresent(d -> group.add(new HeaderField("Diagnostic-Code", "smtp; " + d)));
             if (f.diagnosticCode().isEmpty() && !f.findings().isEmpty()) {
-                line(h, "Diagnostic-Code: X-doublelock; policy refused: " + String.join(" ",
-                        f.findings().stream().map(x -> x.code().name()).distinct().toList()));
+                group.add(new HeaderField("Diagnostic-Code", "X-doublelock; policy refused: " + String.join(" ",
+                        f.findings().stream().map(x -> x.code().name()).distinct().toList())));
             }
-            retryUntil.ifPresent(t -> line(h, "Will-Retry-Until: " + RFC5322.format(t)));
+            retryUntil.ifPresent(t -> group.add(new HeaderField("Will-Retry-Until", MessageDate.format(t))));
+            status.add(group);
         }
-        line(h, "");
-        line(h, "--" + boundary);
-        line(h, "Content-Description: Undelivered Message Headers");
-        line(h, "Content-Type: text/rfc822-headers");
-        line(h, "");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(headerOf(original));
-        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return out.toByteArray();
+        MultipartReport report = new MultipartReport("delivery-status")
+                .preamble("This is a MIME-encapsulated message (RFC 3464 delivery status notification).")
+                .text("Notification", human(failures, reportingMta, delayed, retryUntil))
+                .fields("Delivery report", "message/delivery-status", status)
+                .raw("Undelivered Message Headers", "text/rfc822-headers", headerOf(original));
+        Message.Builder mail = Message.builder()
+                .header("From", "Mail Delivery System <" + postmasterAddress + ">")
+                .header("To", "<" + m.envelope().mailFrom() + ">")
+                .header("Subject", delayed ? "Delayed Mail (still being retried)" : "Undelivered Mail Returned to Sender")
+                .date(now)
+                .header("Message-ID", "<dsn." + m.id() + "." + now.toEpochMilli() + "."
+                        + UUID.randomUUID().toString().substring(0, 8) + "@" + reportingMta + ">");
+        if (!m.messageId().isBlank()) {
+            mail.header("In-Reply-To", m.messageId());
+        }
+        return mail.header("Auto-Submitted", "auto-replied").body(report).build().toBytes();
     }
 
-    private static void human(StringBuilder h, QueuedMessage m, List<RecipientFailure> failures, String mta,
-                              boolean delayed, Optional<Instant> retryUntil) {
+    private static String human(List<RecipientFailure> failures, String mta, boolean delayed, Optional<Instant> retryUntil) {
+        StringBuilder h = new StringBuilder();
         line(h, "This is the mail relay at " + mta + ".");
         line(h, "");
         if (delayed) {
-            line(h, "Your message could not be delivered yet to the recipients below. It is still in the queue and");
-            line(h, "will be tried again until " + retryUntil.map(RFC5322::format).orElse("the retry period ends")
+            line(h, "Your message could not be delivered yet to the recipients below. It is still in the queue and "
+                    + "will be tried again until " + retryUntil.map(MessageDate::format).orElse("the retry period ends")
                     + ". You do not need to send it again.");
         } else {
             line(h, "Your message could not be delivered to the recipients below and has been given up on.");
@@ -140,20 +120,21 @@ public final class DsnBuilder {
         for (RecipientFailure f : failures) {
             line(h, "<" + f.recipient() + ">:");
             if (!f.explanation().isBlank()) {
-                wrap(h, "    ", "    ", oneLine(f.explanation()));
+                line(h, "    " + oneLine(f.explanation()));
             }
             f.remoteMta().ifPresent(r -> line(h, "    Receiving server: " + oneLine(r)));
             f.diagnosticCode().ifPresent(d -> line(h, "    It answered: " + oneLine(d)));
             for (Finding finding : f.findings()) {
-                wrap(h, "    - ", "      ", oneLine(FindingWords.sentence(finding)));
+                line(h, "    - " + oneLine(FindingWords.sentence(finding)));
             }
             line(h, "");
         }
         if (failures.stream().anyMatch(f -> !f.findings().isEmpty())) {
-            line(h, "This relay sends mail only over encrypted connections that meet its security policy, so that");
-            line(h, "nobody on the way can read or alter it. Please forward this notice to the recipient's mail");
-            line(h, "administrator: once their server is fixed, mail will flow again.");
+            line(h, "This relay sends mail only over encrypted connections that meet its security policy, so that "
+                    + "nobody on the way can read or alter it. Please forward this notice to the recipient's mail "
+                    + "administrator: once their server is fixed, mail will flow again.");
         }
+        return h.toString();
     }
 
     /** The original's header section (up to the empty line), CRLF-terminated, capped at 64 KiB. */
@@ -176,29 +157,11 @@ public final class DsnBuilder {
         return out;
     }
 
-    /** Word-wraps {@code text} at 78 columns (a word longer than that stays whole). */
-    private static void wrap(StringBuilder sb, String first, String next, String text) {
-        StringBuilder cur = new StringBuilder(first);
-        int startLen = first.length();
-        for (String word : text.split(" ")) {
-            if (cur.length() > startLen && cur.length() + 1 + word.length() > 78) {
-                line(sb, cur.toString());
-                cur = new StringBuilder(next);
-                startLen = next.length();
-            }
-            if (cur.length() > startLen) {
-                cur.append(' ');
-            }
-            cur.append(word.length() > 900 ? word.substring(0, 900) + "..." : word);
-        }
-        line(sb, cur.toString());
-    }
-
     private static String oneLine(String s) {
         return s.replaceAll("[\\r\\n\\t]+", " ").strip();
     }
 
     private static void line(StringBuilder sb, String text) {
-        sb.append(text).append("\r\n");
+        sb.append(text).append('\n');
     }
 }

@@ -37,6 +37,8 @@ import java.util.function.Function;
  * log and the metrics. Returns per-recipient results; {@link DeliveryWorker} finishes the message.
  */
 final class MessageRun {
+    /** One human line per delivery attempt ({@code doublelock.delivery}), beside the JSON delivery log. */
+    private static final org.slf4j.Logger HUMAN = org.slf4j.LoggerFactory.getLogger("doublelock.delivery");
     /** Results of the run: final outcomes, permanent failures (bounce now) and temporary ones (retry). */
     record Result(Map<String, RecipientState> outcomes, Map<String, RecipientFailure> permanent,
                   Map<String, RecipientFailure> temporary) {
@@ -191,7 +193,7 @@ final class MessageRun {
                         e.reply().map(rep -> status(rep, permanent ? "5.0.0" : "4.0.0"))
                                 .or(() -> e.localStatus().filter(st -> st.startsWith(permanent ? "5." : "4.")))
                                 .orElse(permanent ? "5.3.0" : "4.4.1"),
-                        Optional.of(hop.host()), e.reply().map(Reply::summary), List.of(), e.getMessage());
+                        Optional.of(hop.host()), e.reply().map(Reply::wholeText), List.of(), e.getMessage());
                 remaining.forEach(r -> put(result, r, withRecipient(failure, r), permanent));
                 return permanent;
             }
@@ -217,7 +219,7 @@ final class MessageRun {
             case HopOutcome.Refused x -> "refused";
             case HopOutcome.Failed f -> f.error().isPermanent() ? "bounced" : "deferred";
         };
-        String replyText = reply.map(Reply::summary).orElse(outcome instanceof HopOutcome.Failed f
+        String replyText = reply.map(Reply::wholeText).orElse(outcome instanceof HopOutcome.Failed f
                 ? f.error().getMessage() : outcome instanceof HopOutcome.Refused x ? x.reason() : null);
         String policyVerdict = verdict + (mechanism.equals(policyName) ? "" : " (local policy " + policyName + ")")
                 + stsTestingRemark(req)
@@ -244,6 +246,13 @@ final class MessageRun {
             org.slf4j.LoggerFactory.getLogger(MessageRun.class).warn("TESTING mode: message {} delivered to {} ({}) "
                     + "although the policy {} would refuse it: {}", m.id(), hop, outcome.ip(), policyName, failCodes);
         }
+        // the human line beside the JSON delivery log, in Postfix's manner (the logger adds the time stamp)
+        HUMAN.info("{}: domain={}, relay={}[{}]:{}, delay={}s, tls={}, policy={} ({}, {}), verdict={}{}, status={} ({})",
+                m.id(), domain, hop.host(), outcome.ip() == null ? "-" : outcome.ip(),
+                address == null ? hop.port() : address.getPort(), String.format(Locale.ROOT, "%.2f", took.toMillis() / 1000.0),
+                outcome.tls().protocol().map(p -> p + " " + outcome.tls().cipherSuite().orElse("")).orElse("none"),
+                policyName, mechanism, modeLabel(req), verdict, codes.isEmpty() ? "" : " " + codes, word,
+                replyText == null ? "-" : replyText);
         log.ifPresent(l -> {
             try {
                 l.write(new DeliveryLog.Entry(at, m.id(), domain, hop.host(), outcome.ip(),
@@ -301,8 +310,7 @@ final class MessageRun {
 
     private static RecipientFailure remoteFailure(String rcpt, Hop hop, Reply reply, String fallbackStatus) {
         return new RecipientFailure(rcpt, status(reply, fallbackStatus), Optional.of(hop.host()),
-                Optional.of(reply.summary()), List.of(), "The receiving server " + hop.host() + " answered: "
-                + reply.summary());
+                Optional.of(reply.wholeText()), List.of(), "The receiving server " + hop.host() + " did not accept it.");
     }
 
     private static String status(Reply reply, String fallback) {

@@ -1,11 +1,12 @@
 package dev.doublelock.relay.delivery;
 
+import dev.doublelock.message.HeaderField;
+import dev.doublelock.message.MessageDate;
+
 import dev.doublelock.queue.QueuedMessage;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The trace header the relay prepends when it hands on a message that it did not receive over SMTP (a DSN, a
@@ -20,7 +21,6 @@ import java.time.format.DateTimeFormatter;
  * it received the message, TLS included). So one pass through the relay adds exactly one Received header.
  */
 final class ReceivedHeader {
-    private static final DateTimeFormatter RFC5322 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     /** The comment after the host name in the intake's Received header ({@code relay.intake.ReceivedHeader}). */
     private static final String INTAKE_MARK = " (doublelock) with ";
     private static final byte[] NONE = new byte[0];
@@ -36,9 +36,9 @@ final class ReceivedHeader {
     }
 
     static byte[] of(String relayName, QueuedMessage m, TlsUsed tls, Instant now) {
-        String h = "Received: by " + relayName + " (doublelock relay)\r\n\twith " + tls.describe() + "\r\n\tid "
-                + m.id() + "; " + RFC5322.format(now) + "\r\n";
-        return h.getBytes(StandardCharsets.US_ASCII);
+        return HeaderField.foldedClauses("Received", java.util.List.of("by " + relayName + " (doublelock relay)",
+                "with " + tls.describe(), "id " + m.id() + "; " + MessageDate.format(now)))
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** True if the first header field of {@code message} is the Received field the relay's intake writes. */

@@ -1,14 +1,16 @@
 package dev.doublelock.relay.intake;
 
+import dev.doublelock.message.HeaderField;
+import dev.doublelock.message.MessageDate;
+
 import dev.doublelock.smtp.MailPath;
 import dev.doublelock.smtp.server.ReceivedMessage;
 import dev.doublelock.tls.TlsHandshakeResult;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,8 +22,6 @@ import java.util.Optional;
  * characters so it cannot break the header's syntax.
  */
 public final class ReceivedHeader {
-    private static final DateTimeFormatter DATE = DateTimeFormatter
-            .ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private ReceivedHeader() {
     }
@@ -30,17 +30,20 @@ public final class ReceivedHeader {
     public static String of(ReceivedMessage msg, String hostName, Optional<String> authenticatedUser, Instant at) {
         String ip = msg.connection().remote().getAddress().getHostAddress();
         String protocol = protocol(msg, authenticatedUser.isPresent());
-        StringBuilder h = new StringBuilder("Received: from ").append(safe(msg.heloName()))
-                .append(" ([").append(ip.contains(":") ? "IPv6:" + ip : ip).append("])");
-        h.append("\r\n\tby ").append(safe(hostName)).append(" (doublelock) with ").append(protocol)
-                .append(" id ").append(safe(msg.connection().sessionId()));
-        msg.tls().ifPresent(tls -> h.append("\r\n\t(").append(tlsComment(tls)).append(')'));
-        authenticatedUser.ifPresent(user -> h.append("\r\n\t(authenticated as ").append(safe(user)).append(')'));
+        List<String> clauses = new ArrayList<>();
+        clauses.add("from " + safe(msg.heloName()) + " ([" + (ip.contains(":") ? "IPv6:" + ip : ip) + "])");
+        clauses.add("by " + safe(hostName) + " (doublelock) with " + protocol + " id "
+                + safe(msg.connection().sessionId()));
+        msg.tls().ifPresent(tls -> clauses.add("(" + tlsComment(tls) + ")"));
+        authenticatedUser.ifPresent(user -> clauses.add("(authenticated as " + safe(user) + ")"));
+        String date = MessageDate.format(at);
         if (msg.recipients().size() == 1) {
-            h.append("\r\n\tfor ").append(safeAngle(msg.recipients().get(0)));
+            clauses.add("for " + safeAngle(msg.recipients().get(0)) + ";");
+        } else {
+            clauses.set(clauses.size() - 1, clauses.getLast() + ";");
         }
-        h.append(";\r\n\t").append(DATE.format(at)).append("\r\n");
-        return h.toString();
+        clauses.add(date);
+        return HeaderField.foldedClauses("Received", clauses);
     }
 
     /** The header prepended to the message octets. */

@@ -81,11 +81,20 @@ class LocalDeliveryTest {
     @Test
     void goodServerGetsTheMessageByteForByteBehindOneReceivedHeader() throws Exception {
         long id = store.enqueue(new Envelope("alice@example.org", List.of("bob@example.net")), MESSAGE);
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
         try (DeliveryWorker w = worker()) {
             assertThat(w.runOnce()).isEqualTo(1);
             assertThat(w.metrics().delivered()).isEqualTo(1);
             assertThat(w.metrics().prometheusText()).contains("doublelock_delivered_recipients_total 1");
+        } finally {
+            System.setErr(original);
         }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).as("one human line per attempt, time-stamped")
+                .containsPattern("(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z? ?\\S* ?INFO delivery - " + id
+                        + ": domain=example.net, relay=localhost\\[127\\.0\\.0\\.1]:\\d+, delay=\\d+\\.\\d\\ds, "
+                        + "tls=TLSv1\\.3 TLS_\\S+, policy=bsi \\(.*\\), verdict=\\w+( \\[.*])?, status=delivered \\(250 .*\\)$");
         assertThat(store.find(id).orElseThrow().state()).isEqualTo(State.DELIVERED);
         assertThat(server.messages).hasSize(1);
         ReceivedMessage got = server.messages.get(0);
