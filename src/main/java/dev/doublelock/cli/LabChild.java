@@ -31,11 +31,17 @@ public final class LabChild implements AutoCloseable {
 
     /** Starts {@code doublelock lab --base-port 0 --web-port -1 --data DIR} and waits (up to 2 min) for its table. */
     public static LabChild start(Path dataDir) throws IOException {
+        return start(dataDir, List.of());
+    }
+
+    /** As {@link #start(Path)}, with options for the child's JVM (e.g. {@code -Xmx256m}). */
+    public static LabChild start(Path dataDir, List<String> jvmOptions) throws IOException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(),
-                "lab", "--base-port", "0", "--web-port", "-1", "--data", dataDir.toString())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "lab", "--base-port", "0", "--web-port", "-1", "--data", dataDir.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         Map<String, Integer> ports = new LinkedHashMap<>();
         List<String> said = new ArrayList<>();
         BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -95,5 +101,10 @@ public final class LabChild implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** True while the child process runs. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 }

@@ -177,12 +177,14 @@ public final class RelayConfig {
 
     private static SmtpLimits limits(ConfigNode top) {
         ConfigNode l = top.object("limits", Set.of("maxMessageBytes", "maxRecipients", "maxConnections",
-                "idleTimeoutSeconds", "maxErrors"));
+                "idleTimeoutSeconds", "maxErrors", "maxBufferedDataBytes"));
         SmtpLimits limits = SmtpLimits.defaults();
         limits = limits.withMaxMessageBytes(l.number("maxMessageBytes", 1024, 1L << 30).orElse(limits.maxMessageBytes()));
         limits = limits.withMaxRecipients(l.number("maxRecipients", 1, 100_000).orElse((long) limits.maxRecipients()).intValue());
         limits = limits.withMaxConnections(l.number("maxConnections", 1, 100_000).orElse((long) limits.maxConnections()).intValue());
         limits = limits.withMaxErrors(l.number("maxErrors", 1, 1000).orElse((long) limits.maxErrors()).intValue());
+        limits = limits.withMaxBufferedDataBytes(l.number("maxBufferedDataBytes", 1L << 20, 1L << 40)
+                .orElse(limits.maxBufferedDataBytes()));
         return limits.withIdleTimeout(Duration.ofSeconds(l.number("idleTimeoutSeconds", 10, 3600)
                 .orElse(limits.idleTimeout().toSeconds())));
     }

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /** Reads a few header fields (Message-ID, Subject) from raw message bytes, bounded and forgiving. */
 final class MessageHeaders {
-    private static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** The most of a message's start that is read for its header. */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int MAX_VALUE = 998;
 
     private final String headerBlock;

@@ -105,12 +105,21 @@ final class SessionRecorder implements SessionHandler {
         return Replies.OK;
     }
 
+    /**
+     * The lab looks only at the header and keeps at most {@code keepBodyBytes}: the rest of a message is counted and
+     * dropped, so concurrent large messages cost the lab no memory.
+     */
+    @Override
+    public long contentToKeep() {
+        return Math.max(MessageHeaders.MAX_HEADER_BYTES, keepBodyBytes);
+    }
+
     @Override
     public Reply onMessage(ReceivedMessage message) {
         messages++;
         mailFrom = transactionFrom;
         rcptTo.addAll(transactionRcpts);
-        size += message.content().length;
+        size += message.size();
         MessageHeaders headers = MessageHeaders.of(message.content());
         headers.first("Message-ID").ifPresent(id -> {
             if (messageIds.size() < 1000) messageIds.add(id.replace(' ', '_'));

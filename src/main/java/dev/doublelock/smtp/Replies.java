@@ -129,6 +129,8 @@ public final class Replies {
     }
 
     // --- the server's own trouble ---
+    /** RFC 5321 §4.2.3 / RFC 3463 X.3.1: the server cannot hold the message now (its message memory is in use). */
+    public static final Reply INSUFFICIENT_STORAGE = Reply.of(452, "4.3.1", "Insufficient system storage, try again later");
     public static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Local error in processing, try again later");
     public static final Reply TIMEOUT = Reply.of(421, "4.4.2", "Timeout, closing connection");
     public static final Reply TOO_MANY_CONNECTIONS = Reply.of(421, "4.7.0", "Too many connections, try again later");

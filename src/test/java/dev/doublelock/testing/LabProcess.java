@@ -26,7 +26,12 @@ public final class LabProcess implements AutoCloseable {
 
     /** Starts {@code doublelock lab --base-port 0 --web-port -1 --data DIR} and waits for its table. */
     public static LabProcess start(Path dataDir) throws IOException, InterruptedException {
-        LabChild child = LabChild.start(dataDir);
+        return start(dataDir, List.of());
+    }
+
+    /** As {@link #start(Path)}, with options for the lab's JVM (e.g. {@code -Xmx256m}). */
+    public static LabProcess start(Path dataDir, List<String> jvmOptions) throws IOException, InterruptedException {
+        LabChild child = LabChild.start(dataDir, jvmOptions);
         Path ca = dataDir.resolve("exported-ca.pem");
         Files.copy(dataDir.resolve("pki").resolve("ca.pem"), ca, StandardCopyOption.REPLACE_EXISTING);
         return new LabProcess(child, dataDir, ca);
@@ -48,6 +53,10 @@ public final class LabProcess implements AutoCloseable {
     /** The lab CA as PEM (trust it to make "good" verifiable). */
     public Path caFile() {
         return caFile;
+    }
+
+    public boolean isAlive() {
+        return child.isAlive();
     }
 
     public List<String> output() {

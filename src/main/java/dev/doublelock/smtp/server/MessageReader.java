@@ -18,7 +18,8 @@ import java.io.IOException;
 final class MessageReader {
     /** How the content ended. */
     sealed interface Outcome {
-        record Accepted(byte[] content) implements Outcome {
+        /** @param size the whole size; {@code content} holds the first octets only if fewer were asked for */
+        record Accepted(byte[] content, long size) implements Outcome {
         }
 
         record Rejected(Reply reply, String reason) implements Outcome {
@@ -26,14 +27,40 @@ final class MessageReader {
     }
 
     private static final byte[] CRLF = {'\r', '\n'};
+    /** How many times a kept octet is counted against the budget (see the constructor). */
+    static final int COPIES = 3;
     private final SmtpLimits limits;
+    private final DataBudget budget;
+    private final long keep;
+    private long reserved;
 
-    MessageReader(SmtpLimits limits) {
+    /**
+     * @param budget the server's in-memory budget; each kept chunk reserves three times its size (the chunk, the
+     *               array it is copied into at the end, and one copy the handler may make, as the relay does when it
+     *               puts its Received header in front); the caller releases {@link #reserved()} when the message
+     *               is handed on
+     * @param keep   how many octets the handler needs (the rest is only counted)
+     */
+    MessageReader(SmtpLimits limits, DataBudget budget, long keep) {
         this.limits = limits;
+        this.budget = budget;
+        this.keep = keep;
+    }
+
+    /** Octets reserved from the budget by the last {@link #read}. */
+    long reserved() {
+        return reserved;
     }
 
     Outcome read(Connection conn) throws IOException {
-        CappedByteCollector body = new CappedByteCollector(limits.maxMessageBytes());
+        long cap = Math.min(limits.maxMessageBytes(), keep);
+        CappedByteCollector body = new CappedByteCollector(cap, chunk -> {
+            if (budget.tryReserve(COPIES * chunk)) {
+                reserved += COPIES * chunk;
+                return true;
+            }
+            return false;
+        });
         boolean nul = false;
         boolean bareLineEnding = false;
         boolean overlong = false;
@@ -56,12 +83,16 @@ final class MessageReader {
         if (bareLineEnding) {
             return new Outcome.Rejected(Replies.BARE_LINE_ENDING_IN_DATA, "bare LF/CR in content");
         }
-        if (body.overflowed()) {
+        if (body.total() > limits.maxMessageBytes()) {
             return new Outcome.Rejected(Replies.MESSAGE_TOO_BIG, "more than " + limits.maxMessageBytes() + " octets");
         }
         if (overlong) {
             return new Outcome.Rejected(Replies.TEXT_LINE_TOO_LONG, "line longer than " + limits.maxTextLine() + " octets");
         }
-        return new Outcome.Accepted(body.toByteArray());
+        if (body.starved()) {
+            return new Outcome.Rejected(Replies.INSUFFICIENT_STORAGE, "the server's message memory is in use by other "
+                    + "sessions (" + limits.maxBufferedDataBytes() + " octets)");
+        }
+        return new Outcome.Accepted(body.toByteArray(), body.total());
     }
 }

@@ -49,6 +49,15 @@ public interface SessionHandler {
     }
 
     /** RSET, or a new EHLO/HELO or TLS start, dropped the transaction. */
+    /**
+     * How many octets of each message this handler needs in {@link ReceivedMessage#content()}: all of them (the
+     * default) to store or forward the message; fewer when it only looks at the header and counts the rest (the lab),
+     * so that large messages cost no memory. {@link ReceivedMessage#size()} is always the whole size.
+     */
+    default long contentToKeep() {
+        return Long.MAX_VALUE;
+    }
+
     default void onReset() {
     }
 

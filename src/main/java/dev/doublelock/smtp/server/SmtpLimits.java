@@ -15,9 +15,17 @@ import java.util.Objects;
  * @param commandTimeout  longest time for one whole line once it started (against slow-trickle clients);
  *                        also bounds a TLS handshake and each reply flush
  * @param maxErrors       error replies tolerated per session before 421 and close
+ * @param maxBufferedDataBytes message octets all sessions of one server may hold in memory at once (each kept
+ *                        octet counts three times: the chunk it is read into, the array handed over, one copy the
+ *                        handler may make); a message that would go over gets
+ *                        452 4.3.1 after its end was read, so memory use does not grow with concurrent message size
  */
 public record SmtpLimits(int maxCommandLine, int maxTextLine, long maxMessageBytes, int maxRecipients,
-                         int maxConnections, Duration idleTimeout, Duration commandTimeout, int maxErrors) {
+                         int maxConnections, Duration idleTimeout, Duration commandTimeout, int maxErrors,
+                         long maxBufferedDataBytes) {
+    /** A third of the heap, at least 16 MiB: the default {@link #maxBufferedDataBytes}. */
+    public static final long DEFAULT_BUFFERED_DATA_BYTES = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 3);
+
     public SmtpLimits {
         require(maxCommandLine >= 64, "maxCommandLine must be at least 64 (RFC 5321 says 512)");
         require(maxTextLine >= 80, "maxTextLine must be at least 80 (RFC 5321 says 1000)");
@@ -30,6 +38,7 @@ public record SmtpLimits(int maxCommandLine, int maxTextLine, long maxMessageByt
         require(!idleTimeout.isNegative() && !idleTimeout.isZero(), "idleTimeout must be positive");
         require(!commandTimeout.isNegative() && !commandTimeout.isZero(), "commandTimeout must be positive");
         require(maxErrors >= 1, "maxErrors must be at least 1");
+        require(maxBufferedDataBytes >= 1 << 20, "maxBufferedDataBytes must be at least 1 MiB");
     }
 
     private static void require(boolean ok, String message) {
@@ -41,38 +50,42 @@ public record SmtpLimits(int maxCommandLine, int maxTextLine, long maxMessageByt
     /** RFC 5321 values, 35 MB messages, 200 connections, 60 s per line, 10 errors. */
     public static SmtpLimits defaults() {
         return new SmtpLimits(512, 1000, 35L * 1024 * 1024, 100, 200,
-                Duration.ofMinutes(5), Duration.ofSeconds(60), 10);
+                Duration.ofMinutes(5), Duration.ofSeconds(60), 10, DEFAULT_BUFFERED_DATA_BYTES);
     }
 
     public SmtpLimits withMaxCommandLine(int v) {
-        return new SmtpLimits(v, maxTextLine, maxMessageBytes, maxRecipients, maxConnections, idleTimeout, commandTimeout, maxErrors);
+        return new SmtpLimits(v, maxTextLine, maxMessageBytes, maxRecipients, maxConnections, idleTimeout, commandTimeout, maxErrors, maxBufferedDataBytes);
     }
 
     public SmtpLimits withMaxTextLine(int v) {
-        return new SmtpLimits(maxCommandLine, v, maxMessageBytes, maxRecipients, maxConnections, idleTimeout, commandTimeout, maxErrors);
+        return new SmtpLimits(maxCommandLine, v, maxMessageBytes, maxRecipients, maxConnections, idleTimeout, commandTimeout, maxErrors, maxBufferedDataBytes);
     }
 
     public SmtpLimits withMaxMessageBytes(long v) {
-        return new SmtpLimits(maxCommandLine, maxTextLine, v, maxRecipients, maxConnections, idleTimeout, commandTimeout, maxErrors);
+        return new SmtpLimits(maxCommandLine, maxTextLine, v, maxRecipients, maxConnections, idleTimeout, commandTimeout, maxErrors, maxBufferedDataBytes);
     }
 
     public SmtpLimits withMaxRecipients(int v) {
-        return new SmtpLimits(maxCommandLine, maxTextLine, maxMessageBytes, v, maxConnections, idleTimeout, commandTimeout, maxErrors);
+        return new SmtpLimits(maxCommandLine, maxTextLine, maxMessageBytes, v, maxConnections, idleTimeout, commandTimeout, maxErrors, maxBufferedDataBytes);
     }
 
     public SmtpLimits withMaxConnections(int v) {
-        return new SmtpLimits(maxCommandLine, maxTextLine, maxMessageBytes, maxRecipients, v, idleTimeout, commandTimeout, maxErrors);
+        return new SmtpLimits(maxCommandLine, maxTextLine, maxMessageBytes, maxRecipients, v, idleTimeout, commandTimeout, maxErrors, maxBufferedDataBytes);
     }
 
     public SmtpLimits withIdleTimeout(Duration v) {
-        return new SmtpLimits(maxCommandLine, maxTextLine, maxMessageBytes, maxRecipients, maxConnections, v, commandTimeout, maxErrors);
+        return new SmtpLimits(maxCommandLine, maxTextLine, maxMessageBytes, maxRecipients, maxConnections, v, commandTimeout, maxErrors, maxBufferedDataBytes);
     }
 
     public SmtpLimits withCommandTimeout(Duration v) {
-        return new SmtpLimits(maxCommandLine, maxTextLine, maxMessageBytes, maxRecipients, maxConnections, idleTimeout, v, maxErrors);
+        return new SmtpLimits(maxCommandLine, maxTextLine, maxMessageBytes, maxRecipients, maxConnections, idleTimeout, v, maxErrors, maxBufferedDataBytes);
     }
 
     public SmtpLimits withMaxErrors(int v) {
-        return new SmtpLimits(maxCommandLine, maxTextLine, maxMessageBytes, maxRecipients, maxConnections, idleTimeout, commandTimeout, v);
+        return new SmtpLimits(maxCommandLine, maxTextLine, maxMessageBytes, maxRecipients, maxConnections, idleTimeout, commandTimeout, v, maxBufferedDataBytes);
+    }
+
+    public SmtpLimits withMaxBufferedDataBytes(long v) {
+        return new SmtpLimits(maxCommandLine, maxTextLine, maxMessageBytes, maxRecipients, maxConnections, idleTimeout, commandTimeout, maxErrors, v);
     }
 }

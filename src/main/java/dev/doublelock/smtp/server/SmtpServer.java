@@ -51,7 +51,8 @@ public final class SmtpServer implements AutoCloseable {
     private SmtpServer(Builder b) {
         this.bindAddress = b.bind;
         this.handlerFactory = b.handlerFactory;
-        this.context = new ServerContext(b.hostName, b.limits, b.startTls, new Watchdog(), b.clock);
+        this.context = new ServerContext(b.hostName, b.limits, b.startTls, new Watchdog(), b.clock,
+                new DataBudget(b.limits.maxBufferedDataBytes()));
         this.slots = new Semaphore(b.limits.maxConnections());
     }
 

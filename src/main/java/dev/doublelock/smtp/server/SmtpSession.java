@@ -229,21 +229,26 @@ final class SmtpSession implements Runnable {
             return Replies.NO_VALID_RECIPIENTS;
         }
         replies.send(Replies.START_MAIL_INPUT);
-        MessageReader.Outcome outcome = new MessageReader(server.limits()).read(conn);
-        Transaction done = txn;
-        txn = null;
-        return switch (outcome) {
-            case MessageReader.Outcome.Rejected r -> {
-                transcript.event("message rejected: " + r.reason());
-                yield r.reply();
-            }
-            case MessageReader.Outcome.Accepted a -> {
-                transcript.event("message: " + a.content().length + " octets");
-                ReceivedMessage msg = new ReceivedMessage(info, heloName, done.from, done.mailParameters,
-                        done.recipients, a.content(), conn.tls());
-                yield EnvelopeCommands.guarded(() -> handler.onMessage(msg));
-            }
-        };
+        MessageReader reader = new MessageReader(server.limits(), server.dataBudget(), handler.contentToKeep());
+        try {
+            MessageReader.Outcome outcome = reader.read(conn);
+            Transaction done = txn;
+            txn = null;
+            return switch (outcome) {
+                case MessageReader.Outcome.Rejected r -> {
+                    transcript.event("message rejected: " + r.reason());
+                    yield r.reply();
+                }
+                case MessageReader.Outcome.Accepted a -> {
+                    transcript.event("message: " + a.size() + " octets");
+                    ReceivedMessage msg = new ReceivedMessage(info, heloName, done.from, done.mailParameters,
+                            done.recipients, a.content(), a.size(), conn.tls());
+                    yield EnvelopeCommands.guarded(() -> handler.onMessage(msg));
+                }
+            };
+        } finally {
+            server.dataBudget().release(reader.reserved()); // the handler has stored or dropped the content
+        }
     }
 
     private Reply rset() {
