@@ -87,6 +87,8 @@ public final class Lab implements AutoCloseable {
             case OFFERED -> new StartTlsSupport.Offered(new ProfileTls(profile, pki.certificate(profile.certificate())));
             case OFFERED_EXECUTES_INJECTED ->
                     new StartTlsSupport.Offered(new ProfileTls(profile, pki.certificate(profile.certificate())), true);
+            case OFFERED_INJECTS_RESPONSES ->
+                    new StartTlsSupport.Offered(new ProfileTls(profile, pki.certificate(profile.certificate())), false, true);
             case NOT_ADVERTISED -> new StartTlsSupport.NotAdvertised();
             case REFUSED_454 -> new StartTlsSupport.AdvertisedButRefused(Replies.TLS_NOT_AVAILABLE);
         };

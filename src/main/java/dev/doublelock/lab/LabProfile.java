@@ -68,13 +68,19 @@ public enum LabProfile {
     STARTTLS_INJECTION("starttls-injection", LabCertificate.GOOD, Tls.MODERN, StartTls.OFFERED_EXECUTES_INJECTED,
             "good TLS, but commands pipelined in plaintext after STARTTLS are executed inside TLS (CVE-2011-0411 class): "
                     + "a server-side defect for the checker; senders should deliver (and must not pipeline after STARTTLS)",
-            List.of(FindingCode.STARTTLS_INJECTION));
+            List.of(FindingCode.STARTTLS_INJECTION)),
+    RESPONSE_INJECTION("starttls-response-injection", LabCertificate.GOOD, Tls.MODERN, StartTls.OFFERED_INJECTS_RESPONSES,
+            "good TLS, but the 220 to STARTTLS comes with an injected plaintext EHLO reply (a man in the middle's "
+                    + "STARTTLS response injection): senders must discard it, and fail if they act on it",
+            List.of());
 
     /** How STARTTLS is offered. */
     public enum StartTls {
         OFFERED, NOT_ADVERTISED, REFUSED_454,
         /** Offered, with the CVE-2011-0411 defect on purpose: plaintext pipelined after STARTTLS runs inside TLS. */
-        OFFERED_EXECUTES_INJECTED
+        OFFERED_EXECUTES_INJECTED,
+        /** Offered, with a plaintext EHLO reply injected after the 220 (a test of senders, not of this server). */
+        OFFERED_INJECTS_RESPONSES
     }
 
     /** The protocol versions and cipher suites an endpoint serves (JSSE names). */
@@ -171,6 +177,7 @@ public enum LabProfile {
         return switch (this) {
             case GOOD, TLS_1_3_ONLY -> "none";
             case STARTTLS_INJECTION -> "executes commands injected before TLS (server side)";
+            case RESPONSE_INJECTION -> "plaintext reply injected before TLS (tests the sender)";
             case SELF_SIGNED -> "self-signed certificate";
             case UNTRUSTED_ROOT -> "certificate from an untrusted CA";
             case MISSING_INTERMEDIATE -> "incomplete chain (missing intermediate)";
@@ -208,7 +215,8 @@ public enum LabProfile {
      * sender can see in the TLS it gets (starttls-injection).
      */
     public boolean isGood() {
-        return (startTls == StartTls.OFFERED || startTls == StartTls.OFFERED_EXECUTES_INJECTED)
+        return (startTls == StartTls.OFFERED || startTls == StartTls.OFFERED_EXECUTES_INJECTED
+                || startTls == StartTls.OFFERED_INJECTS_RESPONSES)
                 && expectedFindings.stream().allMatch(c -> c == FindingCode.STARTTLS_INJECTION);
     }
 

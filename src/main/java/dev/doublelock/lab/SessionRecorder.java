@@ -28,6 +28,7 @@ final class SessionRecorder implements SessionHandler {
     private final Clock clock;
     private final Consumer<SessionRecord> listener;
     private final int keepBodyBytes;
+    private boolean actedOnInjectedReply;
     private byte[] body;
 
     private String ehloName = "";
@@ -100,6 +101,11 @@ final class SessionRecorder implements SessionHandler {
     }
 
     @Override
+    public void onInjectedReplyTaken(String command) {
+        actedOnInjectedReply = true;
+    }
+
+    @Override
     public Reply onRcpt(MailPath to, Map<String, String> params) {
         transactionRcpts.add(to.address().toString());
         return Replies.OK;
@@ -157,6 +163,7 @@ final class SessionRecorder implements SessionHandler {
     }
 
     private Verdict verdict(Instant now) {
+        if (actedOnInjectedReply) return Verdict.ACTED_ON_INJECTED_REPLY;
         if (deliveredOverTls) {
             return profile.isGood() ? Verdict.DELIVERED : Verdict.DELIVERED_INSECURELY;
         }

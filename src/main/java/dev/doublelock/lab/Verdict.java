@@ -5,6 +5,11 @@ package dev.doublelock.lab;
  * from worst to most harmless, so a sender's verdict for a profile is the smallest ordinal of its sessions.
  */
 public enum Verdict {
+    /**
+     * On the response-injection profile: after the handshake it acted on the plaintext reply injected before TLS
+     * (a man in the middle could have answered for the server).
+     */
+    ACTED_ON_INJECTED_REPLY("acted on a reply injected before TLS", true),
     /** It completed a TLS handshake with a defective endpoint and delivered the message. */
     DELIVERED_INSECURELY("delivered over defective TLS", true),
     /** A failed or refused handshake, then the same sender delivered without TLS. */

@@ -154,6 +154,27 @@ public final class SmtpLineReader {
         return buf[pos++] & 0xff;
     }
 
+    /**
+     * Reads once if nothing is buffered: true if octets are buffered afterwards, false if the read timed out or the
+     * stream ended (the next {@link #readLine} then sees the end). For "did the client send anything within …?".
+     */
+    public boolean fill() throws IOException {
+        if (pos < limit) {
+            return true;
+        }
+        try {
+            int n = in.read(buf, 0, buf.length);
+            if (n <= 0) {
+                return false;
+            }
+            pos = 0;
+            limit = n;
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        }
+    }
+
     /** Octets received but not yet returned as lines. */
     public int buffered() {
         return limit - pos;

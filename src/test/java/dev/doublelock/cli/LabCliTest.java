@@ -54,14 +54,15 @@ class LabCliTest {
                 "not-yet-valid", "wrong-host", "sha1-signature", "rsa-1024", "tls-1.0-only", "tls-1.1-only", "no-pfs",
                 "no-starttls", "starttls-broken", "shame",
                 "dhe-1024", "cbc-sha1", "cn-only", "wildcard-too-deep", "md5-signature", "tls-1.3-only",
-                "starttls-injection");
+                "starttls-injection", "starttls-response-injection");
         for (int i = 0; i < rows.size(); i++) {
             assertThat(rows.get(i).get("port").asInt()).as(names.get(i)).isEqualTo(2525 + i);
         }
         java.util.Map<String, String> expected = java.util.Map.of("dhe-1024", "[\"WEAK_KEY_EXCHANGE\"]",
                 "cbc-sha1", "[\"CIPHER_NOT_RECOMMENDED\"]", "cn-only", "[\"BAD_CERT_DOMAIN\"]",
                 "wildcard-too-deep", "[\"BAD_CERT_DOMAIN\"]", "md5-signature", "[\"WEAK_SIGNATURE_ALGORITHM\"]",
-                "tls-1.3-only", "[]", "starttls-injection", "[\"STARTTLS_INJECTION\"]");
+                "tls-1.3-only", "[]", "starttls-injection", "[\"STARTTLS_INJECTION\"]",
+                "starttls-response-injection", "[]");
         rows.forEach(r -> {
             String want = expected.get(r.get("name").asText());
             if (want != null) assertThat(r.get("expected_findings").toString()).as(r.get("name").asText()).isEqualTo(want);

@@ -45,7 +45,7 @@ class OpensslAndSwaksInteropTest {
     static int expectedVerifyCode(LabProfile p) {
         return switch (p) {
             case GOOD, TLS_1_0_ONLY, TLS_1_1_ONLY, NO_PFS, SHA1_SIGNATURE, RSA_1024, DHE_1024, CBC_SHA1, MD5_SIGNATURE,
-                 TLS_1_3_ONLY, STARTTLS_INJECTION -> 0; // at SECLEVEL=0
+                 TLS_1_3_ONLY, STARTTLS_INJECTION, RESPONSE_INJECTION -> 0; // at SECLEVEL=0
             case CN_ONLY -> 0; // OpenSSL still falls back to the CN when there is no SAN: the lax behaviour the profile tests
             case WILDCARD_TOO_DEEP -> 62; // *.deep.localhost for a.b.deep.localhost: OpenSSL matches one label only
             case SELF_SIGNED -> 18;

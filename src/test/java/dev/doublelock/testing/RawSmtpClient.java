@@ -71,6 +71,9 @@ public final class RawSmtpClient implements AutoCloseable {
     }
 
     /** Upgrades to TLS as a client; throws what the handshake throws. */
+    /** Octets the server sent after its 220 to STARTTLS that {@link #startTls} dropped (response injection). */
+    public int discardedBeforeTls;
+
     public SSLSocket startTls(SSLContext context, String sni, String... protocols) throws IOException {
         return startTls(context, sni, false, protocols);
     }
@@ -86,6 +89,11 @@ public final class RawSmtpClient implements AutoCloseable {
 
     /** Upgrades to TLS with the client's SSL parameters adjusted by {@code parameters} (suites, constraints, ...). */
     public SSLSocket startTls(SSLContext context, java.util.function.Consumer<SSLParameters> parameters) throws IOException {
+        // as a careful client does: whatever the server sent after its 220 (response injection) is dropped, not parsed
+        int pending;
+        while ((pending = in.available()) > 0) {
+            discardedBeforeTls += in.read(new byte[pending]);
+        }
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket,
                 socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(true);

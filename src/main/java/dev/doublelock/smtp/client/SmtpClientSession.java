@@ -159,7 +159,13 @@ public final class SmtpClientSession implements AutoCloseable {
             }
             return startTls;
         }
-        int injected = wire.buffered();
+        int injected;
+        try {
+            injected = wire.unsolicited();
+        } catch (IOException e) {
+            throw wire.fail(SmtpClientException.local(Phase.STARTTLS, "STARTTLS", false, host()
+                    + ": connection broken after the 220 to STARTTLS: " + e.getMessage()));
+        }
         if (injected > 0) {
             throw wire.fail(SmtpClientException.local(Phase.STARTTLS, "STARTTLS", false, host() + " sent " + injected
                     + " octets after \"220\" to STARTTLS and before the TLS handshake: plaintext injected into the "

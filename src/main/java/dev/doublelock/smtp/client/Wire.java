@@ -64,6 +64,14 @@ final class Wire {
         return reader.buffered();
     }
 
+    /**
+     * Octets the server sent that were not asked for: what the reader holds plus what the kernel already received.
+     * Before our ClientHello a server has nothing to send, so any octet here after the 220 to STARTTLS was injected.
+     */
+    int unsolicited() throws IOException {
+        return reader.buffered() + plain.getInputStream().available();
+    }
+
     boolean isOpen() {
         return closedBecause == null;
     }

@@ -64,6 +64,12 @@ final class Connection {
         return reader;
     }
 
+    /** True if the client sends (or already sent) anything within {@code wait}. */
+    boolean inputWithin(Duration wait) throws IOException {
+        input.beginUnit(wait, wait, false);
+        return reader.fill();
+    }
+
     /** Starts the deadlines for the next line (see {@link DeadlineInputStream#beginUnit}). */
     void beginLine(Duration idle, Duration line) {
         input.beginUnit(idle, line, reader.buffered() > 0);

@@ -34,6 +34,13 @@ public interface SessionHandler {
     }
 
     /** MAIL FROM passed syntax, sequence and SIZE checks; return the reply (positive starts the transaction). */
+    /**
+     * The response-injection profile only: after the handshake the client acted on the plaintext reply injected with
+     * the 220 — it sent {@code command} before the server had answered its EHLO inside TLS, or it sent no EHLO at all.
+     */
+    default void onInjectedReplyTaken(String command) {
+    }
+
     default Reply onMail(MailPath from, Map<String, String> params) {
         return Replies.SENDER_OK;
     }

@@ -40,6 +40,10 @@ final class SmtpSession implements Runnable {
     private Transaction txn;
     private int errors;
     private static final int CLOSING_CHANNEL = 421;
+    /** The reply a man in the middle injects with the 220 to STARTTLS (the response-injection profile). */
+    static final Reply INJECTED_EHLO_REPLY = new Reply(250, null, List.of("injected.invalid (a plaintext reply injected "
+            + "before TLS: do not believe it)", "PIPELINING", "8BITMIME"));
+    private boolean watchInjectedReply;
     private boolean continuation;
 
     SmtpSession(ServerContext server, ConnectionInfo info, Connection conn, SessionHandler handler, Transcript transcript) {
@@ -145,6 +149,10 @@ final class SmtpSession implements Runnable {
         int space = text.indexOf(' ');
         String verb = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
         String args = space < 0 ? "" : text.substring(space + 1).strip();
+        if (watchInjectedReply) {
+            watchInjectedReply = false;
+            injectedReplyCheck(verb, text);
+        }
         return switch (verb) {
             case "EHLO", "HELO" -> helo(verb, args);
             case "MAIL" -> mail(args);
@@ -172,6 +180,23 @@ final class SmtpSession implements Runnable {
             case "RCPT" -> Replies.RECIPIENT_NOT_UTF8;
             default -> Replies.COMMAND_NOT_UTF8;
         };
+    }
+
+    /**
+     * The response-injection profile, first command inside TLS: a client that sends no EHLO, or sends its next
+     * command within {@link StartTlsSupport.Offered#INJECTION_WAIT} without waiting for the EHLO reply (RFC 2920 §3.1:
+     * EHLO ends a pipelined group), answered itself with the injected plaintext reply.
+     */
+    private void injectedReplyCheck(String verb, String text) throws IOException {
+        if (!verb.equals("EHLO") && !verb.equals("HELO")) {
+            transcript.event("the client sent no EHLO after the handshake: it took the injected reply as the answer");
+            callHandler(() -> handler.onInjectedReplyTaken(printable(text)));
+            return;
+        }
+        if (conn.inputWithin(StartTlsSupport.Offered.INJECTION_WAIT)) {
+            transcript.event("the client sent more before its EHLO was answered: it took the injected reply as the answer");
+            callHandler(() -> handler.onInjectedReplyTaken(printable(text) + " (then more without waiting)"));
+        }
     }
 
     private Reply helo(String verb, String args) {
@@ -275,11 +300,13 @@ final class SmtpSession implements Runnable {
                 callHandler(() -> handler.onStartTlsRefused(refused.reply()));
                 yield refused.reply();
             }
-            case StartTlsSupport.Offered offered -> upgrade(offered.upgrader(), offered.executesInjected());
+            case StartTlsSupport.Offered offered -> upgrade(offered.upgrader(), offered.executesInjected(),
+                    offered.injectsResponses());
         };
     }
 
-    private Reply upgrade(TlsUpgrader upgrader, boolean executesInjected) throws IOException, SessionEnd {
+    private Reply upgrade(TlsUpgrader upgrader, boolean executesInjected, boolean injectsResponses)
+            throws IOException, SessionEnd {
         replies.flush();
         int injected = executesInjected ? conn.carryPipelinedPlaintext() : conn.discardPipelinedPlaintext();
         if (injected > 0) {
@@ -287,7 +314,12 @@ final class SmtpSession implements Runnable {
                     + injected + " octets pipelined after STARTTLS");
             callHandler(() -> handler.onStartTlsInjection(injected));
         }
-        replies.send(Replies.READY_TO_START_TLS);
+        replies.queue(Replies.READY_TO_START_TLS);
+        if (injectsResponses) { // the attack on senders, on purpose: one segment, 220 and a fake EHLO reply
+            replies.queue(INJECTED_EHLO_REPLY);
+            transcript.event("injected a plaintext EHLO reply after the 220 (the response-injection profile)");
+        }
+        replies.flush();
         TlsStarter.Outcome outcome = new TlsStarter(upgrader, server.watchdog(), server.limits().commandTimeout())
                 .handshake(conn);
         transcript.event("TLS: " + outcome.result());
@@ -301,6 +333,7 @@ final class SmtpSession implements Runnable {
         replies.attach(outcome.socket().getOutputStream());
         resetTransaction();
         heloName = null; // RFC 3207 4.2: forget everything learnt before TLS
+        watchInjectedReply = injectsResponses;
         return null;
     }
 

@@ -13,14 +13,27 @@ public sealed interface StartTlsSupport {
      * @param executesInjected the CVE-2011-0411 defect, on purpose (only the lab's starttls-injection profile):
      *                         plaintext pipelined after STARTTLS is kept and executed after the handshake, as if
      *                         it had come over TLS. Every other server discards it (RFC 3207 §4.2).
+     * @param injectsResponses the attack on senders, on purpose (only the lab's starttls-response-injection
+     *                         profile): the 220 to STARTTLS comes in one segment with a plaintext EHLO reply, as a
+     *                         man in the middle would inject it ("Why TLS is better without STARTTLS", USENIX
+     *                         Security 2021); the real EHLO reply after the handshake waits
+     *                         {@link #INJECTION_WAIT}, and a client that sends its next command before it has
+     *                         taken the injected reply as the server's (see {@link SessionHandler#onInjectedReplyTaken})
      */
-    record Offered(TlsUpgrader upgrader, boolean executesInjected) implements StartTlsSupport {
+    record Offered(TlsUpgrader upgrader, boolean executesInjected, boolean injectsResponses) implements StartTlsSupport {
+        /** How long the real post-TLS EHLO reply waits on the response-injection profile. */
+        public static final java.time.Duration INJECTION_WAIT = java.time.Duration.ofMillis(1500);
+
         public Offered {
             Objects.requireNonNull(upgrader, "upgrader");
         }
 
+        public Offered(TlsUpgrader upgrader, boolean executesInjected) {
+            this(upgrader, executesInjected, false);
+        }
+
         public Offered(TlsUpgrader upgrader) {
-            this(upgrader, false);
+            this(upgrader, false, false);
         }
     }
 

@@ -42,6 +42,12 @@ final class DeadlineInputStream extends InputStream {
         return in.read(b, off, len);
     }
 
+    /** What the socket already holds (never blocks). */
+    @Override
+    public int available() throws IOException {
+        return in.available();
+    }
+
     /** Reads exactly {@code n} bytes; EOF before that is an {@link java.io.EOFException}. */
     byte[] readExactly(int n) throws IOException {
         byte[] buf = new byte[n];

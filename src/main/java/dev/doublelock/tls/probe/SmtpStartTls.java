@@ -86,7 +86,25 @@ final class SmtpStartTls {
             return new Negotiation(new StartTlsOutcome(busyCode(start.code()) ? Status.UNREACHABLE : Status.REFUSED,
                     start.text()), busyCode(start.code()));
         }
+        discardUnsolicited(in);
         return new Negotiation(StartTlsOutcome.established(), false);
+    }
+
+    /**
+     * Drops what the server sent after its 220 (it has nothing to say before our ClientHello): a plaintext reply
+     * injected there would otherwise be read as a TLS record. Bounded; only what has already arrived.
+     */
+    private static void discardUnsolicited(DeadlineInputStream in) throws IOException {
+        byte[] sink = new byte[4096];
+        int dropped = 0;
+        int pending;
+        while (dropped < 65_536 && (pending = in.available()) > 0) {
+            int n = in.read(sink, 0, Math.min(sink.length, pending));
+            if (n <= 0) {
+                break;
+            }
+            dropped += n;
+        }
     }
 
     private static void send(OutputStream out, String line) throws IOException {

@@ -91,8 +91,12 @@ class LabDeliveryTest {
     static final Set<LabProfile> KEY_EXCHANGE_DEFECTS = EnumSet.of(LabProfile.DHE_1024);
 
     /** The profiles the all-profiles bsi test sends to: all of them. */
+    /**
+     * Every profile but response injection: the relay aborts those connections whatever the policy (see
+     * {@link #responseInjectionIsDetectedAndNothingIsDeliveredOverIt}).
+     */
     static List<LabProfile> bsiProfiles() {
-        return Arrays.asList(LabProfile.values());
+        return Arrays.stream(LabProfile.values()).filter(p -> p != LabProfile.RESPONSE_INJECTION).toList();
     }
 
     static String domain(LabProfile p) {
@@ -119,7 +123,24 @@ class LabDeliveryTest {
     }
 
     Map<LabProfile, Long> enqueueOnePerProfile() {
-        return enqueueOneTo(Arrays.asList(LabProfile.values()));
+        return enqueueOneTo(bsiProfiles());
+    }
+
+    @Test
+    void responseInjectionIsDetectedAndNothingIsDeliveredOverIt() throws Exception {
+        Map<LabProfile, Long> ids = enqueueOneTo(List.of(LabProfile.RESPONSE_INJECTION));
+        String ehlo = "injection.relay.test";
+        try (DeliveryWorker w = worker(ehlo, new PolicyMap("opportunistic", Map.of(), PolicyMap.Mode.ENFORCE),
+                router(Map.of()))) {
+            w.runOnce();
+        }
+        long id = ids.get(LabProfile.RESPONSE_INJECTION);
+        assertThat(store.find(id).orElseThrow().state()).as("even opportunistic TLS does not use the connection")
+                .isEqualTo(State.DEFERRED);
+        assertThat(store.attempts(id).getFirst().replyText()).contains("plaintext injected");
+        List<SessionRecord> sessions = labSessions(ehlo);
+        assertThat(sessions).isNotEmpty().noneMatch(s -> s.verdict() == dev.doublelock.lab.Verdict.ACTED_ON_INJECTED_REPLY)
+                .noneMatch(s -> s.verdict() != null && s.verdict().failsTest());
     }
 
     Map<LabProfile, Long> enqueueOneTo(List<LabProfile> profiles) {
@@ -246,7 +267,7 @@ class LabDeliveryTest {
                     .isNotNull();
         }
         List<SessionRecord> sessions = labSessions(ehlo);
-        for (LabProfile p : LabProfile.values()) {
+        for (LabProfile p : ids.keySet()) {
             if (plaintextOnly.contains(p)) continue;
             assertThat(sessions).filteredOn(s -> p.profileName().equals(s.profile())).as(p.profileName())
                     .isNotEmpty()
