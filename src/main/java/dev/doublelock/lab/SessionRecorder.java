@@ -78,7 +78,10 @@ final class SessionRecorder implements SessionHandler {
             }
             case TlsHandshakeResult.Failed f -> {
                 startTls = "failed";
-                alert = f.alert();
+                // the sender's alert is what the record is about; when the lab itself aborted, say so
+                alert = f.alertFromPeer() || f.alert().equals(TlsHandshakeResult.Failed.CLOSED)
+                        || f.alert().equals(TlsHandshakeResult.Failed.TIMEOUT) ? f.alert() : "lab: " + f.alert();
+                sni = f.sni().orElse(null);
             }
         }
     }

@@ -35,9 +35,27 @@ public sealed interface TlsHandshakeResult {
      * @param alertFromPeer true if the peer sent the alert; false if this side raised it or there was none
      * @param message       the underlying error text, for evidence
      */
-    record Failed(String alert, boolean alertFromPeer, String message) implements TlsHandshakeResult {
+    /**
+     * @param sni the server name the client asked for in its ClientHello, if the handshake got that far (a server
+     *            sees it even when the handshake then fails)
+     */
+    record Failed(String alert, boolean alertFromPeer, String message, java.util.Optional<String> sni)
+            implements TlsHandshakeResult {
         public static final String CLOSED = "closed";
         public static final String TIMEOUT = "timeout";
         public static final String UNKNOWN = "unknown";
+
+        public Failed {
+            java.util.Objects.requireNonNull(sni, "sni");
+        }
+
+        public Failed(String alert, boolean alertFromPeer, String message) {
+            this(alert, alertFromPeer, message, java.util.Optional.empty());
+        }
+
+        /** The same failure with the server name the client asked for. */
+        public Failed withSni(java.util.Optional<String> name) {
+            return new Failed(alert, alertFromPeer, message, name);
+        }
     }
 }

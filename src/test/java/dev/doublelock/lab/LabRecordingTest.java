@@ -94,6 +94,24 @@ class LabRecordingTest {
         // JSSE's client sends certificate_unknown, then closes at once: when its close overtakes the alert
         // (a TCP reset drops unread data), the server can only see the connection end
         assertThat(r.alert()).isIn("certificate_unknown", "closed");
+        assertThat(r.sni()).as("the name asked for is recorded even though the handshake failed").isEqualTo("localhost");
+    }
+
+    @Test
+    void anAlertTheLabRaisesItselfIsMarkedAsTheLabs() throws Exception {
+        SSLContext strict = TestTls.trusting(lab.pki("localhost").caCertificate());
+        try (RawSmtpClient c = new RawSmtpClient(lab.endpoint(LabProfile.TLS_1_0_ONLY).address())) {
+            c.reply();
+            c.command("EHLO modern-only.example");
+            c.command("STARTTLS");
+            assertThatThrownBy(() -> c.startTls(strict, "localhost", true, "TLSv1.3", "TLSv1.2"))
+                    .isInstanceOf(SSLException.class);
+        }
+        SessionRecord r = awaitRecord(x -> x.ehloName().equals("modern-only.example"));
+        assertThat(r.verdict()).isEqualTo(Verdict.REFUSED_AT_HANDSHAKE);
+        assertThat(r.alert()).as("the lab (TLS 1.0 only) refused the client's versions, not the other way round")
+                .startsWith("lab: ");
+        // no SNI here: JSSE refuses the versions before it looks at the server_name extension
     }
 
     @Test

@@ -38,10 +38,12 @@ final class TlsStarter {
 
     Outcome handshake(Connection conn) {
         SSLSocket ssl = null;
+        java.util.concurrent.atomic.AtomicReference<String> requested = new java.util.concurrent.atomic.AtomicReference<>();
         try (Watchdog.Guard guard = watchdog.arm(deadline, conn::closeQuietly)) {
             try {
                 ssl = upgrader.upgrade(conn.plain());
                 ssl.setUseClientMode(false);
+                recordServerName(ssl, requested);
                 ssl.setSoTimeout((int) Math.min(Integer.MAX_VALUE, deadline.toMillis()));
                 ssl.startHandshake();
                 return new Outcome(ssl, established(ssl.getSession()));
@@ -50,9 +52,40 @@ final class TlsStarter {
                         ? new TlsHandshakeResult.Failed(TlsHandshakeResult.Failed.TIMEOUT, false,
                         "handshake not completed within " + deadline.toMillis() + " ms; " + e)
                         : TlsFailureClassifier.classify(e);
-                return new Outcome(null, failed);
+                return new Outcome(null, failed.withSni(Optional.ofNullable(requested.get())));
             }
         }
+    }
+
+    /**
+     * Notes the host name the client asks for (SNI), also when the handshake then fails: a matcher that accepts
+     * every name, unless the upgrader set its own matcher for host names (then that one decides and nothing is noted
+     * before the handshake succeeds).
+     */
+    private static void recordServerName(SSLSocket ssl, java.util.concurrent.atomic.AtomicReference<String> requested) {
+        javax.net.ssl.SSLParameters p = ssl.getSSLParameters();
+        java.util.Collection<javax.net.ssl.SNIMatcher> matchers = p.getSNIMatchers();
+        if (matchers != null && matchers.stream().anyMatch(m -> m.getType() == javax.net.ssl.StandardConstants.SNI_HOST_NAME)) {
+            return;
+        }
+        List<javax.net.ssl.SNIMatcher> all = new ArrayList<>(matchers == null ? List.of() : matchers);
+        all.add(new javax.net.ssl.SNIMatcher(javax.net.ssl.StandardConstants.SNI_HOST_NAME) {
+            @Override
+            public boolean matches(SNIServerName name) {
+                if (name instanceof SNIHostName host) {
+                    requested.set(host.getAsciiName());
+                } else {
+                    try {
+                        requested.set(new SNIHostName(name.getEncoded()).getAsciiName());
+                    } catch (IllegalArgumentException notAHostName) {
+                        // keep nothing
+                    }
+                }
+                return true;
+            }
+        });
+        p.setSNIMatchers(all);
+        ssl.setSSLParameters(p);
     }
 
     private static TlsHandshakeResult.Established established(SSLSession session) {
