@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         description = "Does this mail travel over TLS that deserves the name?%n"
                 + "lab: receiving SMTP endpoints broken on purpose; check: does a domain meet the TLS policy; "
                 + "relay: deliver only over TLS that meets it.",
-        subcommands = {DemoCommand.class, LabCommand.class, CheckCommand.class, RelayCommand.class, QueueCommand.class, PolicyCommand.class, BenchSmtpCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, LabCommand.class, CheckCommand.class, RelayCommand.class, QueueCommand.class, TlsRptCommand.class, PolicyCommand.class, BenchSmtpCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "On an error, print the stack trace after the one-line message.")

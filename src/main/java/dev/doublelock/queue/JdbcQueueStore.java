@@ -143,9 +143,17 @@ final class JdbcQueueStore implements QueueStore {
 
     @Override
     public void recordAttempt(long id, Attempt a) {
+        recordAttempt(id, a, null);
+    }
+
+    @Override
+    public void recordAttempt(long id, Attempt a, dev.doublelock.tlsrpt.SessionResult tlsResult) {
         Objects.requireNonNull(a, "attempt");
         tx.inTransaction("record attempt for message " + id, c -> {
             lockState(c, id);
+            if (tlsResult != null) {
+                TlsReportRows.count(c, tlsResult);
+            }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO attempt (msg, at, mx_host, ip, tls_protocol, "
                     + "tls_cipher, policy_verdict, finding_codes, findings_text, reply_code, enhanced, reply_text, "
                     + "duration_ms, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -319,6 +327,11 @@ final class JdbcQueueStore implements QueueStore {
             }
             return MessageRows.load(c, ids);
         });
+    }
+
+    @Override
+    public List<dev.doublelock.tlsrpt.ResultCount> tlsResults(java.time.LocalDate day) {
+        return tx.inTransaction("read the TLS report counts of " + day, c -> TlsReportRows.of(c, day));
     }
 
     @Override

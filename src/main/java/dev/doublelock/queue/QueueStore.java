@@ -53,6 +53,15 @@ public interface QueueStore extends AutoCloseable {
     void recordAttempt(long id, Attempt attempt);
 
     /**
+     * {@link #recordAttempt(long, Attempt)} and, in the same transaction, counts the session for the TLS reports of
+     * its UTC day (RFC 8460): one more session under its policy and outcome, for all nodes of this queue.
+     */
+    void recordAttempt(long id, Attempt attempt, dev.doublelock.tlsrpt.SessionResult tlsResult);
+
+    /** The TLS report counts of one UTC day, every policy domain, in a stable order. */
+    List<dev.doublelock.tlsrpt.ResultCount> tlsResults(java.time.LocalDate day);
+
+    /**
      * Records per-recipient outcomes of a delivery run (recipients not named keep their status), and
      * finishes the message if none is left PENDING: {@link State#DELIVERED} if any recipient was
      * delivered, else {@link State#BOUNCED}. If some remain PENDING the message keeps its state; call

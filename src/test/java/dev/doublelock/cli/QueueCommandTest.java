@@ -220,6 +220,29 @@ class QueueCommandTest {
         }
     }
 
+    @Test
+    void tlsrptPreviewPrintsOneRfc8460ReportPerDomainForTheDay() throws Exception {
+        Instant at = Instant.parse("2026-12-01T10:00:00Z");
+        try (QueueStore store = QueueStores.open(url)) {
+            Attempt a = new Attempt(at, "mx.lab.example", "127.0.0.1", null, null, "FAIL", List.of("EXPIRED_CERTIFICATE"),
+                    "", 0, null, null, Duration.ofMillis(10), "refused");
+            store.recordAttempt(deferred, a, new dev.doublelock.tlsrpt.SessionResult(at, "no-policy-found", List.of(),
+                    "lab.example", "mx.lab.example", java.util.Optional.of(new dev.doublelock.tlsrpt.SessionResult.Failure(
+                    "certificate-expired", "", "mx.lab.example", "127.0.0.1", "EXPIRED_CERTIFICATE"))));
+        }
+        Path config = writeConfig("{\"queue\": \"" + url + "\", \"hostName\": \"relay.example.org\"}");
+        Run r = run(new TlsRptCommand(), "preview", "--config", config.toString(), "--day", "2026-12-01");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode report = Json.MAPPER.readTree(r.out());
+        assertThat(report.get("organization-name").asText()).isEqualTo("relay.example.org");
+        assertThat(report.get("report-id").asText()).isEqualTo("2026-12-01.lab.example@relay.example.org");
+        assertThat(report.at("/policies/0/policy/policy-domain").asText()).isEqualTo("lab.example");
+        assertThat(report.at("/policies/0/failure-details/0/result-type").asText()).isEqualTo("certificate-expired");
+        Run none = run(new TlsRptCommand(), "preview", "--config", config.toString(), "--day", "2026-11-30");
+        assertThat(none.exit()).isZero();
+        assertThat(none.err()).contains("no delivery sessions recorded on 2026-11-30");
+    }
+
     private Path writeConfig(String json) {
         try {
             return Files.writeString(dir.resolve("relay-" + System.nanoTime() + ".json"), json);

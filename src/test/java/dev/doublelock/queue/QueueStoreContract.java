@@ -307,6 +307,42 @@ abstract class QueueStoreContract {
     }
 
     @Test
+    void tlsReportCountsAddUpPerDayPolicyAndOutcomeAcrossStores() {
+        QueueStore store = open();
+        long id = store.enqueue(envelope("a@x"), message("<1@x>", "1"));
+        Attempt a = new Attempt(T0, "mx.x", "192.0.2.1", "TLSv1.3", "TLS_AES_128_GCM_SHA256", "PASS", List.of(), "",
+                250, "2.0.0", "250 ok", Duration.ofMillis(5), "delivered");
+        List<String> sts = List.of("version: STSv1", "mode: enforce", "mx: mx.x", "max_age: 86400");
+        var ok = new dev.doublelock.tlsrpt.SessionResult(T0, "sts", sts, "X", "MX.x", java.util.Optional.empty());
+        var expired = new dev.doublelock.tlsrpt.SessionResult(T0.plusSeconds(60), "sts", sts, "x", "mx.x",
+                java.util.Optional.of(new dev.doublelock.tlsrpt.SessionResult.Failure("certificate-expired", "192.0.2.9",
+                        "mx.x", "192.0.2.1", "EXPIRED_CERTIFICATE")));
+        store.recordAttempt(id, a, ok);
+        store.recordAttempt(id, a, ok);
+        store.recordAttempt(id, a, expired);
+        try (QueueStore other = QueueStores.open(url(), clock)) {
+            other.recordAttempt(id, a, expired); // another node of the same queue adds to the same counts
+            other.recordAttempt(id, a, new dev.doublelock.tlsrpt.SessionResult(T0.plus(Duration.ofDays(1)), "no-policy-found",
+                    List.of(), "y", "mx.y", java.util.Optional.empty()));
+        }
+        java.time.LocalDate day = T0.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        List<dev.doublelock.tlsrpt.ResultCount> counts = store.tlsResults(day);
+        assertThat(counts).hasSize(2);
+        assertThat(counts).allMatch(c -> c.policyDomain().equals("x") && c.mxHost().equals("mx.x")
+                && c.policyStrings().equals(sts));
+        assertThat(counts).filteredOn(c -> c.failure().isEmpty()).singleElement()
+                .extracting(dev.doublelock.tlsrpt.ResultCount::sessions).isEqualTo(2L);
+        assertThat(counts).filteredOn(c -> c.failure().isPresent()).singleElement().satisfies(c -> {
+            assertThat(c.sessions()).isEqualTo(2L);
+            assertThat(c.failure().get().resultType()).isEqualTo("certificate-expired");
+            assertThat(c.failure().get().receivingIp()).isEqualTo("192.0.2.1");
+        });
+        assertThat(store.tlsResults(day.plusDays(1))).singleElement()
+                .satisfies(c -> assertThat(c.policyStrings()).isEmpty());
+        assertThat(store.attempts(id)).as("the attempts are recorded as always").hasSize(5);
+    }
+
+    @Test
     void flushMakesEveryWaitingMessageDueNow() {
         QueueStore store = open();
         long a = store.enqueue(envelope("a@x"), message("<1@x>", "1"));

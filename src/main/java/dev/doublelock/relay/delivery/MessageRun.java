@@ -230,7 +230,8 @@ final class MessageRun {
             store.recordAttempt(m.id(), new Attempt(at, hop.host(), outcome.ip(), outcome.tls().protocol().orElse(null),
                     outcome.tls().cipherSuite().orElse(null), mechanism + ": " + policyVerdict, codes,
                     HopDelivery.describe(notable).orElse(null), reply.map(Reply::code).orElse(0),
-                    reply.map(Reply::enhancedStatus).orElse(null), replyText, took, word));
+                    reply.map(Reply::enhancedStatus).orElse(null), replyText, took, word),
+                    TlsReportEntry.of(req, hop.host(), outcome, at).orElse(null));
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(MessageRun.class).warn("could not record attempt for message {}: {}",
                     m.id(), e.getMessage());

@@ -127,6 +127,37 @@ class LabDeliveryTest {
     }
 
     @Test
+    void everyJudgedAttemptIsCountedForTheTlsReportsOfItsDay() throws Exception {
+        List<LabProfile> profiles = List.of(LabProfile.GOOD, LabProfile.EXPIRED, LabProfile.TLS_1_0_ONLY);
+        Map<LabProfile, Long> ids = enqueueOneTo(profiles);
+        try (DeliveryWorker w = worker("tlsrpt.relay.test", PolicyMap.defaults(), router(Map.of()))) {
+            w.runOnce();
+        }
+        java.time.LocalDate day = clock.instant().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        var byDomain = dev.doublelock.tlsrpt.AggregateReport.byDomain(store.tlsResults(day));
+        long attempts = ids.values().stream().mapToLong(id -> store.attempts(id).size()).sum();
+        assertThat(byDomain.values().stream().flatMap(List::stream).mapToLong(dev.doublelock.tlsrpt.ResultCount::sessions)
+                .sum()).as("one count per judged attempt").isEqualTo(attempts);
+        var good = new dev.doublelock.tlsrpt.AggregateReport("relay.test", "postmaster@relay.test", "r1", day,
+                domain(LabProfile.GOOD), byDomain.get(domain(LabProfile.GOOD))).json();
+        assertThat(good.at("/policies/0/policy/policy-type").asText()).isEqualTo("no-policy-found");
+        assertThat(good.at("/policies/0/summary/total-successful-session-count").asLong()).isEqualTo(1);
+        assertThat(good.at("/policies/0/summary/total-failure-session-count").asLong()).isZero();
+        assertThat(good.at("/date-range/start-datetime").asText()).isEqualTo(day + "T00:00:00Z");
+        assertThat(good.at("/date-range/end-datetime").asText()).isEqualTo(day + "T23:59:59Z");
+        var expired = new dev.doublelock.tlsrpt.AggregateReport("relay.test", "postmaster@relay.test", "r2", day,
+                domain(LabProfile.EXPIRED), byDomain.get(domain(LabProfile.EXPIRED))).json();
+        assertThat(expired.at("/policies/0/summary/total-failure-session-count").asLong()).isEqualTo(1);
+        assertThat(expired.at("/policies/0/failure-details/0/result-type").asText()).isEqualTo("certificate-expired");
+        assertThat(expired.at("/policies/0/failure-details/0/receiving-ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(expired.at("/policies/0/failure-details/0/failed-session-count").asLong()).isEqualTo(1);
+        assertThat(expired.at("/policies/0/failure-details/0/failure-reason-code").asText()).contains("EXPIRED_CERTIFICATE");
+        var legacy = new dev.doublelock.tlsrpt.AggregateReport("relay.test", "postmaster@relay.test", "r3", day,
+                domain(LabProfile.TLS_1_0_ONLY), byDomain.get(domain(LabProfile.TLS_1_0_ONLY))).json();
+        assertThat(legacy.at("/policies/0/failure-details/0/result-type").asText()).isEqualTo("validation-failure");
+    }
+
+    @Test
     void responseInjectionIsDetectedAndNothingIsDeliveredOverIt() throws Exception {
         Map<LabProfile, Long> ids = enqueueOneTo(List.of(LabProfile.RESPONSE_INJECTION));
         String ehlo = "injection.relay.test";

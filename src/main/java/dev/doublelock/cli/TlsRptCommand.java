@@ -1,0 +1,70 @@
+package dev.doublelock.cli;
+
+import dev.doublelock.tlsrpt.AggregateReport;
+import dev.doublelock.tlsrpt.ResultCount;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code doublelock tlsrpt preview}: the RFC 8460 reports the relay's sessions of one UTC day make, one per domain. */
+@Command(name = "tlsrpt", mixinStandardHelpOptions = true,
+        description = "SMTP TLS reports (RFC 8460) from the relay's delivery sessions.",
+        subcommands = {TlsRptCommand.Preview.class})
+final class TlsRptCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "preview", mixinStandardHelpOptions = true,
+            description = {"Print the TLS reports one UTC day of deliveries makes: one RFC 8460 JSON report per "
+                    + "recipient domain, with each policy (sts, tlsa, no-policy-found), its MX hosts, the counts of "
+                    + "successful and failed sessions and the failure details. Sends nothing.",
+                    "The counts come from the queue's database, so they cover every relay node sharing it."})
+    static final class Preview implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        QueueTarget target;
+        @Option(names = "--day", paramLabel = "YYYY-MM-DD", description = "the UTC day (default: yesterday, the last "
+                + "complete day)")
+        LocalDate day;
+        @Option(names = "--domain", paramLabel = "DOMAIN", description = "only the report for this recipient domain")
+        String domain;
+
+        @Override
+        public Integer call() {
+            LocalDate d = day != null ? day : LocalDate.now(ZoneOffset.UTC).minusDays(1);
+            return QueueCommand.withQueue(spec, target, (store, out) -> {
+                Map<String, List<ResultCount>> byDomain = AggregateReport.byDomain(store.tlsResults(d));
+                String host = target.hostName();
+                int printed = 0;
+                for (Map.Entry<String, List<ResultCount>> e : byDomain.entrySet()) {
+                    if (domain != null && !e.getKey().equalsIgnoreCase(domain)) {
+                        continue;
+                    }
+                    AggregateReport r = new AggregateReport(host, "postmaster@" + host,
+                            d + "." + e.getKey() + "@" + host, d, e.getKey(), e.getValue());
+                    out.println(Json.write(r.json()));
+                    printed++;
+                }
+                if (printed == 0) {
+                    spec.commandLine().getErr().println("tlsrpt: no delivery sessions recorded on " + d
+                            + (domain == null ? "" : " for " + domain) + " (UTC); nothing to report");
+                }
+                return 0;
+            });
+        }
+    }
+}
