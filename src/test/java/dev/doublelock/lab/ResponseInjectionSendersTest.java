@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The starttls-response-injection profile (issue 11): the lab's 220 to STARTTLS comes with an injected plaintext
  * EHLO reply. A sender that takes it as the server's answer inside TLS is recorded ACTED_ON_INJECTED_REPLY; one that
- * discards it (Python's smtplib) delivers normally. swaks is judged against its own transcript, and a deliberately
+ * discards it (Python's smtplib, the doublelock relay: see LabDeliveryTest) delivers normally. swaks is judged against its own transcript, and a deliberately
  * vulnerable client (it keeps lines read ahead before the handshake) must be caught.
  */
 @Timeout(120)

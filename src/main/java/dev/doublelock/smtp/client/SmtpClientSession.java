@@ -118,9 +118,9 @@ public final class SmtpClientSession implements AutoCloseable {
      * plaintext session usable (whether to use it is the caller's policy); HANDSHAKE_FAILED closes the
      * connection. ESTABLISHED sends EHLO again over TLS, forgetting what the server said before (RFC 3207 4.2).
      *
-     * @throws SmtpClientException if the connection breaks, the server sends octets after its 220 before
-     *                             TLS starts (response injection, the mirror of CVE-2011-0411), or the EHLO
-     *                             over TLS fails
+     * @throws SmtpClientException if the connection breaks or the EHLO over TLS fails; octets the server sends
+     *                             after its 220 before TLS starts (response injection, the mirror of
+     *                             CVE-2011-0411) are dropped unread
      * @throws IllegalArgumentException if {@code tls} names protocols, suites or groups the provider lacks
      */
     public StartTlsOutcome startTls(ClientTlsConfig tls) throws SmtpClientException {
@@ -159,17 +159,17 @@ public final class SmtpClientSession implements AutoCloseable {
             }
             return startTls;
         }
-        int injected;
         try {
-            injected = wire.unsolicited();
+            // RFC 3207 §4.2 and the response-injection attack: nothing the server sent before TLS may count, so
+            // octets it sent after its 220 (a man in the middle's injected replies) are dropped, never parsed
+            int injected = wire.discardUnsolicited();
+            if (injected > 0) {
+                transcript.event("discarded " + injected + " octets the server sent after its 220 to STARTTLS and "
+                        + "before the TLS handshake (plaintext injected into the response stream)");
+            }
         } catch (IOException e) {
             throw wire.fail(SmtpClientException.local(Phase.STARTTLS, "STARTTLS", false, host()
                     + ": connection broken after the 220 to STARTTLS: " + e.getMessage()));
-        }
-        if (injected > 0) {
-            throw wire.fail(SmtpClientException.local(Phase.STARTTLS, "STARTTLS", false, host() + " sent " + injected
-                    + " octets after \"220\" to STARTTLS and before the TLS handshake: plaintext injected into the "
-                    + "response stream (CVE-2011-0411 class); connection aborted, do not deliver over it"));
         }
         transcript.event("TLS handshake: " + offer);
         TlsHandshake.Outcome outcome = handshaker.apply(wire.plainSocket());
