@@ -330,6 +330,15 @@ final class JdbcQueueStore implements QueueStore {
     }
 
     @Override
+    public boolean claimTlsReport(java.time.LocalDate day, String policyDomain, String nodeId) {
+        requireNodeId(nodeId);
+        return tx.inTransaction("claim the TLS report of " + day + " for " + policyDomain, c -> Sql.execute(c,
+                "INSERT INTO tlsrpt_sent (day, policy_domain, node, at) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT (day, policy_domain) DO NOTHING", day.toString(),
+                policyDomain.toLowerCase(java.util.Locale.ROOT), nodeId, clock.millis()) > 0);
+    }
+
+    @Override
     public List<dev.doublelock.tlsrpt.ResultCount> tlsResults(java.time.LocalDate day) {
         return tx.inTransaction("read the TLS report counts of " + day, c -> TlsReportRows.of(c, day));
     }

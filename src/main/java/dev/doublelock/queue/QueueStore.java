@@ -58,6 +58,12 @@ public interface QueueStore extends AutoCloseable {
      */
     void recordAttempt(long id, Attempt attempt, dev.doublelock.tlsrpt.SessionResult tlsResult);
 
+    /**
+     * Claims the sending of the TLS report of {@code day} for {@code policyDomain}: true for exactly one caller across
+     * all nodes of this queue, false for everyone after it (so each domain gets one report per day, not one per node).
+     */
+    boolean claimTlsReport(java.time.LocalDate day, String policyDomain, String nodeId);
+
     /** The TLS report counts of one UTC day, every policy domain, in a stable order. */
     List<dev.doublelock.tlsrpt.ResultCount> tlsResults(java.time.LocalDate day);
 

@@ -340,6 +340,11 @@ abstract class QueueStoreContract {
         assertThat(store.tlsResults(day.plusDays(1))).singleElement()
                 .satisfies(c -> assertThat(c.policyStrings()).isEmpty());
         assertThat(store.attempts(id)).as("the attempts are recorded as always").hasSize(5);
+        assertThat(store.claimTlsReport(day, "X", "node-a")).as("the first node sends").isTrue();
+        try (QueueStore other = QueueStores.open(url(), clock)) {
+            assertThat(other.claimTlsReport(day, "x", "node-b")).as("one report per day and domain").isFalse();
+            assertThat(other.claimTlsReport(day.plusDays(1), "x", "node-b")).isTrue();
+        }
     }
 
     @Test

@@ -231,7 +231,8 @@ final class MessageRun {
                     outcome.tls().cipherSuite().orElse(null), mechanism + ": " + policyVerdict, codes,
                     HopDelivery.describe(notable).orElse(null), reply.map(Reply::code).orElse(0),
                     reply.map(Reply::enhancedStatus).orElse(null), replyText, took, word),
-                    TlsReportEntry.of(req, hop.host(), outcome, at).orElse(null));
+                    m.messageId().startsWith(TlsReportSender.MESSAGE_ID_PREFIX) ? null // never a report about a report
+                            : TlsReportEntry.of(req, hop.host(), outcome, at).orElse(null));
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(MessageRun.class).warn("could not record attempt for message {}: {}",
                     m.id(), e.getMessage());
