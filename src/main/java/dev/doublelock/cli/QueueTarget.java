@@ -40,7 +40,7 @@ final class QueueTarget {
         return options().hostName();
     }
 
-    private RelayOptions options() {
+    RelayOptions options() {
         Path shared = DataLocation.of(data).dir();
         var options = config == null ? RelayConfig.defaults(shared) : RelayConfig.read(config, shared);
         return data != null ? options.withDataDir(shared) : options;

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 /** {@code doublelock tlsrpt preview}: the RFC 8460 reports the relay's sessions of one UTC day make, one per domain. */
 @Command(name = "tlsrpt", mixinStandardHelpOptions = true,
         description = "SMTP TLS reports (RFC 8460) from the relay's delivery sessions.",
-        subcommands = {TlsRptCommand.Preview.class})
+        subcommands = {TlsRptCommand.Preview.class, TlsRptCommand.Send.class})
 final class TlsRptCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -62,6 +62,33 @@ final class TlsRptCommand implements Runnable {
                 if (printed == 0) {
                     spec.commandLine().getErr().println("tlsrpt: no delivery sessions recorded on " + d
                             + (domain == null ? "" : " for " + domain) + " (UTC); nothing to report");
+                }
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "send", mixinStandardHelpOptions = true,
+            description = {"Send the TLS reports of one UTC day now, as the relay does daily when tlsrpt.enabled is "
+                    + "true: to each domain's _smtp._tls rua (mail through the queue, HTTPS POST), once per domain and "
+                    + "day across all nodes of the queue. Mail reports are delivered by the running relay."})
+    static final class Send implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        QueueTarget target;
+        @Option(names = "--day", paramLabel = "YYYY-MM-DD", description = "the UTC day (default: yesterday)")
+        LocalDate day;
+
+        @Override
+        public Integer call() {
+            LocalDate d = day != null ? day : LocalDate.now(ZoneOffset.UTC).minusDays(1);
+            return QueueCommand.withQueue(spec, target, (store, out) -> {
+                var sender = dev.doublelock.relay.DeliveryWorkers.tlsReportSender(store,
+                        dev.doublelock.dns.DnsjavaResolver.builder().build(), target.options(), "cli-" + ProcessHandle.current().pid());
+                for (var s : sender.send(d)) {
+                    out.println(s.domain() + ": " + (s.destinations().isEmpty() ? "-" : String.join(", ", s.destinations()))
+                            + " (" + s.note() + ")");
                 }
                 return 0;
             });

@@ -103,6 +103,13 @@ final class ConfigNode {
         });
     }
 
+    Optional<Boolean> bool(String k) {
+        return value(k).map(v -> {
+            if (!v.isBoolean()) throw fail(k, "must be true or false (without quotes), got " + v);
+            return v.asBoolean();
+        });
+    }
+
     Optional<Long> number(String k, long min, long max) {
         return value(k).map(v -> {
             if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {

@@ -53,7 +53,7 @@ public final class RelayConfig {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     private static final Set<String> TOP = Set.of("dataDir", "hostName", "queue", "submission", "relay", "users", "tls",
-            "metrics", "limits", "authFailureDelayMillis", "authFailureLimit", "policy", "routes", "delivery");
+            "metrics", "limits", "authFailureDelayMillis", "authFailureLimit", "policy", "routes", "delivery", "tlsrpt");
 
     private RelayConfig() {
     }
@@ -130,7 +130,7 @@ public final class RelayConfig {
                 submissionAt, relayAt, networks(relay), users(top), cert, key,
                 metrics.listen("listen", DEFAULT_METRICS), limits(top),
                 Duration.ofMillis(top.number("authFailureDelayMillis", 0, 60_000)
-                        .orElse(1500L)), authFailureLimit(top), delivery(top));
+                        .orElse(1500L)), authFailureLimit(top), delivery(top), tlsReports(top, hostName));
     }
 
     private static void requireFile(ConfigNode node, String k, Path p) {
@@ -165,6 +165,18 @@ public final class RelayConfig {
             }
         });
         return new UserDirectory(users);
+    }
+
+    private static dev.doublelock.relay.TlsReportConfig tlsReports(ConfigNode top, String hostName) {
+        ConfigNode t = top.object("tlsrpt", Set.of("enabled", "organizationName", "contact", "dkim"));
+        ConfigNode d = t.object("dkim", Set.of("key", "selector", "domain"));
+        var off = dev.doublelock.relay.TlsReportConfig.off(hostName);
+        Optional<Path> key = d.string("key").map(Path::of);
+        key.ifPresent(p -> requireFile(d, "key", p));
+        boolean enabled = t.bool("enabled").orElse(false);
+        return new dev.doublelock.relay.TlsReportConfig(enabled, t.string("organizationName").orElse(off.organizationName()),
+                t.string("contact").orElse(off.contact()), key, d.string("selector").orElse(off.dkimSelector()),
+                d.string("domain").orElse(off.dkimDomain()));
     }
 
     private static AuthFailureLimit authFailureLimit(ConfigNode top) {

@@ -43,6 +43,11 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
         FirstUseResolver dns = new FirstUseResolver(DnsjavaResolver.builder().build());
         Router router = new Router(Optional.of(dns), settings.routes());
         DeliveryWorker worker = new DeliveryWorker(store, router, delivery, Dialer.direct(), Clock.systemUTC());
+        TlsReportConfig rpt = options.tlsReports();
+        java.util.Optional<dev.doublelock.relay.delivery.TlsReportSchedule> reports = rpt.enabled()
+                ? java.util.Optional.of(new dev.doublelock.relay.delivery.TlsReportSchedule(
+                        tlsReportSender(store, dns, options, delivery.nodeId()), Clock.systemUTC(), new java.util.Random()))
+                : java.util.Optional.empty();
         return new DeliveryEngine() {
             @Override
             public void start() {
@@ -57,6 +62,12 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
             @Override
             public void start(java.util.function.Consumer<String> notices) {
                 worker.start();
+                reports.ifPresent(r -> {
+                    r.start();
+                    notices.accept("TLS reports (RFC 8460): sent daily after 00:10 UTC for the day before, "
+                            + (rpt.dkimKey().isPresent() ? "DKIM-signed (d=" + rpt.dkimDomain() + ", s=" + rpt.dkimSelector() + ")"
+                            : "UNSIGNED: give tlsrpt.dkim.key so receivers can trust them"));
+                });
                 if (System.getProperty(DNS_SERVER_PROPERTY) != null) {
                     worker.probeResolverDnssec(notices);
                 } else {
@@ -71,6 +82,7 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
 
             @Override
             public void close() {
+                reports.ifPresent(dev.doublelock.relay.delivery.TlsReportSchedule::close);
                 worker.close();
             }
 
@@ -79,5 +91,18 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
                 return worker.metrics().prometheusText();
             }
         };
+    }
+
+    /** The TLS report sender a relay with {@code options} uses (also {@code doublelock tlsrpt send}). */
+    public static dev.doublelock.relay.delivery.TlsReportSender tlsReportSender(QueueStore store,
+            dev.doublelock.dns.MailResolver resolver, RelayOptions options, String nodeId) {
+        TlsReportConfig rpt = options.tlsReports();
+        java.util.Optional<dev.doublelock.dkim.DkimSigner> dkim = rpt.dkimKey().map(k ->
+                new dev.doublelock.dkim.DkimSigner(rpt.dkimDomain(), rpt.dkimSelector(), Pem.readPrivateKey(k)));
+        var settings = new dev.doublelock.relay.delivery.TlsReportSender.TlsReportSettings(rpt.organizationName(),
+                rpt.contact(), options.hostName(), "tlsrpt-noreply@" + options.hostName(), dkim);
+        return new dev.doublelock.relay.delivery.TlsReportSender(store, resolver, settings,
+                java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build(),
+                Clock.systemUTC(), nodeId);
     }
 }

@@ -27,13 +27,15 @@ import java.util.Optional;
  * @param authFailureDelay wait before a 535
  * @param authFailureLimit failed AUTH attempts per client address (all sessions) before it gets 421 for a while
  * @param delivery         policy and routing, for the delivery engine
+ * @param tlsReports       TLS reporting (RFC 8460)
  */
 public record RelayOptions(Path dataDir, String hostName, Optional<String> queueUrl,
                            Optional<InetSocketAddress> submission, Optional<InetSocketAddress> relay,
                            NetworkAllowList allowedNetworks, UserDirectory users,
                            Optional<Path> tlsCertificate, Optional<Path> tlsKey,
                            Optional<InetSocketAddress> metrics, SmtpLimits limits, Duration authFailureDelay,
-                           dev.doublelock.relay.intake.AuthFailureLimit authFailureLimit, DeliverySettings delivery) {
+                           dev.doublelock.relay.intake.AuthFailureLimit authFailureLimit, DeliverySettings delivery,
+                           TlsReportConfig tlsReports) {
     public RelayOptions {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(hostName, "hostName");
@@ -43,6 +45,7 @@ public record RelayOptions(Path dataDir, String hostName, Optional<String> queue
         Objects.requireNonNull(authFailureDelay, "authFailureDelay");
         Objects.requireNonNull(authFailureLimit, "authFailureLimit");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(tlsReports, "tlsReports");
         if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
             throw new IllegalArgumentException("give both the TLS certificate and its key, or neither");
         }
@@ -56,13 +59,13 @@ public record RelayOptions(Path dataDir, String hostName, Optional<String> queue
     /** A copy keeping its data (queue by default, self-signed certificate, delivery log) in {@code dir}. */
     public RelayOptions withDataDir(Path dir) {
         return new RelayOptions(dir, hostName, queueUrl, submission, relay, allowedNetworks, users, tlsCertificate,
-                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery);
+                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery, tlsReports);
     }
 
     /** A copy with other listener addresses (tests bind port 0). */
     public RelayOptions withListeners(Optional<InetSocketAddress> submission, Optional<InetSocketAddress> relay,
                                       Optional<InetSocketAddress> metrics) {
         return new RelayOptions(dataDir, hostName, queueUrl, submission, relay, allowedNetworks, users, tlsCertificate,
-                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery);
+                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery, tlsReports);
     }
 }

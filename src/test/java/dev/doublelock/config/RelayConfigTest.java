@@ -80,6 +80,15 @@ class RelayConfigTest {
         assertThat(o.authFailureLimit()).isEqualTo(new dev.doublelock.relay.intake.AuthFailureLimit(5,
                 java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(2)));
         assertThat(RelayConfig.defaults().authFailureLimit()).isEqualTo(dev.doublelock.relay.intake.AuthFailureLimit.DEFAULT);
+        assertThat(o.tlsReports().enabled()).isFalse();
+        assertThat(o.tlsReports().organizationName()).isEqualTo("relay.example.org");
+        assertThat(o.tlsReports().contact()).isEqualTo("mailto:postmaster@relay.example.org");
+        var rpt = RelayConfig.parse("""
+                {"hostName": "mx.example.net", "tlsrpt": {"enabled": true, "organizationName": "Example Net",
+                 "contact": "https://example.net/tls", "dkim": {"selector": "r2026", "domain": "example.net"}}}
+                """, "t.json").tlsReports();
+        assertThat(rpt).isEqualTo(new dev.doublelock.relay.TlsReportConfig(true, "Example Net", "https://example.net/tls",
+                java.util.Optional.empty(), "r2026", "example.net"));
         assertThat(RelayConfig.defaults().delivery().tuning().schedule().giveUpAfter()).isEqualTo(java.time.Duration.ofDays(5));
         assertThat(RelayConfig.defaults().delivery().tuning().schedule().delayNoticeAfter()).isEqualTo(java.time.Duration.ofHours(4));
         assertThat(RelayConfig.defaults().delivery().tuning()).isEqualTo(dev.doublelock.relay.DeliveryTuning.defaults());
@@ -113,6 +122,8 @@ class RelayConfigTest {
             {"delivery": {"delayWarningTime": 4}}                     | delivery.delayWarningTime | string in double quotes
             {"authFailureLimit": {"maxFailures": -1}}                 | authFailureLimit.maxFailures | whole number from 0
             {"authFailureLimit": {"blockMinutes": 5}}                 | authFailureLimit.blockMinutes | known keys here
+            {"tlsrpt": {"enabled": "yes"}}                            | tlsrpt.enabled       | true or false
+            {"tlsrpt": {"dkim": {"key": "/nonexistent.pem"}}}         | tlsrpt.dkim.key      | no such file
             """)
     void errorsNameTheFileTheKeyAndTheFix(String json, String key, String fix) {
         assertThatThrownBy(() -> RelayConfig.parse(json, "relay.json"))
