@@ -24,7 +24,12 @@ public interface DeliveryEngine extends AutoCloseable {
     default void wake() {
     }
 
-    /** Delivery metrics in Prometheus text format (may be empty). */
+    /** The delivery metrics as Prometheus client collectors (the relay registers them); default none. */
+    default java.util.List<io.prometheus.metrics.model.registry.Collector> collectors() {
+        return java.util.List.of();
+    }
+
+    /** Metrics in Prometheus text format of an engine without {@link #collectors()} (may be empty). */
     String prometheusText();
 
     /** An engine that delivers nothing: the relay accepts and queues mail only. */

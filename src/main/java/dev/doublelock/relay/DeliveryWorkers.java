@@ -87,8 +87,13 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
             }
 
             @Override
+            public java.util.List<io.prometheus.metrics.model.registry.Collector> collectors() {
+                return worker.metrics().collectors();
+            }
+
+            @Override
             public String prometheusText() {
-                return worker.metrics().prometheusText();
+                return "";
             }
         };
     }

@@ -111,25 +111,35 @@ public final class Relay implements AutoCloseable {
         return store;
     }
 
+    private io.prometheus.metrics.model.registry.PrometheusRegistry registry;
+
     public IntakeCounters counters() {
         return counters;
     }
 
-    /** Queue size by state, intake counters and the engine's delivery metrics, in Prometheus text format. */
+    /**
+     * Queue size by state, intake counters, the engine's delivery metrics and the JVM's (memory, GC, threads, ...),
+     * in Prometheus text format, written by the Prometheus Java client.
+     */
     public String metricsText() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("# HELP doublelock_queue_messages Messages in the queue by state.\n");
-        sb.append("# TYPE doublelock_queue_messages gauge\n");
-        for (Map.Entry<State, Long> e : store.counts().entrySet()) {
-            sb.append("doublelock_queue_messages{state=\"").append(e.getKey().name().toLowerCase(Locale.ROOT))
-                    .append("\"} ").append(e.getValue()).append('\n');
+        String text = dev.doublelock.relay.delivery.PrometheusText.of(registry());
+        String legacy = engine.collectors().isEmpty() ? engine.prometheusText() : "";
+        return legacy == null || legacy.isEmpty() ? text : text + (legacy.endsWith("\n") ? legacy : legacy + "\n");
+    }
+
+    private synchronized io.prometheus.metrics.model.registry.PrometheusRegistry registry() {
+        if (registry == null) {
+            io.prometheus.metrics.model.registry.PrometheusRegistry r = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+            r.register(io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("doublelock_queue_messages")
+                    .help("Messages in the queue by state.").labelNames("state")
+                    .callback(cb -> store.counts().forEach((st, n) -> cb.call(n, st.name().toLowerCase(Locale.ROOT))))
+                    .build());
+            counters.collectors().forEach(r::register);
+            engine.collectors().forEach(r::register);
+            io.prometheus.metrics.instrumentation.jvm.JvmMetrics.builder().register(r);
+            registry = r;
         }
-        sb.append(counters.prometheusText());
-        String delivery = engine.prometheusText();
-        if (delivery != null && !delivery.isEmpty()) {
-            sb.append(delivery.endsWith("\n") ? delivery : delivery + "\n");
-        }
-        return sb.toString();
+        return registry;
     }
 
     /** Stops the listeners, lets the engine finish in-flight deliveries, stops metrics, closes the queue. */

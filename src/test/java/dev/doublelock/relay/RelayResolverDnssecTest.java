@@ -65,9 +65,9 @@ class RelayResolverDnssecTest {
             HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.body()).contains("# TYPE doublelock_resolver_dnssec gauge\n")
-                    .contains("doublelock_resolver_dnssec{state=\"withheld\"} 1\n")
-                    .contains("doublelock_resolver_dnssec{state=\"passes\"} 0\n")
-                    .contains("doublelock_resolver_dnssec{state=\"unknown\"} 0\n");
+                    .contains("doublelock_resolver_dnssec{state=\"withheld\"} 1.0\n")
+                    .contains("doublelock_resolver_dnssec{state=\"passes\"} 0.0\n")
+                    .contains("doublelock_resolver_dnssec{state=\"unknown\"} 0.0\n");
         }
     }
 }

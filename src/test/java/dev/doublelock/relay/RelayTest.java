@@ -79,8 +79,10 @@ class RelayTest {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
-            assertThat(r.body()).contains("doublelock_queue_messages{state=\"queued\"} 1\n")
-                    .contains("doublelock_queue_messages{state=\"deferred\"} 0\n")
+            // written by the Prometheus Java client: values as decimals, the JVM's own metrics beside ours
+            assertThat(r.body()).contains("doublelock_queue_messages{state=\"queued\"} 1.0\n")
+                    .contains("doublelock_queue_messages{state=\"deferred\"} 0.0\n")
+                    .contains("# TYPE jvm_memory_used_bytes gauge").contains("jvm_threads_current")
                     .contains("# TYPE doublelock_intake_accepted_total counter")
                     .contains("doublelock_deliveries_total 7\n");
             HttpResponse<String> other = http.send(HttpRequest.newBuilder(uri.resolve("/admin")).build(),

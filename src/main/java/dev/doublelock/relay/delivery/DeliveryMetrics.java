@@ -2,6 +2,12 @@ package dev.doublelock.relay.delivery;
 
 import dev.doublelock.dns.DnssecSupport;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,16 +35,14 @@ public final class DeliveryMetrics {
     private final LongAdder unverifiedTls = new LongAdder();
     private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> wouldRefuse = new ConcurrentHashMap<>();
-    private final LongAdder[] latencyBuckets = new LongAdder[BUCKETS.length];
-    private final LongAdder latencyCount = new LongAdder();
-    private final LongAdder latencyMicros = new LongAdder();
+    private final Histogram latency = Histogram.builder().name("doublelock_delivery_attempt_seconds")
+            .help("Duration of one attempt at a next-hop server.").classicOnly().classicUpperBounds(BUCKETS).build();
+    private final List<io.prometheus.metrics.model.registry.Collector> collectors;
     private volatile java.util.function.IntSupplier cachedConnections = () -> 0;
     private volatile DnssecSupport.State resolverDnssec;
 
     DeliveryMetrics() {
-        for (int i = 0; i < latencyBuckets.length; i++) {
-            latencyBuckets[i] = new LongAdder();
-        }
+        collectors = List.copyOf(buildCollectors());
     }
 
     void recipientsDelivered(int n) {
@@ -144,14 +148,7 @@ public final class DeliveryMetrics {
 
     void attempt(long micros) {
         attempts.increment();
-        latencyCount.increment();
-        latencyMicros.add(micros);
-        double seconds = micros / 1e6;
-        for (int i = 0; i < BUCKETS.length; i++) {
-            if (seconds <= BUCKETS[i]) {
-                latencyBuckets[i].increment();
-            }
-        }
+        latency.observe(micros / 1e6);
     }
 
     /** Recipients delivered. */
@@ -188,56 +185,72 @@ public final class DeliveryMetrics {
         return snapshot(wouldRefuse);
     }
 
-    /** The counters in the Prometheus text exposition format (version 0.0.4). */
+    /**
+     * The metrics as collectors of the Prometheus Java client, for the relay's registry (same names as ever; the
+     * client adds {@code _total} to counters and writes values as decimals).
+     */
+    public List<io.prometheus.metrics.model.registry.Collector> collectors() {
+        return collectors;
+    }
+
+    /** The delivery metrics alone in the Prometheus text exposition format (version 0.0.4), via the client library. */
     public String prometheusText() {
-        StringBuilder sb = new StringBuilder();
-        counter(sb, "doublelock_delivered_recipients_total", "Recipients delivered.", delivered.sum());
-        counter(sb, "doublelock_deferred_total", "Delivery runs that ended deferred.", deferred.sum());
-        counter(sb, "doublelock_bounced_recipients_total", "Recipients bounced.", bounced.sum());
-        counter(sb, "doublelock_dsn_sent_total", "Delivery status notifications enqueued.", dsnsSent.sum());
-        counter(sb, "doublelock_delivery_attempts_total", "Attempts at a next-hop server.", attempts.sum());
-        counter(sb, "doublelock_tls_resumed_total", "TLS sessions resumed and accepted.", tlsResumed.sum());
-        counter(sb, "doublelock_tls_resumption_rejected_total",
+        PrometheusRegistry own = new PrometheusRegistry();
+        collectors.forEach(own::register);
+        return dev.doublelock.relay.delivery.PrometheusText.of(own);
+    }
+
+    private List<io.prometheus.metrics.model.registry.Collector> buildCollectors() {
+        List<io.prometheus.metrics.model.registry.Collector> c = new java.util.ArrayList<>();
+        c.add(counter("doublelock_delivered_recipients", "Recipients delivered.", delivered::sum));
+        c.add(counter("doublelock_deferred", "Delivery runs that ended deferred.", deferred::sum));
+        c.add(counter("doublelock_bounced_recipients", "Recipients bounced.", bounced::sum));
+        c.add(counter("doublelock_dsn_sent", "Delivery status notifications enqueued.", dsnsSent::sum));
+        c.add(counter("doublelock_delivery_attempts", "Attempts at a next-hop server.", attempts::sum));
+        c.add(counter("doublelock_tls_resumed", "TLS sessions resumed and accepted.", tlsResumed::sum));
+        c.add(counter("doublelock_tls_resumption_rejected",
                 "Resumed TLS sessions that failed the judgement and were replaced by a full handshake.",
-                tlsResumptionRejected.sum());
-        counter(sb, "doublelock_connection_reuse_total",
+                tlsResumptionRejected::sum));
+        c.add(counter("doublelock_connection_reuse",
                 "Messages sent over an already open and judged SMTP connection (RSET between transactions).",
-                sessionsReused.sum());
-        counter(sb, "doublelock_plaintext_fallback_total",
+                sessionsReused::sum));
+        c.add(counter("doublelock_plaintext_fallback",
                 "Messages sent in plaintext to a server that offered STARTTLS: it refused STARTTLS or no TLS handshake "
-                        + "could be completed with it (opportunistic and testing only).", plaintextFallbacks.sum());
-        counter(sb, "doublelock_legacy_tls_total",
+                        + "could be completed with it (opportunistic and testing only).", plaintextFallbacks::sum));
+        c.add(counter("doublelock_legacy_tls",
                 "Messages sent with the legacy TLS engine (TLS 1.0/1.1 or static-RSA servers; opportunistic and "
-                        + "testing only).", legacyTls.sum());
-        counter(sb, "doublelock_unverified_tls_total",
+                        + "testing only).", legacyTls::sum));
+        c.add(counter("doublelock_unverified_tls",
                 "Messages sent over TLS whose certificate did not verify (opportunistic and testing only).",
-                unverifiedTls.sum());
-        sb.append("# HELP doublelock_connections_cached Judged SMTP connections waiting in the connection cache for "
-                + "their next message.\n# TYPE doublelock_connections_cached gauge\ndoublelock_connections_cached ")
-                .append(cachedConnections()).append('\n');
-        DnssecSupport.State dnssec = resolverDnssec;
-        if (dnssec != null) {
-            sb.append("# HELP doublelock_resolver_dnssec Whether the DNS resolver passes DNSSEC data (probed at start; "
-                    + "1 = the state found). withheld: DANE cannot be used, MTA-STS still can.\n")
-                    .append("# TYPE doublelock_resolver_dnssec gauge\n");
-            for (DnssecSupport.State s : DnssecSupport.State.values()) {
-                sb.append("doublelock_resolver_dnssec{state=\"").append(stateLabel(s)).append("\"} ")
-                        .append(s == dnssec ? 1 : 0).append('\n');
-            }
-        }
-        labelled(sb, "doublelock_policy_refusals_total", "Sessions refused by the policy, by finding code.", refusals);
-        labelled(sb, "doublelock_policy_would_refuse_total",
-                "TESTING mode: sessions delivered that the policy would have refused, by finding code.", wouldRefuse);
-        sb.append("# HELP doublelock_delivery_attempt_seconds Duration of one attempt at a next-hop server.\n");
-        sb.append("# TYPE doublelock_delivery_attempt_seconds histogram\n");
-        for (int i = 0; i < BUCKETS.length; i++) {
-            sb.append("doublelock_delivery_attempt_seconds_bucket{le=\"").append(BUCKETS[i]).append("\"} ")
-                    .append(latencyBuckets[i].sum()).append('\n');
-        }
-        sb.append("doublelock_delivery_attempt_seconds_bucket{le=\"+Inf\"} ").append(latencyCount.sum()).append('\n');
-        sb.append("doublelock_delivery_attempt_seconds_sum ").append(latencyMicros.sum() / 1e6).append('\n');
-        sb.append("doublelock_delivery_attempt_seconds_count ").append(latencyCount.sum()).append('\n');
-        return sb.toString();
+                unverifiedTls::sum));
+        c.add(GaugeWithCallback.builder().name("doublelock_connections_cached")
+                .help("Judged SMTP connections waiting in the connection cache for their next message.")
+                .callback(cb -> cb.call(cachedConnections())).build());
+        c.add(GaugeWithCallback.builder().name("doublelock_resolver_dnssec")
+                .help("Whether the DNS resolver passes DNSSEC data (probed at start; 1 = the state found). withheld: "
+                        + "DANE cannot be used, MTA-STS still can.").labelNames("state")
+                .callback(cb -> {
+                    DnssecSupport.State dnssec = resolverDnssec;
+                    if (dnssec != null) {
+                        for (DnssecSupport.State st : DnssecSupport.State.values()) {
+                            cb.call(st == dnssec ? 1 : 0, stateLabel(st));
+                        }
+                    }
+                }).build());
+        c.add(labelled("doublelock_policy_refusals", "Sessions refused by the policy, by finding code.", refusals));
+        c.add(labelled("doublelock_policy_would_refuse",
+                "TESTING mode: sessions delivered that the policy would have refused, by finding code.", wouldRefuse));
+        c.add(latency);
+        return c;
+    }
+
+    private static CounterWithCallback counter(String name, String help, java.util.function.LongSupplier value) {
+        return CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).build();
+    }
+
+    private static CounterWithCallback labelled(String name, String help, Map<String, LongAdder> values) {
+        return CounterWithCallback.builder().name(name).help(help).labelNames("finding")
+                .callback(cb -> snapshot(values).forEach((code, v) -> cb.call(v, code))).build();
     }
 
     private static String stateLabel(DnssecSupport.State s) {
@@ -246,19 +259,6 @@ public final class DeliveryMetrics {
             case WITHHOLDS_DNSSEC -> "withheld";
             case UNKNOWN -> "unknown";
         };
-    }
-
-    private static void counter(StringBuilder sb, String name, String help, long value) {
-        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        sb.append("# TYPE ").append(name).append(" counter\n");
-        sb.append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void labelled(StringBuilder sb, String name, String help, Map<String, LongAdder> values) {
-        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        sb.append("# TYPE ").append(name).append(" counter\n");
-        snapshot(values).forEach((code, v) -> sb.append(name).append("{finding=\"").append(code).append("\"} ")
-                .append(v).append('\n'));
     }
 
     private static Map<String, Long> snapshot(Map<String, LongAdder> m) {

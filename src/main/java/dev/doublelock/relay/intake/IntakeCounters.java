@@ -45,18 +45,20 @@ public final class IntakeCounters {
         return storeFailures.get();
     }
 
-    /** The counters in Prometheus text exposition format. */
-    public String prometheusText() {
-        return counter("doublelock_intake_accepted_total", "Messages accepted into the queue (answered 250).", accepted())
-                + counter("doublelock_intake_relay_denied_total", "Recipients refused with 554 5.7.1 relay access denied.", relayDenied())
-                + counter("doublelock_intake_auth_required_total", "Submission commands refused: authentication required.", authRequired())
-                + counter("doublelock_intake_auth_succeeded_total", "Successful SMTP AUTH exchanges.", authSucceeded())
-                + counter("doublelock_intake_auth_failed_total", "Failed SMTP AUTH exchanges (535).", authFailed())
-                + counter("doublelock_intake_auth_blocked_total", "AUTH attempts answered 421: too many failures from the address.", authBlocked())
-                + counter("doublelock_intake_store_failures_total", "Messages answered 451 because the queue failed.", storeFailures());
+    /** The counters as collectors of the Prometheus Java client (the client adds {@code _total}). */
+    public java.util.List<io.prometheus.metrics.model.registry.Collector> collectors() {
+        return java.util.List.of(
+                counter("doublelock_intake_accepted", "Messages accepted into the queue (answered 250).", accepted),
+                counter("doublelock_intake_relay_denied", "Recipients refused with 554 5.7.1 relay access denied.", relayDenied),
+                counter("doublelock_intake_auth_required", "Submission commands refused: authentication required.", authRequired),
+                counter("doublelock_intake_auth_succeeded", "Successful SMTP AUTH exchanges.", authSucceeded),
+                counter("doublelock_intake_auth_failed", "Failed SMTP AUTH exchanges (535).", authFailed),
+                counter("doublelock_intake_auth_blocked", "AUTH attempts answered 421: too many failures from the address.", authBlocked),
+                counter("doublelock_intake_store_failures", "Messages answered 451 because the queue failed.", storeFailures));
     }
 
-    private static String counter(String name, String help, long value) {
-        return "# HELP " + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " + value + "\n";
+    private static io.prometheus.metrics.core.metrics.CounterWithCallback counter(String name, String help, AtomicLong value) {
+        return io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name(name).help(help)
+                .callback(cb -> cb.call(value.get())).build();
     }
 }

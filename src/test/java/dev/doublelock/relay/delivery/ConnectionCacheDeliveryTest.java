@@ -66,8 +66,8 @@ class ConnectionCacheDeliveryTest {
                 assertThat(server.connections.get()).isEqualTo(1);
                 assertThat(server.quits.get()).as("the connection waits for the next message").isZero();
                 assertThat(w.metrics().cachedConnections()).isEqualTo(1);
-                assertThat(w.metrics().prometheusText()).contains("doublelock_connections_cached 1\n")
-                        .contains("doublelock_connection_reuse_total 1\n");
+                assertThat(w.metrics().prometheusText()).contains("doublelock_connections_cached 1.0\n")
+                        .contains("doublelock_connection_reuse_total 1.0\n");
             }
             awaitValue(server.quits::get, 1, "closing the worker QUITs the cached connection");
             assertThat(server.messages).hasSize(2);
