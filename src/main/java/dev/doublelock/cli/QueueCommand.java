@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
@@ -102,7 +103,7 @@ public final class QueueCommand implements Runnable {
         return (code + (a.enhanced() == null ? "" : " " + a.enhanced()) + " " + text).strip();
     }
 
-    /** One state change on one message, for retry/delete/bounce. */
+    /** One operator action on one message (retry, hold, release, delete, bounce). */
     abstract static class Action implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -111,9 +112,13 @@ public final class QueueCommand implements Runnable {
         @Parameters(paramLabel = "ID", description = "queue id (see 'queue list')")
         long id;
 
-        abstract boolean apply(QueueStore store, long id);
+        /** What the action did, in words, or empty if it does not apply to the message in its state. */
+        abstract Optional<String> act(QueueStore store, QueuedMessage m);
 
-        abstract String done();
+        /** Why it does not apply, beyond the state (default: nothing more). */
+        String whyNot(QueuedMessage m) {
+            return "";
+        }
 
         @Override
         public Integer call() {
@@ -123,19 +128,35 @@ public final class QueueCommand implements Runnable {
                     spec.commandLine().getErr().println("queue: no message " + id + "; see 'doublelock queue list'");
                     return 1;
                 }
-                if (!apply(store, id)) {
-                    spec.commandLine().getErr().println("queue: message " + id + " is " + m.state()
+                Optional<String> did = act(store, m);
+                if (did.isEmpty()) {
+                    spec.commandLine().getErr().println("queue: message " + id + " is " + m.state() + whyNot(m)
                             + "; " + spec.name() + " does not apply to it");
                     return 1;
                 }
-                out.println("message " + id + ": " + done() + " (now " + store.find(id).map(QueuedMessage::state).orElse(null) + ")");
+                out.println("message " + id + ": " + did.get());
                 return 0;
             });
         }
     }
 
+    /** An action that is one state change: {@link #apply}, then "DONE (now STATE)". */
+    abstract static class StateChange extends Action {
+        abstract boolean apply(QueueStore store, long id);
+
+        abstract String done();
+
+        @Override
+        Optional<String> act(QueueStore store, QueuedMessage m) {
+            if (!apply(store, m.id())) {
+                return Optional.empty();
+            }
+            return Optional.of(done() + " (now " + store.find(m.id()).map(QueuedMessage::state).orElse(null) + ")");
+        }
+    }
+
     @Command(name = "retry", mixinStandardHelpOptions = true, description = "Make a queued or deferred message due now.")
-    static final class Retry extends Action {
+    static final class Retry extends StateChange {
         boolean apply(QueueStore store, long id) {
             return store.retryNow(id);
         }
@@ -147,7 +168,7 @@ public final class QueueCommand implements Runnable {
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete a message without notice (its envelope and history stay, the bytes go).")
-    static final class Delete extends Action {
+    static final class Delete extends StateChange {
         boolean apply(QueueStore store, long id) {
             return store.delete(id);
         }
@@ -159,7 +180,7 @@ public final class QueueCommand implements Runnable {
 
     @Command(name = "hold", mixinStandardHelpOptions = true,
             description = "Put a queued or deferred message on hold (like postsuper -h): it is not tried until released.")
-    static final class Hold extends Action {
+    static final class Hold extends StateChange {
         boolean apply(QueueStore store, long id) {
             return store.hold(id);
         }
@@ -171,7 +192,7 @@ public final class QueueCommand implements Runnable {
 
     @Command(name = "release", mixinStandardHelpOptions = true,
             description = "Release a held message (like postsuper -H): it is due now.")
-    static final class Release extends Action {
+    static final class Release extends StateChange {
         boolean apply(QueueStore store, long id) {
             return store.release(id);
         }
@@ -203,34 +224,18 @@ public final class QueueCommand implements Runnable {
     @Command(name = "bounce", mixinStandardHelpOptions = true,
             description = "Give up on a message: its pending recipients fail and the sender gets a non-delivery "
                     + "notice (DSN), queued here for the relay to deliver.")
-    static final class Bounce implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        QueueTarget target;
-        @Parameters(paramLabel = "ID", description = "queue id (see 'queue list')")
-        long id;
+    static final class Bounce extends Action {
+        @Override
+        Optional<String> act(QueueStore store, QueuedMessage m) {
+            return new OperatorBounce(store, target.hostName(), java.time.Clock.systemUTC()).bounce(m.id())
+                    .map(o -> "bounced " + String.join(", ", o.recipients()) + "; " + o.dsnId()
+                            .map(d -> "the notice to <" + m.envelope().mailFrom() + "> is queued as " + d)
+                            .orElse("no notice (null sender)"));
+        }
 
         @Override
-        public Integer call() {
-            return withQueue(spec, target, (store, out) -> {
-                QueuedMessage m = store.find(id).orElse(null);
-                if (m == null) {
-                    spec.commandLine().getErr().println("queue: no message " + id + "; see 'doublelock queue list'");
-                    return 1;
-                }
-                var outcome = new OperatorBounce(store, target.hostName(), java.time.Clock.systemUTC()).bounce(id);
-                if (outcome.isEmpty()) {
-                    spec.commandLine().getErr().println("queue: message " + id + " is " + m.state()
-                            + (m.pendingRecipients().isEmpty() ? " with no recipient left to give up on" : "")
-                            + "; bounce does not apply to it");
-                    return 1;
-                }
-                out.println("message " + id + ": bounced " + String.join(", ", outcome.get().recipients()) + "; "
-                        + outcome.get().dsnId().map(d -> "the notice to <" + m.envelope().mailFrom() + "> is queued as "
-                        + d).orElse("no notice (null sender)"));
-                return 0;
-            });
+        String whyNot(QueuedMessage m) {
+            return m.pendingRecipients().isEmpty() ? " with no recipient left to give up on" : "";
         }
     }
 }

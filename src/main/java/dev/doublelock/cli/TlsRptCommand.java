@@ -27,6 +27,11 @@ final class TlsRptCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The day given, else yesterday (UTC): the last complete day. */
+    static LocalDate dayOrYesterday(LocalDate day) {
+        return day != null ? day : LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    }
+
     @Command(name = "preview", mixinStandardHelpOptions = true,
             description = {"Print the TLS reports one UTC day of deliveries makes: one RFC 8460 JSON report per "
                     + "recipient domain, with each policy (sts, tlsa, no-policy-found), its MX hosts, the counts of "
@@ -45,7 +50,7 @@ final class TlsRptCommand implements Runnable {
 
         @Override
         public Integer call() {
-            LocalDate d = day != null ? day : LocalDate.now(ZoneOffset.UTC).minusDays(1);
+            LocalDate d = dayOrYesterday(day);
             return QueueCommand.withQueue(spec, target, (store, out) -> {
                 Map<String, List<ResultCount>> byDomain = AggregateReport.byDomain(store.tlsResults(d));
                 String host = target.hostName();
@@ -82,7 +87,7 @@ final class TlsRptCommand implements Runnable {
 
         @Override
         public Integer call() {
-            LocalDate d = day != null ? day : LocalDate.now(ZoneOffset.UTC).minusDays(1);
+            LocalDate d = dayOrYesterday(day);
             return QueueCommand.withQueue(spec, target, (store, out) -> {
                 var sender = dev.doublelock.relay.DeliveryWorkers.tlsReportSender(store,
                         dev.doublelock.dns.DnsjavaResolver.builder().build(), target.options(), "cli-" + ProcessHandle.current().pid());
