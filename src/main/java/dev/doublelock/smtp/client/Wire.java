@@ -75,17 +75,7 @@ final class Wire {
     /** Drops the unsolicited octets (see {@link #unsolicited()}), at most 64 KiB; returns how many. */
     int discardUnsolicited() throws IOException {
         int dropped = reader.discardBuffered();
-        java.io.InputStream raw = plain.getInputStream();
-        byte[] sink = new byte[4096];
-        int pending;
-        while (dropped < 65_536 && (pending = raw.available()) > 0) {
-            int n = raw.read(sink, 0, Math.min(sink.length, pending));
-            if (n <= 0) {
-                break;
-            }
-            dropped += n;
-        }
-        return dropped;
+        return dropped + dev.doublelock.io.AvailableOctets.discard(plain.getInputStream(), 65_536 - dropped);
     }
 
     boolean isOpen() {

@@ -1,5 +1,7 @@
 package dev.doublelock.smtp.server;
 
+import dev.doublelock.io.AvailableOctets;
+
 import dev.doublelock.io.DeadlineInputStream;
 import dev.doublelock.smtp.SmtpLineReader;
 import dev.doublelock.tls.TlsHandshakeResult;
@@ -48,14 +50,7 @@ final class Connection {
     int carryPipelinedPlaintext() throws IOException {
         java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
         kept.writeBytes(reader.takeBuffered());
-        InputStream raw = plain.getInputStream();
-        byte[] sink = new byte[4096];
-        int available;
-        while (kept.size() < MAX_DRAIN && (available = raw.available()) > 0) {
-            int n = raw.read(sink, 0, Math.min(sink.length, available));
-            if (n <= 0) break;
-            kept.write(sink, 0, n);
-        }
+        kept.writeBytes(AvailableOctets.read(plain.getInputStream(), MAX_DRAIN - kept.size()));
         carried = kept.toByteArray();
         return carried.length;
     }
@@ -93,17 +88,7 @@ final class Connection {
      */
     int discardPipelinedPlaintext() throws IOException {
         int dropped = reader.discardBuffered();
-        InputStream raw = plain.getInputStream();
-        byte[] sink = new byte[4096];
-        int available;
-        while (dropped < MAX_DRAIN && (available = raw.available()) > 0) {
-            int n = raw.read(sink, 0, Math.min(sink.length, available));
-            if (n <= 0) {
-                break;
-            }
-            dropped += n;
-        }
-        return dropped;
+        return dropped + AvailableOctets.discard(plain.getInputStream(), MAX_DRAIN - dropped);
     }
 
     void upgraded(SSLSocket ssl, TlsHandshakeResult.Established established) throws IOException {

@@ -95,16 +95,7 @@ final class SmtpStartTls {
      * injected there would otherwise be read as a TLS record. Bounded; only what has already arrived.
      */
     private static void discardUnsolicited(DeadlineInputStream in) throws IOException {
-        byte[] sink = new byte[4096];
-        int dropped = 0;
-        int pending;
-        while (dropped < 65_536 && (pending = in.available()) > 0) {
-            int n = in.read(sink, 0, Math.min(sink.length, pending));
-            if (n <= 0) {
-                break;
-            }
-            dropped += n;
-        }
+        dev.doublelock.io.AvailableOctets.discard(in, 65_536);
     }
 
     private static void send(OutputStream out, String line) throws IOException {
