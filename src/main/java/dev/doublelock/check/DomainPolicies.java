@@ -8,7 +8,6 @@ import java.util.Optional;
 import dev.doublelock.dns.Lookup;
 import dev.doublelock.dns.MailResolver;
 import dev.doublelock.finding.Finding;
-import dev.doublelock.policy.mtasts.RecordSyntaxException;
 import dev.doublelock.policy.mtasts.StsLookupResult;
 import dev.doublelock.policy.mtasts.StsPolicy;
 import dev.doublelock.policy.mtasts.TlsRptRecord;
@@ -65,18 +64,22 @@ final class DomainPolicies {
                     "Could not tell whether the domain publishes TLS-RPT; try again later."));
             return Optional.empty();
         }
-        List<String> records = txt instanceof Lookup.Found<List<String>> f
-                ? f.value().stream().filter(t -> t.startsWith(TlsRptRecord.VERSION)).toList() : List.of();
-        if (records.size() != 1) {
-            notes.add("TLS-RPT: " + (records.isEmpty() ? "no" : records.size()) + " v=TLSRPTv1 record(s) at "
-                    + TlsRptRecord.recordName(domain) + (records.isEmpty() ? "" : "; RFC 8460 §3 requires exactly one"));
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(TlsRptRecord.parse(records.getFirst()).rua().stream().map(URI::toString).toList());
-        } catch (RecordSyntaxException e) {
-            notes.add("TLS-RPT record is invalid: " + e.getMessage());
-            return Optional.empty();
-        }
+        List<String> txts = txt instanceof Lookup.Found<List<String>> f ? f.value() : List.of();
+        String at = " at " + TlsRptRecord.recordName(domain);
+        return switch (TlsRptRecord.select(txts)) {
+            case TlsRptRecord.Published.One one -> Optional.of(one.record().rua().stream().map(URI::toString).toList());
+            case TlsRptRecord.Published.None none -> {
+                notes.add("TLS-RPT: no v=TLSRPTv1 record(s)" + at);
+                yield Optional.empty();
+            }
+            case TlsRptRecord.Published.Several several -> {
+                notes.add("TLS-RPT: " + several.count() + " v=TLSRPTv1 record(s)" + at + "; RFC 8460 §3 requires exactly one");
+                yield Optional.empty();
+            }
+            case TlsRptRecord.Published.Invalid invalid -> {
+                notes.add("TLS-RPT record is invalid: " + invalid.reason());
+                yield Optional.empty();
+            }
+        };
     }
 }

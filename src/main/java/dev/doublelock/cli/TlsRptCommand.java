@@ -90,7 +90,7 @@ final class TlsRptCommand implements Runnable {
             LocalDate d = dayOrYesterday(day);
             return QueueCommand.withQueue(spec, target, (store, out) -> {
                 var sender = dev.doublelock.relay.DeliveryWorkers.tlsReportSender(store,
-                        dev.doublelock.dns.DnsjavaResolver.builder().build(), target.options(), "cli-" + ProcessHandle.current().pid());
+                        target.options().dns().build(), target.options(), "cli-" + ProcessHandle.current().pid());
                 for (var s : sender.send(d)) {
                     out.println(s.domain() + ": " + (s.destinations().isEmpty() ? "-" : String.join(", ", s.destinations()))
                             + " (" + s.note() + ")");

@@ -53,7 +53,7 @@ public final class RelayConfig {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     private static final Set<String> TOP = Set.of("dataDir", "hostName", "queue", "submission", "relay", "users", "tls",
-            "metrics", "limits", "authFailureDelayMillis", "authFailureLimit", "policy", "routes", "delivery", "tlsrpt");
+            "metrics", "limits", "authFailureDelayMillis", "authFailureLimit", "policy", "routes", "delivery", "tlsrpt", "dns");
 
     private RelayConfig() {
     }
@@ -130,7 +130,8 @@ public final class RelayConfig {
                 submissionAt, relayAt, networks(relay), users(top), cert, key,
                 metrics.listen("listen", DEFAULT_METRICS), limits(top),
                 Duration.ofMillis(top.number("authFailureDelayMillis", 0, 60_000)
-                        .orElse(1500L)), authFailureLimit(top), delivery(top), tlsReports(top, hostName));
+                        .orElse(1500L)), authFailureLimit(top), delivery(top), tlsReports(top, hostName),
+                dns(top));
     }
 
     private static void requireFile(ConfigNode node, String k, Path p) {
@@ -177,6 +178,19 @@ public final class RelayConfig {
         return new dev.doublelock.relay.TlsReportConfig(enabled, t.string("organizationName").orElse(off.organizationName()),
                 t.string("contact").orElse(off.contact()), key, d.string("selector").orElse(off.dkimSelector()),
                 d.string("domain").orElse(off.dkimDomain()));
+    }
+
+    private static dev.doublelock.relay.ResolverSettings dns(ConfigNode top) {
+        ConfigNode d = top.object("dns", Set.of("server", "trustAnchor"));
+        Optional<Path> anchor = d.string("trustAnchor").map(Path::of);
+        anchor.ifPresent(p -> requireFile(d, "trustAnchor", p));
+        Optional<String> server = d.string("server").filter(s -> !s.isBlank());
+        try {
+            return new dev.doublelock.relay.ResolverSettings(server, anchor);
+        } catch (IllegalArgumentException e) {
+            throw d.fail("server", e.getMessage() + "; give IP, IP:PORT or [IPv6]:PORT of a DNSSEC-validating "
+                    + "resolver, or leave it out to use the system's");
+        }
     }
 
     private static AuthFailureLimit authFailureLimit(ConfigNode top) {

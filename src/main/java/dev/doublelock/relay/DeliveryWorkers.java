@@ -1,6 +1,5 @@
 package dev.doublelock.relay;
 
-import dev.doublelock.dns.DnsjavaResolver;
 import dev.doublelock.queue.QueueStore;
 import dev.doublelock.relay.delivery.DeliveryOptions;
 import dev.doublelock.relay.delivery.DeliveryWorker;
@@ -40,7 +39,7 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
                 .withPollInterval(settings.tuning().pollInterval())
                 .withConnectionCacheTime(settings.tuning().connectionCacheTime())
                 .withSchedule(settings.tuning().schedule());
-        FirstUseResolver dns = new FirstUseResolver(DnsjavaResolver.builder().build());
+        FirstUseResolver dns = new FirstUseResolver(options.dns().build());
         Router router = new Router(Optional.of(dns), settings.routes());
         DeliveryWorker worker = new DeliveryWorker(store, router, delivery, Dialer.direct(), Clock.systemUTC());
         TlsReportConfig rpt = options.tlsReports();
@@ -68,7 +67,7 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
                             + (rpt.dkimKey().isPresent() ? "DKIM-signed (d=" + rpt.dkimDomain() + ", s=" + rpt.dkimSelector() + ")"
                             : "UNSIGNED: give tlsrpt.dkim.key so receivers can trust them"));
                 });
-                if (System.getProperty(DNS_SERVER_PROPERTY) != null) {
+                if (options.dns().server().isPresent() || System.getProperty(DNS_SERVER_PROPERTY) != null) {
                     worker.probeResolverDnssec(notices);
                 } else {
                     dns.onFirstUse(() -> worker.probeResolverDnssec(notices));

@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param authFailureLimit failed AUTH attempts per client address (all sessions) before it gets 421 for a while
  * @param delivery         policy and routing, for the delivery engine
  * @param tlsReports       TLS reporting (RFC 8460)
+ * @param dns              which DNS resolver the relay asks, and the DNSSEC trust anchor it validates from
  */
 public record RelayOptions(Path dataDir, String hostName, Optional<String> queueUrl,
                            Optional<InetSocketAddress> submission, Optional<InetSocketAddress> relay,
@@ -35,7 +36,7 @@ public record RelayOptions(Path dataDir, String hostName, Optional<String> queue
                            Optional<Path> tlsCertificate, Optional<Path> tlsKey,
                            Optional<InetSocketAddress> metrics, SmtpLimits limits, Duration authFailureDelay,
                            dev.doublelock.relay.intake.AuthFailureLimit authFailureLimit, DeliverySettings delivery,
-                           TlsReportConfig tlsReports) {
+                           TlsReportConfig tlsReports, ResolverSettings dns) {
     public RelayOptions {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(hostName, "hostName");
@@ -46,6 +47,7 @@ public record RelayOptions(Path dataDir, String hostName, Optional<String> queue
         Objects.requireNonNull(authFailureLimit, "authFailureLimit");
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(tlsReports, "tlsReports");
+        Objects.requireNonNull(dns, "dns");
         if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
             throw new IllegalArgumentException("give both the TLS certificate and its key, or neither");
         }
@@ -59,13 +61,13 @@ public record RelayOptions(Path dataDir, String hostName, Optional<String> queue
     /** A copy keeping its data (queue by default, self-signed certificate, delivery log) in {@code dir}. */
     public RelayOptions withDataDir(Path dir) {
         return new RelayOptions(dir, hostName, queueUrl, submission, relay, allowedNetworks, users, tlsCertificate,
-                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery, tlsReports);
+                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery, tlsReports, dns);
     }
 
     /** A copy with other listener addresses (tests bind port 0). */
     public RelayOptions withListeners(Optional<InetSocketAddress> submission, Optional<InetSocketAddress> relay,
                                       Optional<InetSocketAddress> metrics) {
         return new RelayOptions(dataDir, hostName, queueUrl, submission, relay, allowedNetworks, users, tlsCertificate,
-                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery, tlsReports);
+                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery, tlsReports, dns);
     }
 }

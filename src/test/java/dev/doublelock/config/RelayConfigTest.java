@@ -36,6 +36,24 @@ class RelayConfigTest {
         assertThat(o.delivery().tuning().perDestinationConcurrency()).isEqualTo(4);
         assertThat(o.users().isEmpty()).isTrue();
         assertThat(o.tlsCertificate()).isEmpty();
+        assertThat(o.dns()).isEqualTo(dev.doublelock.relay.ResolverSettings.SYSTEM);
+    }
+
+    @Test
+    void theResolverAndItsTrustAnchorCanBeGivenAndAreUsed() throws Exception {
+        var signed = new dev.doublelock.dns.TestZones("private.test").txt("_smtp._tls", "v=TLSRPTv1; rua=mailto:r@private.test")
+                .sign();
+        Path anchor = Files.writeString(dir.resolve("anchor.ds"), signed.anchor().zoneText());
+        try (var server = new dev.doublelock.dns.TestDnsServer().add(dev.doublelock.dns.TestZones.zone(signed))) {
+            RelayOptions o = RelayConfig.parse("{\"dns\": {\"server\": \"" + server.address() + "\", \"trustAnchor\": \""
+                    + anchor + "\"}}", "t.json");
+            assertThat(o.dns().server()).contains(server.address());
+            assertThat(o.dns().trustAnchor()).contains(anchor);
+            var txt = o.dns().build().txt("_smtp._tls.private.test");
+            assertThat(txt).as("asked the configured server, validated from the configured anchor: %s", txt)
+                    .isInstanceOf(dev.doublelock.dns.Lookup.Found.class);
+            assertThat(txt.authentic()).isTrue();
+        }
     }
 
     @Test
@@ -124,6 +142,9 @@ class RelayConfigTest {
             {"authFailureLimit": {"blockMinutes": 5}}                 | authFailureLimit.blockMinutes | known keys here
             {"tlsrpt": {"enabled": "yes"}}                            | tlsrpt.enabled       | true or false
             {"tlsrpt": {"dkim": {"key": "/nonexistent.pem"}}}         | tlsrpt.dkim.key      | no such file
+            {"dns": {"server": "resolver.example:53:1"}}               | dns.server           | IP:PORT
+            {"dns": {"trustAnchor": "/nonexistent.ds"}}               | dns.trustAnchor      | no such file
+            {"dns": {"servers": "127.0.0.1"}}                         | dns.servers          | known keys here
             """)
     void errorsNameTheFileTheKeyAndTheFix(String json, String key, String fix) {
         assertThatThrownBy(() -> RelayConfig.parse(json, "relay.json"))

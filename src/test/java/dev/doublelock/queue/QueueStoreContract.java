@@ -347,6 +347,33 @@ abstract class QueueStoreContract {
         }
     }
 
+    /** Two nodes racing for the same day's reports (each in its own thread, on its own store): every domain once. */
+    @Test
+    void racingNodesClaimEachDomainsReportExactlyOnce() throws Exception {
+        java.time.LocalDate day = T0.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        List<String> domains = java.util.stream.IntStream.range(0, 60).mapToObj(i -> "d" + i + ".example").toList();
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.Map<String, List<String>> claims = new java.util.concurrent.ConcurrentHashMap<>();
+        try (QueueStore a = QueueStores.open(url(), clock); QueueStore b = QueueStores.open(url(), clock);
+             var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            for (var node : List.of(java.util.Map.entry("node-a", a), java.util.Map.entry("node-b", b))) {
+                runs.add(pool.submit(() -> {
+                    start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    for (String d : domains) {
+                        if (node.getValue().claimTlsReport(day, d, node.getKey())) {
+                            claims.computeIfAbsent(d, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(node.getKey());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var r : runs) r.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(claims.keySet()).containsExactlyInAnyOrderElementsOf(domains);
+        assertThat(claims.values()).allSatisfy(nodes -> assertThat(nodes).hasSize(1));
+    }
+
     @Test
     void flushMakesEveryWaitingMessageDueNow() {
         QueueStore store = open();

@@ -27,6 +27,40 @@ public record TlsRptRecord(List<URI> rua, Map<String, String> extensions) {
         return "_smtp._tls." + domain;
     }
 
+    /**
+     * What a domain publishes, from the TXT strings at {@link #recordName}: RFC 8460 §3 keeps the records that start
+     * with {@code v=TLSRPTv1} and applies one only when there is exactly one, and it parses.
+     */
+    public sealed interface Published {
+        /** No {@code v=TLSRPTv1} record. */
+        record None() implements Published { }
+
+        /** More than one: none applies. */
+        record Several(int count) implements Published { }
+
+        /** Exactly one, but it does not parse. */
+        record Invalid(String reason) implements Published { }
+
+        /** Exactly one valid record. */
+        record One(TlsRptRecord record) implements Published { }
+    }
+
+    /** Chooses the record that applies among a name's TXT strings (RFC 8460 §3). */
+    public static Published select(List<String> txts) {
+        List<String> records = txts.stream().filter(t -> t.startsWith(VERSION)).toList();
+        if (records.isEmpty()) {
+            return new Published.None();
+        }
+        if (records.size() > 1) {
+            return new Published.Several(records.size());
+        }
+        try {
+            return new Published.One(parse(records.getFirst()));
+        } catch (RecordSyntaxException e) {
+            return new Published.Invalid(e.getMessage());
+        }
+    }
+
     public static TlsRptRecord parse(String txt) {
         List<URI> rua = null;
         Map<String, String> extensions = new LinkedHashMap<>();

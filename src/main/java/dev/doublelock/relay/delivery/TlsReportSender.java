@@ -101,16 +101,15 @@ public final class TlsReportSender {
         if (!(txt instanceof Lookup.Found<List<String>> found)) {
             return List.of();
         }
-        List<String> records = found.value().stream().filter(t -> t.startsWith(TlsRptRecord.VERSION)).toList();
-        if (records.size() != 1) {
-            return List.of(); // RFC 8460 §3: exactly one record, else none applies
-        }
-        try {
-            return TlsRptRecord.parse(records.getFirst()).rua();
-        } catch (IllegalArgumentException e) {
-            LOG.info("TLS report for {}: its _smtp._tls record is invalid ({}); nothing sent", domain, e.getMessage());
-            return List.of();
-        }
+        return switch (TlsRptRecord.select(found.value())) {
+            case TlsRptRecord.Published.One one -> one.record().rua();
+            case TlsRptRecord.Published.Invalid invalid -> {
+                LOG.info("TLS report for {}: its _smtp._tls record is invalid ({}); nothing sent", domain, invalid.reason());
+                yield List.of();
+            }
+            case TlsRptRecord.Published.None none -> List.of();
+            case TlsRptRecord.Published.Several several -> List.of(); // RFC 8460 §3: exactly one record, else none applies
+        };
     }
 
     /** Composes, signs and enqueues the report mail; returns the address. */

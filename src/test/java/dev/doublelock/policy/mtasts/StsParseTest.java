@@ -131,6 +131,19 @@ class StsParseTest {
     }
 
     @org.junit.jupiter.api.Test
+    void exactlyOneTlsRptRecordApplies() {
+        assertThat(TlsRptRecord.select(List.of("v=spf1 -all", "v=TLSRPTv1; rua=mailto:a@b.example")))
+                .isInstanceOfSatisfying(TlsRptRecord.Published.One.class,
+                        one -> assertThat(one.record().rua()).extracting(Object::toString).containsExactly("mailto:a@b.example"));
+        assertThat(TlsRptRecord.select(List.of("v=spf1 -all"))).isInstanceOf(TlsRptRecord.Published.None.class);
+        assertThat(TlsRptRecord.select(List.of("v=TLSRPTv1; rua=mailto:a@b.example", "v=TLSRPTv1; rua=mailto:c@d.example")))
+                .isEqualTo(new TlsRptRecord.Published.Several(2));
+        assertThat(TlsRptRecord.select(List.of("v=TLSRPTv1; rua=http://r.example/")))
+                .isInstanceOfSatisfying(TlsRptRecord.Published.Invalid.class,
+                        bad -> assertThat(bad.reason()).contains("must be a mailto: or https:"));
+    }
+
+    @org.junit.jupiter.api.Test
     void recordExtensionsAreKept() {
         assertThat(StsRecord.parse("v=STSv1; id=1; a.b-c=x").extensions()).isEqualTo(Map.of("a.b-c", "x"));
     }

@@ -20,6 +20,7 @@ import dev.doublelock.testing.Command;
 import dev.doublelock.testing.MutableClock;
 import dev.doublelock.tls.pki.CertificateBuilder;
 import dev.doublelock.tls.pki.CertifiedKey;
+import dev.doublelock.tlsrpt.ReportSchema;
 import dev.doublelock.tlsrpt.SessionResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,6 +150,7 @@ class TlsReportSenderTest {
                 .contains("report-type=tlsrpt").contains("Content-Type: application/tlsrpt+gzip")
                 .contains("filename=\"relay.test!rpt.test!1796083200!1796169599.json.gz\"");
         JsonNode byMail = JSON.readTree(gunzip(attachment(text)));
+        assertThat(ReportSchema.violations(byMail)).as("RFC 8460 schema").isEmpty();
         assertThat(byMail.at("/organization-name").asText()).isEqualTo("Relay Test Org");
         assertThat(byMail.at("/policies/0/summary/total-successful-session-count").asLong()).isEqualTo(3);
         assertThat(byMail.at("/policies/0/summary/total-failure-session-count").asLong()).isEqualTo(1);
