@@ -20,6 +20,7 @@ import dev.doublelock.testing.Command;
 import dev.doublelock.testing.MutableClock;
 import dev.doublelock.tls.pki.CertificateBuilder;
 import dev.doublelock.tls.pki.CertifiedKey;
+import dev.doublelock.tlsrpt.ReportMails;
 import dev.doublelock.tlsrpt.ReportSchema;
 import dev.doublelock.tlsrpt.SessionResult;
 import org.junit.jupiter.api.AfterEach;
@@ -149,7 +150,7 @@ class TlsReportSenderTest {
                 + "Report-ID: <2026-12-01.rpt.test@relay.test>").contains("TLS-Report-Domain: rpt.test")
                 .contains("report-type=tlsrpt").contains("Content-Type: application/tlsrpt+gzip")
                 .contains("filename=\"relay.test!rpt.test!1796083200!1796169599.json.gz\"");
-        JsonNode byMail = JSON.readTree(gunzip(attachment(text)));
+        JsonNode byMail = ReportMails.json(ReportMails.attachment(mail));
         assertThat(ReportSchema.violations(byMail)).as("RFC 8460 schema").isEmpty();
         assertThat(byMail.at("/organization-name").asText()).isEqualTo("Relay Test Org");
         assertThat(byMail.at("/policies/0/summary/total-successful-session-count").asLong()).isEqualTo(3);
@@ -157,7 +158,7 @@ class TlsReportSenderTest {
         assertThat(byMail.at("/policies/0/failure-details/0/result-type").asText()).isEqualTo("certificate-expired");
 
         assertThat(postTypes).containsExactly("POST application/tlsrpt+gzip");
-        assertThat(JSON.readTree(gunzip(posts.getFirst()))).isEqualTo(byMail);
+        assertThat(ReportMails.json(posts.getFirst())).isEqualTo(byMail);
 
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3"))
                         && Command.run(List.of("/usr/bin/python3", "-c", "import dkim"), null, 20).exitCode() == 0,
@@ -174,17 +175,5 @@ class TlsReportSenderTest {
             assertThat(again.getFirst().note()).isEqualTo("already sent by another node");
         }
         assertThat(posts).as("still one POST").hasSize(1);
-    }
-
-    private static byte[] attachment(String mail) {
-        int start = mail.indexOf("Content-Transfer-Encoding: base64\r\n");
-        String rest = mail.substring(mail.indexOf("\r\n\r\n", start) + 4);
-        return Base64.getMimeDecoder().decode(rest.substring(0, rest.indexOf("\r\n--")));
-    }
-
-    private static byte[] gunzip(byte[] gz) throws Exception {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
-            return in.readAllBytes();
-        }
     }
 }

@@ -18,6 +18,12 @@ final class RelayConfigFile {
 
     static Path write(Path file, String hostName, Path dataDir, String queue, Path labCa, int goodPort, int concurrency,
                       int leaseSeconds) throws IOException {
+        return write(file, hostName, dataDir, queue, labCa, goodPort, concurrency, leaseSeconds, "");
+    }
+
+    /** The same, with {@code extraMembers} (e.g. {@code "dns": {...}, "tlsrpt": {...}}) added at the top level. */
+    static Path write(Path file, String hostName, Path dataDir, String queue, Path labCa, int goodPort, int concurrency,
+                      int leaseSeconds, String extraMembers) throws IOException {
         String json = """
                 {"dataDir": "%s", "hostName": "%s", "queue": "%s",
                  "submission": {"listen": "off"}, "metrics": {"listen": "off"},
@@ -26,8 +32,9 @@ final class RelayConfigFile {
                  "policy": {"default": "bsi", "mode": "enforce", "trust": ["%s"]},
                  "routes": {"%s": ["[127.0.0.1]:%d"]},
                  "delivery": {"concurrency": %d, "perDestinationConcurrency": %d, "leaseSeconds": %d,
-                              "pollIntervalMillis": 200}}
-                """.formatted(dataDir, hostName, queue, labCa, DOMAIN, goodPort, concurrency, concurrency, leaseSeconds);
+                              "pollIntervalMillis": 200}%s}
+                """.formatted(dataDir, hostName, queue, labCa, DOMAIN, goodPort, concurrency, concurrency, leaseSeconds,
+                extraMembers.isBlank() ? "" : ",\n " + extraMembers);
         Files.writeString(file, json);
         return file;
     }

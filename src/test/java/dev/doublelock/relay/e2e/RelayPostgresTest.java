@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two relay nodes (separate JVMs) sharing one PostgreSQL queue deliver 1,000 messages to the lab's {@code good}
  * profile: each exactly once while both live; with one node killed (SIGKILL) mid-way, the other takes over its
  * claimed messages once their lease expires and none is lost. Needs {@code DOUBLELOCK_TEST_PG_URL}; each test uses
- * a fresh schema, dropped afterwards.
+ * a fresh schema, dropped afterwards. The live nodes also count every session for TLS reports into the queue, and both
+ * running the day's reports at once send one report, which the nodes then deliver through the queue to the lab.
  */
 @Tag("postgres")
 @Timeout(180)
@@ -50,6 +51,9 @@ class RelayPostgresTest {
     @TempDir
     static Path labDir;
     static LabProcess lab;
+    /** Publishes {@value RelayConfigFile#DOMAIN}'s TLS-RPT record (signed; the nodes validate from its anchor). */
+    static dev.doublelock.dns.TestDnsServer dns;
+    static Path dnsAnchor;
 
     @TempDir
     Path dir;
@@ -58,12 +62,21 @@ class RelayPostgresTest {
 
     @BeforeAll
     static void startLab() throws Exception {
-        if (pgUrl() != null) lab = LabProcess.start(labDir);
+        if (pgUrl() == null) return;
+        lab = LabProcess.start(labDir);
+        var signed = new dev.doublelock.dns.TestZones(RelayConfigFile.DOMAIN)
+                .txt("_smtp._tls", "v=TLSRPTv1; rua=mailto:" + REPORTS_TO).sign();
+        dns = new dev.doublelock.dns.TestDnsServer().add(dev.doublelock.dns.TestZones.zone(signed));
+        dnsAnchor = java.nio.file.Files.writeString(labDir.resolve("anchor.ds"), signed.anchor().zoneText());
     }
+
+    /** The domain's rua: routed to the lab like the rest of the domain, so the report travels the nodes' queue. */
+    static final String REPORTS_TO = "tlsrpt-reports@" + RelayConfigFile.DOMAIN;
 
     @AfterAll
     static void stopLab() {
         if (lab != null) lab.close();
+        if (dns != null) dns.close();
     }
 
     static String pgUrl() {
@@ -98,7 +111,9 @@ class RelayPostgresTest {
     private RelayProcess node(String name, int leaseSeconds) throws Exception {
         Path config = RelayConfigFile.write(dir.resolve(name + ".json"), hostName(name), dir.resolve(name), queueUrl(),
                 lab.caFile(),
-                lab.port("good"), CONCURRENCY, leaseSeconds);
+                lab.port("good"), CONCURRENCY, leaseSeconds, """
+                        "dns": {"server": "%s", "trustAnchor": "%s"},
+                        "tlsrpt": {"enabled": true, "organizationName": "E2E Relays"}""".formatted(dns.address(), dnsAnchor));
         return RelayProcess.start(config);
     }
 
@@ -129,6 +144,44 @@ class RelayPostgresTest {
                             + "%d duplicates, other lab sessions %s%n", flow.accepted.size(),
                     Duration.between(began, accepted).toMillis(), Duration.between(began, drained).toMillis(), byNode,
                     seen.duplicates(), seen.otherVerdicts());
+
+            // TLS reports: both nodes counted into the one queue; both sending the day at once make one report
+            java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+            try (QueueStore store = QueueStores.open(queueUrl())) {
+                long counted = java.util.stream.Stream.of(today.minusDays(1), today).flatMap(d -> store.tlsResults(d).stream())
+                        .filter(c -> c.policyDomain().equals(RelayConfigFile.DOMAIN))
+                        .mapToLong(c -> c.failure().isEmpty() ? c.sessions() : -1_000_000).sum();
+                assertThat(counted).as("one successful session counted per delivery, none failed").isEqualTo(MESSAGES);
+            }
+            List<String> sends = sendReportsAtOnce(today, a, b);
+            System.out.println("RelayPostgresTest tlsrpt send, both nodes at once: " + sends);
+            assertThat(sends).as("each node's 'tlsrpt send' said").filteredOn(l -> l.startsWith(RelayConfigFile.DOMAIN + ": mailto:"))
+                    .hasSize(1);
+            assertThat(sends).filteredOn(l -> l.contains("already sent by another node")).hasSize(1);
+            try (QueueStore store = QueueStores.open(queueUrl())) {
+                List<QueuedMessage> reports = store.list(Set.of(), 10_000).stream()
+                        .filter(m -> m.envelope().recipients().equals(List.of(REPORTS_TO))).toList();
+                assertThat(reports).as("one report for the domain and day").hasSize(1);
+                QueuedMessage report = reports.getFirst();
+                assertThat(report.envelope().nullSender()).isTrue();
+                var json = dev.doublelock.tlsrpt.ReportMails.json(dev.doublelock.tlsrpt.ReportMails.attachment(
+                        store.messageBytes(report.id())));
+                assertThat(dev.doublelock.tlsrpt.ReportSchema.violations(json)).isEmpty();
+                assertThat(json.at("/organization-name").asText()).isEqualTo("E2E Relays");
+                assertThat(json.at("/policies/0/policy/policy-domain").asText()).isEqualTo(RelayConfigFile.DOMAIN);
+                assertThat(json.at("/policies/0/summary/total-failure-session-count").asLong()).isZero();
+                String reportId = report.messageId().substring(1, report.messageId().length() - 1);
+                // the running nodes deliver it through the queue like any mail, to the lab
+                LabDeliveries got = LabDeliveries.await(lab.dataDir(), "tlsrpt.", List.of(reportId), Duration.ofSeconds(30));
+                assertThat(got.deliveries()).as("the report reached the domain's rua once").containsExactly(Map.entry(reportId, 1));
+                assertThat(RelayCrashTest.awaitEmptyQueue(queueUrl(), Duration.ofSeconds(30)).get(State.DELIVERED))
+                        .as("the report is not counted as a session of its own").isEqualTo(MESSAGES + 1);
+            }
+            try (QueueStore store = QueueStores.open(queueUrl())) {
+                assertThat(store.tlsResults(today).stream().mapToLong(dev.doublelock.tlsrpt.ResultCount::sessions).sum()
+                        + store.tlsResults(today.minusDays(1)).stream().mapToLong(dev.doublelock.tlsrpt.ResultCount::sessions).sum())
+                        .as("delivering the report added no count").isEqualTo(MESSAGES);
+            }
         }
     }
 
@@ -181,6 +234,29 @@ class RelayPostgresTest {
         } finally {
             if (a.isAlive()) a.close();
         }
+    }
+
+    /**
+     * Runs {@code doublelock tlsrpt send --day DAY} with each node's config at the same moment (what each node's daily
+     * schedule does), and returns the lines both printed.
+     */
+    private List<String> sendReportsAtOnce(java.time.LocalDate day, RelayProcess... nodes) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> runs = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            runs.add(new ProcessBuilder(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                    "dev.doublelock.cli.Main", "tlsrpt", "send", "--config", dir.resolve(name + ".json").toString(),
+                    "--day", day.toString()).redirectErrorStream(true).start());
+        }
+        List<String> lines = new ArrayList<>();
+        for (Process p : runs) {
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            lines.addAll(out.lines().filter(l -> l.startsWith(RelayConfigFile.DOMAIN + ":")).toList());
+        }
+        assertThat(lines).as("one line per node about the domain").hasSize(nodes.length);
+        return lines;
     }
 
     /** Messages node {@code name} is delivering (claimed, lease running or not). */
