@@ -24,7 +24,8 @@ public enum FindingCode {
     DANE_TLSA_MISMATCH("tlsa-invalid"),
     DNSSEC_BOGUS("dnssec-invalid"),
     MTA_STS_INVALID("sts-policy-invalid"),
-    MX_NOT_IN_STS_POLICY("sts-webpki-invalid"),
+    /** RFC 8460 has no type for it: validation-failure, as Stalwart reports it (sts-webpki-invalid is the policy host's own certificate). */
+    MX_NOT_IN_STS_POLICY("validation-failure"),
     NO_DANE(null),
     NO_MTA_STS(null),
     NO_TLSRPT(null),

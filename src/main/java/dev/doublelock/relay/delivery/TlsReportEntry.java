@@ -1,7 +1,9 @@
 package dev.doublelock.relay.delivery;
 
 import dev.doublelock.finding.Finding;
+import dev.doublelock.finding.FindingCode;
 import dev.doublelock.finding.Severity;
+import dev.doublelock.policy.transport.Mechanism;
 import dev.doublelock.policy.transport.ReportPolicy;
 import dev.doublelock.policy.transport.TransportRequirement;
 import dev.doublelock.tlsrpt.SessionResult;
@@ -14,7 +16,8 @@ import java.util.Optional;
  * What one delivery attempt adds to the TLS reports (RFC 8460), from the transport requirement (its
  * {@link ReportPolicy}) and how the attempt ended: a TLS session that met the requirement is a success; one the
  * policy refused (or, in testing mode, would have refused) is a failure with the RFC 8460 result type of its first
- * failing finding. An attempt that never got to judge TLS (connection refused, a 4xx greeting) counts for nothing.
+ * failing finding; under an MTA-STS policy in mode testing, an MX the policy does not list is a failure too, though
+ * the mail went (RFC 8461 §5). An attempt that never got to judge TLS (connection refused, a 4xx greeting) counts for nothing.
  */
 final class TlsReportEntry {
     private TlsReportEntry() {
@@ -22,11 +25,17 @@ final class TlsReportEntry {
 
     static Optional<SessionResult> of(TransportRequirement req, String mxHost, HopOutcome outcome, Instant at) {
         ReportPolicy policy = req.report();
-        List<Finding> failing = outcome.findings().stream().filter(f -> f.severity() == Severity.FAIL)
+        // an MTA-STS policy in mode testing decides nothing, but what it would have refused is a failure to report
+        // (RFC 8461 §5: "testing" senders deliver and report); the requirement notes it for this host
+        List<Finding> stsTesting = policy.type() == ReportPolicy.Type.STS && req.mechanism() == Mechanism.LOCAL_POLICY
+                ? req.notes().stream().filter(f -> f.code() == FindingCode.MX_NOT_IN_STS_POLICY).toList() : List.of();
+        List<Finding> failing = java.util.stream.Stream.concat(stsTesting.stream(), outcome.findings().stream()
+                        .filter(f -> f.severity() == Severity.FAIL))
                 .filter(f -> f.code().tlsRptResult().isPresent()).toList();
         boolean judgedTls = outcome.tls().protocol().isPresent() || !failing.isEmpty();
         boolean failed = switch (outcome) {
-            case HopOutcome.Sent s -> s.wouldRefuse() || !failing.isEmpty() && outcome.tls().protocol().isEmpty();
+            case HopOutcome.Sent s -> s.wouldRefuse() || !stsTesting.isEmpty()
+                    || !failing.isEmpty() && outcome.tls().protocol().isEmpty();
             case HopOutcome.Refused r -> true;
             case HopOutcome.Failed f -> !failing.isEmpty();
         };

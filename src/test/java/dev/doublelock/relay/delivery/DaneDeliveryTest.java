@@ -154,6 +154,11 @@ class DaneDeliveryTest {
         assertThat(a.outcome()).isEqualTo("delivered");
         assertThat(a.policyVerdict()).startsWith("dane: ").contains("local policy bsi");
         assertThat(a.findingCodes()).doesNotContain("UNKNOWN_ISSUER", "DANE_TLSA_MISMATCH");
+        var report = fx.report("dane.test");
+        assertThat(report.at("/policies/0/policy/policy-type").asText()).isEqualTo("tlsa");
+        assertThat(report.at("/policies/0/policy/policy-string").toString()).contains("3 1 1");
+        assertThat(report.at("/policies/0/summary/total-successful-session-count").asLong()).isEqualTo(1);
+        assertThat(report.at("/policies/0/summary/total-failure-session-count").asLong()).isZero();
     }
 
     @Test
@@ -199,6 +204,12 @@ class DaneDeliveryTest {
         assertThat(a.findingCodes()).contains("DANE_TLSA_MISMATCH");
         assertThat(a.tlsProtocol()).isNull();
         assertThat(fx.store.find(id).orElseThrow().state()).isEqualTo(State.DEFERRED);
+        var report = fx.report("dane.test");
+        assertThat(report.at("/policies/0/policy/policy-type").asText()).isEqualTo("tlsa");
+        assertThat(report.at("/policies/0/summary/total-failure-session-count").asLong()).isEqualTo(1);
+        assertThat(report.at("/policies/0/failure-details/0/result-type").asText()).as("RFC 8460 §4.3.2.1")
+                .isEqualTo("tlsa-invalid");
+        assertThat(report.at("/policies/0/failure-details/0/receiving-mx-hostname").asText()).isEqualTo(MX);
     }
 
     @Test
@@ -214,6 +225,9 @@ class DaneDeliveryTest {
         assertThat(a.policyVerdict()).startsWith("dane: ");
         assertThat(a.ip()).isNull();
         assertThat(fx.store.find(id).orElseThrow().state()).isEqualTo(State.DEFERRED);
+        var report = fx.report("dane.test");
+        assertThat(report.at("/policies/0/failure-details/0/result-type").asText()).as("RFC 8460 §4.3.2.1")
+                .isEqualTo("dnssec-invalid");
     }
 
     @Test

@@ -86,6 +86,23 @@ final class DeliveryFixture implements AutoCloseable {
         return MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded());
     }
 
+    /**
+     * The RFC 8460 report the counted sessions of the clock's day make for {@code domain}, checked against the report
+     * schema; the first policy's entry is what a one-policy test looks at.
+     */
+    com.fasterxml.jackson.databind.JsonNode report(String domain) {
+        java.time.LocalDate day = clock.instant().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        var counts = dev.doublelock.tlsrpt.AggregateReport.byDomain(store.tlsResults(day)).get(domain);
+        if (counts == null) {
+            throw new AssertionError("no sessions counted for " + domain + " on " + day);
+        }
+        var json = new dev.doublelock.tlsrpt.AggregateReport("relay.test", "mailto:postmaster@relay.test", "r-" + domain,
+                day, domain, counts).json();
+        org.assertj.core.api.Assertions.assertThat(dev.doublelock.tlsrpt.ReportSchema.violations(json))
+                .as("RFC 8460 schema: %s", json.toPrettyString()).isEmpty();
+        return json;
+    }
+
     @Override
     public void close() {
         store.close();

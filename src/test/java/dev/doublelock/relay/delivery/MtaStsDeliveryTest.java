@@ -139,6 +139,10 @@ class MtaStsDeliveryTest {
         assertThat(a.policyVerdict()).startsWith("mta-sts: ");
         assertThat(a.replyText()).contains("not listed in the MTA-STS policy");
         assertThat(fx.store.find(id).orElseThrow().state()).isEqualTo(State.DEFERRED);
+        var report = fx.report("sts.test");
+        assertThat(report.at("/policies/0/policy/policy-type").asText()).isEqualTo("sts");
+        assertThat(report.at("/policies/0/failure-details/0/result-type").asText()).isEqualTo("validation-failure");
+        assertThat(report.at("/policies/0/failure-details/0/receiving-mx-hostname").asText()).isEqualTo(MX);
     }
 
     @Test
@@ -154,6 +158,11 @@ class MtaStsDeliveryTest {
         Attempt a = fx.onlyAttempt(id);
         assertThat(a.outcome()).isEqualTo("delivered");
         assertThat(a.policyVerdict()).startsWith("mta-sts: ").contains("local policy opportunistic");
+        var report = fx.report("sts.test");
+        assertThat(report.at("/policies/0/policy/policy-type").asText()).isEqualTo("sts");
+        assertThat(report.at("/policies/0/policy/policy-string").toString()).contains("mode: enforce", "mx: *.sts.test");
+        assertThat(report.at("/policies/0/summary/total-successful-session-count").asLong()).isEqualTo(1);
+        assertThat(report.at("/policies/0/summary/total-failure-session-count").asLong()).isZero();
     }
 
     @Test
@@ -169,6 +178,8 @@ class MtaStsDeliveryTest {
         assertThat(a.outcome()).isEqualTo("refused");
         assertThat(a.findingCodes()).contains("UNKNOWN_ISSUER");
         assertThat(a.policyVerdict()).startsWith("mta-sts: ");
+        assertThat(fx.report("sts.test").at("/policies/0/failure-details/0/result-type").asText())
+                .isEqualTo("certificate-not-trusted");
     }
 
     @Test
@@ -184,6 +195,11 @@ class MtaStsDeliveryTest {
         assertThat(a.outcome()).isEqualTo("delivered");
         assertThat(a.findingCodes()).contains("MX_NOT_IN_STS_POLICY");
         assertThat(a.policyVerdict()).startsWith("bsi: ").contains("mta-sts testing: would refuse");
+        // RFC 8461 §5: in testing mode the sender delivers, and reports the failure
+        var report = fx.report("sts.test");
+        assertThat(report.at("/policies/0/policy/policy-string").toString()).contains("mode: testing");
+        assertThat(report.at("/policies/0/summary/total-failure-session-count").asLong()).isEqualTo(1);
+        assertThat(report.at("/policies/0/failure-details/0/result-type").asText()).isEqualTo("validation-failure");
     }
 
     @Test
