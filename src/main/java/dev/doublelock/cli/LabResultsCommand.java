@@ -37,6 +37,11 @@ final class LabResultsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the session rows as a JSON array.")
     boolean json;
 
+    @Option(names = "--tls-reports", description = "Print the TLS reports (RFC 8460) the lab received — by mail to "
+            + "tlsrpt@ a lab name or POSTed to the web page's /tlsrpt — per reporting organization, one line per policy; "
+            + "with --json as a JSON array.")
+    boolean tlsReports;
+
     @Option(names = "--all", description = "Also show the checker's own probes (EHLO doublelock-check…, no mail) and "
             + "bare port checks (no EHLO/HELO); by default they are left out.")
     boolean all;
@@ -59,6 +64,7 @@ final class LabResultsCommand implements Callable<Integer> {
 
     private int print() {
         try (RecordStore store = open()) {
+            if (tlsReports) return printTlsReports(store);
             SenderSessions senders = SenderSessions.of(store.all(0), all);
             List<SessionRecord> records = senders.shown();
             if (json) {
@@ -95,8 +101,36 @@ final class LabResultsCommand implements Callable<Integer> {
                 System.out.println(failed.isEmpty() ? "    => no insecure delivery seen"
                         : "    => FAILED: delivered to " + failed.size() + " insecure endpoint(s): " + failed);
             }
+            int reports = store.tlsReports().size();
+            if (reports > 0) System.out.println("\n" + reports + " TLS report(s) received; --tls-reports shows them");
             return 0;
         }
+    }
+
+    private int printTlsReports(RecordStore store) {
+        List<java.util.Map<String, Object>> orgs = dev.doublelock.lab.TlsReportSummary.of(store.tlsReports());
+        if (json) {
+            System.out.println(Json.write(orgs));
+            return 0;
+        }
+        if (orgs.isEmpty()) {
+            System.out.println("no TLS reports received yet: senders send them to the rua of the lab's _smtp._tls "
+                    + "records (mail to tlsrpt@<lab name>, or POST application/tlsrpt+gzip to the web page's /tlsrpt)");
+            return 0;
+        }
+        for (var org : orgs) {
+            System.out.println(org.get("organization") + " <" + org.get("contact") + ">: " + org.get("reports")
+                    + " report(s), last " + org.get("last_received"));
+            @SuppressWarnings("unchecked")
+            List<java.util.Map<String, Object>> rows = (List<java.util.Map<String, Object>>) org.get("policies");
+            for (var row : rows) {
+                System.out.printf("    %-10s %-28s %-16s %6s ok %6s failed  %s  (%s, %s)%n", row.get("period_start")
+                        .toString().substring(0, 10), row.get("policy_domain"), row.get("policy_type"),
+                        row.get("successful_sessions"), row.get("failed_sessions"), row.get("result_types"), row.get("via"),
+                        row.get("report_id"));
+            }
+        }
+        return 0;
     }
 
     private static String nz(String s) {

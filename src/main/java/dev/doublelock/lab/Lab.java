@@ -31,6 +31,7 @@ public final class Lab implements AutoCloseable {
     private final LabOptions options;
     private final RecordStore store;
     private final Map<String, LabPki> pkis;
+    private final TlsReportInbox reports;
     private final List<SmtpServer> servers = new ArrayList<>();
     private final List<Running> running = new ArrayList<>();
     private final List<Consumer<SessionRecord>> listeners = new CopyOnWriteArrayList<>();
@@ -39,6 +40,7 @@ public final class Lab implements AutoCloseable {
         this.options = options;
         this.store = store;
         this.pkis = pkis;
+        this.reports = new TlsReportInbox(store, Clock.systemUTC());
     }
 
     /**
@@ -98,7 +100,7 @@ public final class Lab implements AutoCloseable {
                 .limits(SmtpLimits.defaults().withIdleTimeout(options.idleTimeout()).withMaxConnections(1000))
                 .startTls(startTls)
                 .handlerFactory(info -> new SessionRecorder(profile, info, store, Clock.systemUTC(), this::publish,
-                        options.keepBodyBytes()))
+                        options.keepBodyBytes(), reports))
                 .build();
         try {
             server.start();
@@ -138,6 +140,11 @@ public final class Lab implements AutoCloseable {
 
     public RecordStore records() {
         return store;
+    }
+
+    /** Where TLS reports sent to the lab go (mail to tlsrpt@, POSTs to the web's /tlsrpt). */
+    public TlsReportInbox tlsReports() {
+        return reports;
     }
 
     public LabOptions options() {

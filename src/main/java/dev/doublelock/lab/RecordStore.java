@@ -96,7 +96,56 @@ public final class RecordStore implements AutoCloseable {
                     + "verdict TEXT NOT NULL, body " + (sqlite ? "BLOB" : "BYTEA") + ")");
             addColumnIfMissing(s, "message_ids", "TEXT");
             s.execute("CREATE INDEX IF NOT EXISTS lab_sessions_sender ON lab_sessions (profile, client_address, ehlo_name)");
+            s.execute("CREATE TABLE IF NOT EXISTS lab_tls_reports (id " + id + ", received_at TIMESTAMP NOT NULL, "
+                    + "via TEXT NOT NULL, client_address TEXT, organization TEXT NOT NULL, report_id TEXT NOT NULL, "
+                    + "report_json TEXT NOT NULL, UNIQUE (organization, report_id))");
         }
+    }
+
+    /**
+     * Stores a TLS report received by mail or HTTPS; a report with an organization and report-id already stored is
+     * a duplicate (RFC 8460 §5.3: the Report-ID lets receivers drop them) and is not stored again.
+     *
+     * @return true if it was new
+     */
+    public synchronized boolean insertTlsReport(TlsReportRecord r) {
+        String sql = "INSERT INTO lab_tls_reports (received_at, via, client_address, organization, report_id, report_json) "
+                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (organization, report_id) DO NOTHING";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(r.receivedAt()));
+            ps.setString(2, r.via().name());
+            ps.setString(3, r.clientAddress());
+            ps.setString(4, r.report().organization());
+            ps.setString(5, r.report().reportId());
+            ps.setString(6, r.report().json().toString());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store a TLS report: " + e.getMessage(), e);
+        }
+    }
+
+    /** The TLS reports received, oldest first. */
+    public synchronized List<TlsReportRecord> tlsReports() {
+        List<TlsReportRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, received_at, via, client_address, report_json "
+                + "FROM lab_tls_reports ORDER BY id"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                try {
+                    out.add(new TlsReportRecord(rs.getLong(1), rs.getTimestamp(2).toInstant(),
+                            TlsReportRecord.Via.valueOf(rs.getString(3)), rs.getString(4),
+                            dev.doublelock.tlsrpt.ReceivedReport.fromBody("application/tlsrpt+json",
+                                    rs.getString(5).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                } catch (dev.doublelock.tlsrpt.ReceivedReport.InvalidReportException e) {
+                    throw new IllegalStateException("stored TLS report " + rs.getLong(1) + " no longer reads: " + e.getMessage(), e);
+                }
+            }
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("no such table")) {
+                return out; // a read-only lab.db from before TLS reports
+            }
+            throw new IllegalStateException("cannot read TLS reports: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /** Upgrades a lab.db made by an older version in place. */

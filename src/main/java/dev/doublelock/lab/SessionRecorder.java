@@ -18,7 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * Watches one SMTP session on a lab endpoint and, when it ends, turns what the sender did into a
- * {@link SessionRecord} with a {@link Verdict}. Accepts any recipient at the lab; keeps no body.
+ * {@link SessionRecord} with a {@link Verdict}. Accepts any recipient at the lab; keeps no body, except of mail to
+ * the TLS report mailbox ({@link TlsReportInbox}), which is read whole and answered by the inbox.
  */
 final class SessionRecorder implements SessionHandler {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionRecorder.class);
@@ -28,6 +29,8 @@ final class SessionRecorder implements SessionHandler {
     private final Clock clock;
     private final Consumer<SessionRecord> listener;
     private final int keepBodyBytes;
+    private final TlsReportInbox reports;
+    private boolean reportTransaction;
     private boolean actedOnInjectedReply;
     private byte[] body;
 
@@ -52,8 +55,9 @@ final class SessionRecorder implements SessionHandler {
     private boolean deliveredOverTls;
 
     SessionRecorder(LabProfile profile, ConnectionInfo connection, RecordStore store, Clock clock,
-                    Consumer<SessionRecord> listener, int keepBodyBytes) {
+                    Consumer<SessionRecord> listener, int keepBodyBytes, TlsReportInbox reports) {
         this.keepBodyBytes = keepBodyBytes;
+        this.reports = reports;
         this.profile = profile;
         this.connection = connection;
         this.store = store;
@@ -100,6 +104,7 @@ final class SessionRecorder implements SessionHandler {
     public Reply onMail(MailPath from, Map<String, String> params) {
         transactionFrom = from.isNull() ? "" : from.address().toString();
         transactionRcpts.clear();
+        reportTransaction = false;
         return Replies.OK;
     }
 
@@ -111,6 +116,7 @@ final class SessionRecorder implements SessionHandler {
     @Override
     public Reply onRcpt(MailPath to, Map<String, String> params) {
         transactionRcpts.add(to.address().toString());
+        if (TlsReportInbox.isReportAddress(to.address().toString())) reportTransaction = true;
         return Replies.OK;
     }
 
@@ -120,6 +126,7 @@ final class SessionRecorder implements SessionHandler {
      */
     @Override
     public long contentToKeep() {
+        if (reportTransaction) return TlsReportInbox.MAX_REPORT_MAIL; // a TLS report is read whole (bounded)
         return Math.max(MessageHeaders.MAX_HEADER_BYTES, keepBodyBytes);
     }
 
@@ -140,11 +147,16 @@ final class SessionRecorder implements SessionHandler {
         }
         if (tlsEstablished) deliveredOverTls = true;
         else deliveredWithoutTls = true;
+        if (reportTransaction) {
+            reportTransaction = false;
+            return reports.acceptMail(message.content(), message.size(), connection.remote().getAddress().getHostAddress());
+        }
         return Replies.OK_QUEUED("lab-" + connection.sessionId() + "-" + messages);
     }
 
     @Override
     public void onReset() {
+        reportTransaction = false;
         transactionRcpts.clear();
         transactionFrom = null;
     }

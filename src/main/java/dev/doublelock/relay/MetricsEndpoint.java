@@ -28,6 +28,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     public static MetricsEndpoint start(InetSocketAddress address, Supplier<String> text) throws IOException {
         HttpServer http;
         try {
+            dev.doublelock.io.HttpServerTimeouts.apply();
             http = HttpServer.create(address, 16);
         } catch (java.net.BindException e) {
             throw new dev.doublelock.io.ListenerBindException("metrics", address,

@@ -57,6 +57,7 @@ public final class LabWebServer implements AutoCloseable {
     public static LabWebServer start(Lab lab, InetSocketAddress address) throws IOException {
         HttpServer server;
         try {
+            dev.doublelock.io.HttpServerTimeouts.apply();
             server = HttpServer.create(address, 64);
         } catch (java.net.BindException e) {
             throw new dev.doublelock.io.ListenerBindException("lab web", address,
@@ -82,22 +83,46 @@ public final class LabWebServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
-                send(ex, 405, "text/plain", "only GET\n".getBytes(StandardCharsets.UTF_8));
+            String path = ex.getRequestURI().getPath();
+            if (path.equals("/tlsrpt")) {
+                receiveReport(ex);
                 return;
             }
-            String path = ex.getRequestURI().getPath();
+            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+                ex.getResponseHeaders().set("Allow", "GET, HEAD");
+                send(ex, 405, "text/plain", "only GET (and POST of TLS reports to /tlsrpt)\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             switch (path) {
                 case "/" -> send(ex, 200, "text/html; charset=utf-8", page());
                 case "/api/profiles" -> sendJson(ex, profiles());
                 case "/api/sessions" -> sendJson(ex, SenderSessions.of(lab.records().all(
                         after(ex.getRequestURI().getQuery())), all(ex.getRequestURI().getQuery())).shown());
                 case "/api/matrix" -> sendJson(ex, matrix(all(ex.getRequestURI().getQuery())));
+                case "/api/tls-reports" -> sendJson(ex, dev.doublelock.lab.TlsReportSummary.of(lab.records().tlsReports()));
                 default -> send(ex, 404, "text/plain", ("no such page: " + path + "\n").getBytes(StandardCharsets.UTF_8));
             }
         } catch (RuntimeException e) {
             send(ex, 500, "text/plain", ("error: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** {@code POST /tlsrpt}: a TLS report (RFC 8460 §5.4), read within the inbox's limit and answered by it. */
+    private void receiveReport(HttpExchange ex) throws IOException {
+        if (!ex.getRequestMethod().equals("POST")) {
+            ex.getResponseHeaders().set("Allow", "POST");
+            send(ex, 405, "text/plain", "POST TLS reports here (application/tlsrpt+gzip)\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        byte[] body;
+        boolean complete;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readNBytes(dev.doublelock.lab.TlsReportInbox.MAX_REPORT_MAIL + 1);
+            complete = body.length <= dev.doublelock.lab.TlsReportInbox.MAX_REPORT_MAIL;
+        }
+        var answer = lab.tlsReports().acceptPost(ex.getRequestHeaders().getFirst("Content-Type"), body, complete,
+                ex.getRemoteAddress().getAddress().getHostAddress());
+        send(ex, answer.status(), "text/plain; charset=utf-8", (answer.text() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code all=1} (or {@code all=true}, or a bare {@code all}): include probes and port checks. */
