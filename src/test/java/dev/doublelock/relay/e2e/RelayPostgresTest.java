@@ -71,7 +71,7 @@ class RelayPostgresTest {
     }
 
     /** The domain's rua: routed to the lab like the rest of the domain, so the report travels the nodes' queue. */
-    static final String REPORTS_TO = "tlsrpt-reports@" + RelayConfigFile.DOMAIN;
+    static final String REPORTS_TO = "tlsrpt@" + RelayConfigFile.DOMAIN; // the lab's TLS report inbox
 
     @AfterAll
     static void stopLab() {
@@ -174,6 +174,13 @@ class RelayPostgresTest {
                 // the running nodes deliver it through the queue like any mail, to the lab
                 LabDeliveries got = LabDeliveries.await(lab.dataDir(), "tlsrpt.", List.of(reportId), Duration.ofSeconds(30));
                 assertThat(got.deliveries()).as("the report reached the domain's rua once").containsExactly(Map.entry(reportId, 1));
+                try (var labRecords = dev.doublelock.lab.RecordStore.openReadOnly(dev.doublelock.lab.RecordStore.defaultFile(lab.dataDir()))) {
+                    assertThat(labRecords.tlsReports()).as("the lab's inbox read and stored it").singleElement()
+                            .satisfies(r -> assertThat(r.report().policies()).singleElement().satisfies(p -> {
+                                assertThat(p.domain()).isEqualTo(RelayConfigFile.DOMAIN);
+                                assertThat(p.successful() + p.failed()).isPositive();
+                            }));
+                }
                 assertThat(RelayCrashTest.awaitEmptyQueue(queueUrl(), Duration.ofSeconds(30)).get(State.DELIVERED))
                         .as("the report is not counted as a session of its own").isEqualTo(MESSAGES + 1);
             }
