@@ -175,12 +175,7 @@ final class QueueListCommand implements Callable<Integer> {
 
     /** The codes in brackets in a reason, e.g. [EXPIRED_CERTIFICATE], in order, once each. */
     static List<String> findingCodes(String reason) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[([A-Z][A-Z0-9_]+)]").matcher(reason);
-        java.util.LinkedHashSet<String> codes = new java.util.LinkedHashSet<>();
-        while (m.find()) {
-            codes.add(m.group(1));
-        }
-        return List.copyOf(codes);
+        return dev.doublelock.relay.impact.ReasonCodes.in(reason);
     }
 
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
                 + "and the relay port (allow-listed networks), queues it durably before answering 250, and delivers "
                 + "it only over TLS that meets the policy (default: bsi). Runs until stopped (Ctrl-C).",
                 "Without --config every default applies (loopback only; see docs/relay-config.md)."},
-        subcommands = {RelayHashPasswordCommand.class})
+        subcommands = {RelayHashPasswordCommand.class, RelayImpactCommand.class})
 public final class RelayCommand implements Callable<Integer> {
     /**
      * Makes the delivery engine: the production {@link dev.doublelock.relay.DeliveryWorkers}; tests may swap in
@@ -74,6 +74,7 @@ public final class RelayCommand implements Callable<Integer> {
         relay.relayAddress().ifPresent(a -> out.println("relay: relay for " + options.allowedNetworks().networks()
                 + " on " + hostPort(a)));
         relay.metricsAddress().ifPresent(a -> out.println("relay: metrics at http://" + hostPort(a) + "/metrics"));
+        relay.pageAddress().ifPresent(a -> out.println("relay: page at http://" + hostPort(a) + "/"));
         out.println("relay: policy " + options.delivery().defaultPolicy() + " (" + options.delivery().mode()
                 + "); stop with Ctrl-C");
         out.flush();

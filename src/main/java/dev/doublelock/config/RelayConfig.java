@@ -53,7 +53,8 @@ public final class RelayConfig {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     private static final Set<String> TOP = Set.of("dataDir", "hostName", "queue", "submission", "relay", "users", "tls",
-            "metrics", "limits", "authFailureDelayMillis", "authFailureLimit", "policy", "routes", "delivery", "tlsrpt", "dns");
+            "metrics", "limits", "authFailureDelayMillis", "authFailureLimit", "policy", "routes", "delivery", "tlsrpt",
+            "dns", "page");
 
     private RelayConfig() {
     }
@@ -131,7 +132,23 @@ public final class RelayConfig {
                 metrics.listen("listen", DEFAULT_METRICS), limits(top),
                 Duration.ofMillis(top.number("authFailureDelayMillis", 0, 60_000)
                         .orElse(1500L)), authFailureLimit(top), delivery(top), tlsReports(top, hostName),
-                dns(top));
+                dns(top), page(top));
+    }
+
+    /**
+     * {@code page.listen}: off unless given. The page has no login and names recipient domains and remote replies, so
+     * an address that is not loopback is refused unless {@code page.allowNonLoopback} is true.
+     */
+    private static Optional<InetSocketAddress> page(ConfigNode top) {
+        ConfigNode page = top.object("page", Set.of("listen", "allowNonLoopback"));
+        Optional<InetSocketAddress> at = page.listen("listen", "off");
+        if (at.isPresent() && !at.get().getAddress().isLoopbackAddress() && !page.bool("allowNonLoopback").orElse(false)) {
+            throw page.fail("listen", at.get().getAddress().getHostAddress() + " is not a loopback address; the relay "
+                    + "page has no login and shows recipient domains and remote replies: keep it on 127.0.0.1 or [::1] "
+                    + "(reach it through an SSH tunnel or a reverse proxy with a login), or set page.allowNonLoopback "
+                    + "to true to expose it anyway");
+        }
+        return at;
     }
 
     private static void requireFile(ConfigNode node, String k, Path p) {

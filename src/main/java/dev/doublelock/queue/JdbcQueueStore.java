@@ -156,10 +156,13 @@ final class JdbcQueueStore implements QueueStore {
             }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO attempt (msg, at, mx_host, ip, tls_protocol, "
                     + "tls_cipher, policy_verdict, finding_codes, findings_text, reply_code, enhanced, reply_text, "
-                    + "duration_ms, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "duration_ms, outcome, domain, refusal_codes, would_refuse) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 Sql.bind(p, id, a.at().toEpochMilli(), a.mxHost(), a.ip(), a.tlsProtocol(), a.tlsCipher(),
                         a.policyVerdict(), String.join(",", a.findingCodes()), a.findingsText(), a.replyCode(),
-                        a.enhanced(), a.replyText(), a.duration().toMillis(), a.outcome());
+                        a.enhanced(), a.replyText(), a.duration().toMillis(), a.outcome(),
+                        a.domain() == null ? null : a.domain().toLowerCase(java.util.Locale.ROOT),
+                        a.refusalCodes().isEmpty() ? null : String.join(",", a.refusalCodes()), a.wouldRefuse() ? 1 : 0);
                 p.executeUpdate();
             }
             return null;
@@ -344,6 +347,22 @@ final class JdbcQueueStore implements QueueStore {
     }
 
     @Override
+    public List<WaitingCount> waitingByDomain() {
+        return tx.inTransaction("count what waits per domain", ActivityRows::waiting);
+    }
+
+    @Override
+    public List<RefusalCount> refusals(Instant from, Instant to, Duration slot) {
+        requirePositive(slot);
+        return tx.inTransaction("count refusals per finding code", c -> ActivityRows.refusals(c, from, to, slot));
+    }
+
+    @Override
+    public WouldRefuseCounts wouldRefuse(Instant from, Instant to) {
+        return tx.inTransaction("count testing mode's would-be refusals", c -> ActivityRows.wouldRefuse(c, from, to));
+    }
+
+    @Override
     public Map<State, Long> counts() {
         return tx.inTransaction("count messages", c -> {
             Map<State, Long> counts = new EnumMap<>(State.class);
@@ -407,9 +426,9 @@ final class JdbcQueueStore implements QueueStore {
         }
     }
 
-    private static void requirePositive(Duration lease) {
-        if (lease == null || lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("lease must be a positive duration: " + lease);
+    private static void requirePositive(Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("a lease or time slot must be a positive duration: " + d);
         }
     }
 }

@@ -85,21 +85,26 @@ final class MessageRows {
     static List<Attempt> attempts(Connection c, long id) throws SQLException {
         List<Attempt> out = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement("SELECT at, mx_host, ip, tls_protocol, tls_cipher, "
-                + "policy_verdict, finding_codes, findings_text, reply_code, enhanced, reply_text, duration_ms, outcome "
-                + "FROM attempt WHERE msg = ? ORDER BY id")) {
+                + "policy_verdict, finding_codes, findings_text, reply_code, enhanced, reply_text, duration_ms, outcome, "
+                + "domain, refusal_codes, would_refuse FROM attempt WHERE msg = ? ORDER BY id")) {
             p.setLong(1, id);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     String codes = rs.getString(7);
                     out.add(new Attempt(instant(rs, 1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getString(6),
-                            codes.isEmpty() ? List.of() : Arrays.asList(codes.split(",")),
-                            rs.getString(8), rs.getInt(9), rs.getString(10), rs.getString(11),
-                            Duration.ofMillis(rs.getLong(12)), rs.getString(13)));
+                            codes(codes), rs.getString(8), rs.getInt(9), rs.getString(10), rs.getString(11),
+                            Duration.ofMillis(rs.getLong(12)), rs.getString(13), rs.getString(14),
+                            codes(rs.getString(15)), rs.getInt(16) != 0));
                 }
             }
         }
         return out;
+    }
+
+    /** A comma-joined list of finding codes as stored ({@code ""} or {@code NULL} for none). */
+    static List<String> codes(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
     }
 
     private static void bind(PreparedStatement p, List<Long> ids) throws SQLException {

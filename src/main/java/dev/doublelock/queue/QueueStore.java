@@ -129,6 +129,27 @@ public interface QueueStore extends AutoCloseable {
     /** {@link #list(Set, int)} from the first id above {@code afterId}: page through a queue of any size. */
     List<QueuedMessage> list(Set<State> states, long afterId, int limit);
 
+    /**
+     * What waits (messages QUEUED, DELIVERING, DEFERRED or HELD), per recipient domain and last reason: counts of the
+     * recipients still PENDING and of their messages. By domain, then most messages first. Read in one pass over
+     * the waiting recipients; memory grows with the number of distinct (domain, reason) pairs only.
+     */
+    List<WaitingCount> waitingByDomain();
+
+    /**
+     * Sessions the policy refused, and sessions it would have refused in testing mode ({@link Attempt#wouldRefuse}),
+     * recorded at or after {@code from} and before {@code to}, counted per finding code and time slot of length
+     * {@code slot} (slots start at multiples of it since the epoch, so an hour or a day is a UTC hour or day).
+     * By slot, then code.
+     */
+    List<RefusalCount> refusals(Instant from, Instant to, Duration slot);
+
+    /**
+     * Testing mode: the messages handed over at or after {@code from} and before {@code to} although the policy would
+     * have refused the session ({@link Attempt#wouldRefuse}), in total and per recipient domain with the finding codes.
+     */
+    WouldRefuseCounts wouldRefuse(Instant from, Instant to);
+
     /** Number of messages per state; every state is present, with 0 if none. */
     Map<State, Long> counts();
 

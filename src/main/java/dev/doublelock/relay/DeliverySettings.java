@@ -46,6 +46,12 @@ public record DeliverySettings(String defaultPolicy, String mode, Map<String, St
         this(defaultPolicy, mode, domainPolicies, routes, List.of());
     }
 
+    /** {@link #mode} as the delivery engine's enum. */
+    public dev.doublelock.relay.delivery.PolicyMap.Mode policyMode() {
+        return mode.equals("testing") ? dev.doublelock.relay.delivery.PolicyMap.Mode.TESTING
+                : dev.doublelock.relay.delivery.PolicyMap.Mode.ENFORCE;
+    }
+
     /** {@code bsi} in enforce mode, no per-domain entries, MX routing everywhere. */
     public static DeliverySettings defaults() {
         return new DeliverySettings("bsi", "enforce", Map.of(), Map.of());

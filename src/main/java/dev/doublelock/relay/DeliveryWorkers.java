@@ -24,7 +24,7 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
     public DeliveryEngine create(QueueStore store, RelayOptions options) {
         DeliverySettings settings = options.delivery();
         PolicyMap policies = new PolicyMap(settings.defaultPolicy(), settings.domainPolicies(),
-                settings.mode().equals("testing") ? PolicyMap.Mode.TESTING : PolicyMap.Mode.ENFORCE);
+                settings.policyMode());
         List<X509Certificate> anchors = new ArrayList<>();
         for (Path pem : settings.trustFiles()) {
             anchors.addAll(Pem.readCertificates(pem));

@@ -36,6 +36,7 @@ public final class Relay implements AutoCloseable {
     private SmtpServer relay;
     private volatile DeliveryEngine engine = DeliveryEngine.QUEUE_ONLY;
     private MetricsEndpoint metrics;
+    private RelayPage page;
 
     private Relay(QueueStore store) {
         this.store = store;
@@ -55,6 +56,14 @@ public final class Relay implements AutoCloseable {
             r.engine.start(notices);
             if (options.metrics().isPresent()) {
                 r.metrics = MetricsEndpoint.start(options.metrics().get(), r::metricsText);
+            }
+            if (options.page().isPresent()) {
+                r.page = RelayPage.start(options.page().get(), r.store, options.delivery().policyMode(),
+                        java.time.Clock.systemUTC());
+                if (!options.page().get().getAddress().isLoopbackAddress()) {
+                    notices.accept("warning: the relay page listens on " + r.page.url() + ", not on loopback "
+                            + "(page.allowNonLoopback): anyone who can reach it sees what waits, for whom and why");
+                }
             }
             return r;
         } catch (IOException | RuntimeException e) {
@@ -101,6 +110,11 @@ public final class Relay implements AutoCloseable {
 
     public Optional<InetSocketAddress> relayAddress() {
         return Optional.ofNullable(relay).map(SmtpServer::address);
+    }
+
+    /** The relay page's address, if {@code page.listen} is on. */
+    public Optional<InetSocketAddress> pageAddress() {
+        return Optional.ofNullable(page).map(RelayPage::address);
     }
 
     public Optional<InetSocketAddress> metricsAddress() {
@@ -151,6 +165,9 @@ public final class Relay implements AutoCloseable {
         } finally {
             if (metrics != null) {
                 metrics.close();
+            }
+            if (page != null) {
+                page.close();
             }
             store.close();
         }

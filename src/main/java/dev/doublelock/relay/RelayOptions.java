@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param delivery         policy and routing, for the delivery engine
  * @param tlsReports       TLS reporting (RFC 8460)
  * @param dns              which DNS resolver the relay asks, and the DNSSEC trust anchor it validates from
+ * @param page             the relay page ({@link RelayPage}); empty: none (the default)
  */
 public record RelayOptions(Path dataDir, String hostName, Optional<String> queueUrl,
                            Optional<InetSocketAddress> submission, Optional<InetSocketAddress> relay,
@@ -36,8 +37,9 @@ public record RelayOptions(Path dataDir, String hostName, Optional<String> queue
                            Optional<Path> tlsCertificate, Optional<Path> tlsKey,
                            Optional<InetSocketAddress> metrics, SmtpLimits limits, Duration authFailureDelay,
                            dev.doublelock.relay.intake.AuthFailureLimit authFailureLimit, DeliverySettings delivery,
-                           TlsReportConfig tlsReports, ResolverSettings dns) {
+                           TlsReportConfig tlsReports, ResolverSettings dns, Optional<InetSocketAddress> page) {
     public RelayOptions {
+        Objects.requireNonNull(page, "page");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(hostName, "hostName");
         Objects.requireNonNull(allowedNetworks, "allowedNetworks");
@@ -61,13 +63,19 @@ public record RelayOptions(Path dataDir, String hostName, Optional<String> queue
     /** A copy keeping its data (queue by default, self-signed certificate, delivery log) in {@code dir}. */
     public RelayOptions withDataDir(Path dir) {
         return new RelayOptions(dir, hostName, queueUrl, submission, relay, allowedNetworks, users, tlsCertificate,
-                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery, tlsReports, dns);
+                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery, tlsReports, dns, page);
     }
 
     /** A copy with other listener addresses (tests bind port 0). */
     public RelayOptions withListeners(Optional<InetSocketAddress> submission, Optional<InetSocketAddress> relay,
                                       Optional<InetSocketAddress> metrics) {
         return new RelayOptions(dataDir, hostName, queueUrl, submission, relay, allowedNetworks, users, tlsCertificate,
-                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery, tlsReports, dns);
+                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery, tlsReports, dns, page);
+    }
+
+    /** A copy with the relay page at {@code page} (empty: none). */
+    public RelayOptions withPage(Optional<InetSocketAddress> page) {
+        return new RelayOptions(dataDir, hostName, queueUrl, submission, relay, allowedNetworks, users, tlsCertificate,
+                tlsKey, metrics, limits, authFailureDelay, authFailureLimit, delivery, tlsReports, dns, page);
     }
 }

@@ -306,6 +306,87 @@ abstract class QueueStoreContract {
         assertThat(store.list(Set.of(), 10).getFirst().recipientReasons()).hasSize(2);
     }
 
+    static Attempt attempt(Instant at, String domain, String outcome, List<String> refusalCodes, boolean wouldRefuse) {
+        return new Attempt(at, "mx." + domain, "192.0.2.1", "TLSv1.3", "TLS_AES_128_GCM_SHA256", "bsi", refusalCodes, "",
+                outcome.equals("refused") ? 0 : 250, null, null, Duration.ofMillis(3), outcome, domain, refusalCodes,
+                wouldRefuse);
+    }
+
+    @Test
+    void refusalsAndTestingModesWouldBeRefusalsAreCountedPerCodeSlotAndDomain() {
+        QueueStore store = open();
+        List<String> expired = List.of("EXPIRED_CERTIFICATE");
+        long a = store.enqueue(envelope("u@expired.test", "w@good.test"), message("<a@x>", "a"));
+        long b = store.enqueue(envelope("u@expired.test"), message("<b@x>", "b"));
+        long c = store.enqueue(envelope("x@self.test"), message("<c@x>", "c"));
+        store.recordAttempt(a, attempt(T0, "expired.test", "delivered", expired, true));
+        store.recordAttempt(a, attempt(T0, "good.test", "delivered", List.of(), false));
+        store.recordAttempt(b, attempt(T0.plus(Duration.ofMinutes(10)), "Expired.TEST", "deferred", expired, true));
+        store.recordAttempt(b, attempt(T0.plus(Duration.ofMinutes(20)), "expired.test", "delivered", expired, true));
+        store.recordAttempt(c, attempt(T0.plus(Duration.ofMinutes(65)), "self.test", "delivered",
+                List.of("UNKNOWN_ISSUER", "WEAK_KEY"), true));
+        store.recordAttempt(c, attempt(T0.plus(Duration.ofMinutes(70)), "self.test", "refused", List.of("UNKNOWN_ISSUER"),
+                false));
+        // an attempt recorded as before the refusal's codes were kept: its finding codes stand in
+        store.recordAttempt(c, new Attempt(T0.plus(Duration.ofMinutes(75)), "mx.self.test", null, null, null, "bsi",
+                List.of("NO_STARTTLS"), "", 0, null, null, Duration.ZERO, "refused"));
+        store.recordAttempt(a, attempt(T0.minus(Duration.ofDays(1)), "old.test", "delivered", expired, true)); // outside
+        store.recordAttempt(a, attempt(T0.plus(Duration.ofHours(2)), "late.test", "refused", expired, false)); // outside
+
+        WouldRefuseCounts w = store.wouldRefuse(T0, T0.plus(Duration.ofHours(2)));
+        assertThat(w.messages()).as("a, b and c, b counted once").isEqualTo(3);
+        assertThat(w.attemptedMessages()).isEqualTo(3);
+        assertThat(w.attempts()).isEqualTo(7);
+        assertThat(w.domains()).containsExactly(
+                new WouldRefuseCount("expired.test", 2, 3, T0.plus(Duration.ofMinutes(20)),
+                        Map.of("EXPIRED_CERTIFICATE", 2L)),
+                new WouldRefuseCount("self.test", 1, 1, T0.plus(Duration.ofMinutes(65)),
+                        Map.of("UNKNOWN_ISSUER", 1L, "WEAK_KEY", 1L)));
+        assertThat(store.attempts(b).getFirst()).satisfies(x -> {
+            assertThat(x.domain()).isEqualTo("expired.test");
+            assertThat(x.refusalCodes()).containsExactly("EXPIRED_CERTIFICATE");
+            assertThat(x.wouldRefuse()).isTrue();
+        });
+        assertThat(store.attempts(c).getLast().domain()).isNull();
+
+        Instant eleven = T0.plus(Duration.ofHours(1));
+        assertThat(store.refusals(T0, T0.plus(Duration.ofHours(2)), Duration.ofHours(1))).containsExactly(
+                new RefusalCount(T0, "EXPIRED_CERTIFICATE", 0, 3),
+                new RefusalCount(eleven, "NO_STARTTLS", 1, 0),
+                new RefusalCount(eleven, "UNKNOWN_ISSUER", 1, 1),
+                new RefusalCount(eleven, "WEAK_KEY", 0, 1));
+        Instant day = Instant.parse("2025-03-01T00:00:00Z");
+        assertThat(store.refusals(T0.minus(Duration.ofDays(2)), T0.plus(Duration.ofDays(1)), Duration.ofDays(1)))
+                .contains(new RefusalCount(day.minus(Duration.ofDays(1)), "EXPIRED_CERTIFICATE", 0, 1),
+                        new RefusalCount(day, "EXPIRED_CERTIFICATE", 1, 3))
+                .hasSize(5);
+        assertThat(store.wouldRefuse(T0.plus(Duration.ofDays(9)), T0.plus(Duration.ofDays(10))))
+                .isEqualTo(new WouldRefuseCounts(0, 0, 0, List.of()));
+    }
+
+    @Test
+    void whatWaitsIsCountedPerDomainAndReason() {
+        QueueStore store = open();
+        String expired = "4.7.5 TLS refused by policy at mx.expired.test: the receiving server's certificate expired "
+                + "[EXPIRED_CERTIFICATE]";
+        long a = store.enqueue(envelope("u@expired.test", "v@Expired.test", "w@good.test"), message("<a@x>", "a"));
+        clock.advance(Duration.ofMinutes(5));
+        long b = store.enqueue(envelope("u@expired.test"), message("<b@x>", "b"));
+        long c = store.enqueue(envelope("x@self.test"), message("<c@x>", "c"));
+        long d = store.enqueue(envelope("z@slow.test"), message("<d@x>", "d"));
+        store.noteReasons(a, Map.of("u@expired.test", expired, "v@Expired.test", expired));
+        store.markDelivered(a, Map.of("w@good.test", RecipientState.DELIVERED));
+        store.noteReasons(b, Map.of("u@expired.test", expired));
+        store.noteReasons(c, Map.of("x@self.test", "4.7.5 TLS refused [UNKNOWN_ISSUER]"));
+        store.markDelivered(c, Map.of("x@self.test", RecipientState.DELIVERED)); // delivered: waits no more
+        assertThat(store.hold(d)).isTrue(); // held: still waits
+        assertThat(store.waitingByDomain()).containsExactly(
+                new WaitingCount("expired.test", expired, 2, 3, T0),
+                new WaitingCount("slow.test", "", 1, 1, T0.plus(Duration.ofMinutes(5))));
+        store.delete(b);
+        assertThat(store.waitingByDomain().getFirst()).isEqualTo(new WaitingCount("expired.test", expired, 1, 2, T0));
+    }
+
     @Test
     void tlsReportCountsAddUpPerDayPolicyAndOutcomeAcrossStores() {
         QueueStore store = open();

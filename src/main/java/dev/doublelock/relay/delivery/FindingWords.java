@@ -1,12 +1,14 @@
 package dev.doublelock.relay.delivery;
 
 import dev.doublelock.finding.Finding;
+import dev.doublelock.finding.FindingCode;
 
 /**
  * One finding as a sentence for a person who sent an e-mail and got it back: what is wrong with the
  * receiving server, in plain words, then the evidence and the policy's advice ({@link Finding#message()}).
+ * {@link #of(String)} gives the same words for a bare code, for the operator's summaries.
  */
-final class FindingWords {
+public final class FindingWords {
     private FindingWords() {
     }
 
@@ -24,10 +26,29 @@ final class FindingWords {
 
     /** What is wrong in plain words and the finding code, e.g. "… certificate expired on 2024-01-02 [EXPIRED_CERTIFICATE]". */
     static String lead(Finding f) {
-        String lead = switch (f.code()) {
-            case EXPIRED_CERTIFICATE -> "the receiving server's certificate expired" + date(f.evidence(), "notAfter ");
+        return phrase(f.code(), f.evidence()) + " [" + f.code() + "]";
+    }
+
+    /**
+     * What a finding code means in plain words, without evidence, e.g. "the receiving server's certificate expired"
+     * for {@code EXPIRED_CERTIFICATE}; a text that is no finding code is named as such.
+     */
+    public static String of(String code) {
+        if (code == null || code.isEmpty()) {
+            return "no finding was recorded";
+        }
+        try {
+            return phrase(FindingCode.valueOf(code), "");
+        } catch (IllegalArgumentException e) {
+            return "a finding this doublelock does not know (" + code + ")";
+        }
+    }
+
+    private static String phrase(FindingCode code, String evidence) {
+        return switch (code) {
+            case EXPIRED_CERTIFICATE -> "the receiving server's certificate expired" + date(evidence, "notAfter ");
             case NOT_YET_VALID_CERTIFICATE -> "the receiving server's certificate is not valid yet"
-                    + date(f.evidence(), "notBefore ").replace(" on ", " before ");
+                    + date(evidence, "notBefore ").replace(" on ", " before ");
             case UNKNOWN_ISSUER -> "the receiving server's certificate is not issued by a trusted authority";
             case BAD_CERT_DOMAIN -> "the receiving server's certificate is made out for a different name";
             case WEAK_SIGNATURE_ALGORITHM -> "the receiving server's certificate is signed with an outdated, forgeable "
@@ -45,9 +66,10 @@ final class FindingWords {
             case MTA_STS_INVALID -> "the domain's MTA-STS policy is invalid";
             case MX_NOT_IN_STS_POLICY -> "the receiving server is not listed in the domain's MTA-STS policy";
             case UNREACHABLE -> "the receiving domain's DNS records could not be looked up";
-            default -> "the receiving server did not meet the policy (" + f.code() + ")";
+            case NO_CERTIFICATE -> "the receiving server presented no certificate";
+            case KEY_USAGE_MISMATCH -> "the receiving server's certificate may not be used for a TLS server";
+            default -> "the receiving server did not meet the policy (" + code + ")";
         };
-        return lead + " [" + f.code() + "]";
     }
 
     /** " on 1970-01-02" from evidence such as "notAfter 1970-01-02T00:00:00Z", else "". */

@@ -207,6 +207,8 @@ final class MessageRun {
         List<String> codes = notable.stream().map(f -> f.code().name()).distinct().toList();
         String verdict = PolicyEngine.verdict(outcome.findings()).name();
         boolean wouldRefuse = outcome instanceof HopOutcome.Sent s && s.wouldRefuse();
+        List<String> refusalCodes = outcome instanceof HopOutcome.Refused || wouldRefuse ? refusalCodes(outcome.findings())
+                : List.of();
         Optional<Reply> reply = switch (outcome) {
             case HopOutcome.Sent s -> s.result().dataReply().or(() -> s.result().recipientReplies().values().stream()
                     .filter(rep -> !rep.isPositive()).findFirst());
@@ -230,7 +232,8 @@ final class MessageRun {
             store.recordAttempt(m.id(), new Attempt(at, hop.host(), outcome.ip(), outcome.tls().protocol().orElse(null),
                     outcome.tls().cipherSuite().orElse(null), mechanism + ": " + policyVerdict, codes,
                     HopDelivery.describe(notable).orElse(null), reply.map(Reply::code).orElse(0),
-                    reply.map(Reply::enhancedStatus).orElse(null), replyText, took, word),
+                    reply.map(Reply::enhancedStatus).orElse(null), replyText, took, word, domain, refusalCodes,
+                    wouldRefuse),
                     m.messageId().startsWith(TlsReportSender.MESSAGE_ID_PREFIX) ? null // never a report about a report
                             : TlsReportEntry.of(req, hop.host(), outcome, at).orElse(null));
         } catch (RuntimeException e) {
@@ -289,6 +292,12 @@ final class MessageRun {
         if (req.testing()) return "testing";
         if (req.enforce()) return "enforce";
         return "opportunistic";
+    }
+
+    /** Why the policy refused (or would have refused) a session: its FAIL findings, else every finding it named. */
+    private static List<String> refusalCodes(List<Finding> findings) {
+        List<Finding> named = fails(findings).isEmpty() ? findings : fails(findings);
+        return named.stream().map(f -> f.code().name()).distinct().toList();
     }
 
     private static List<Finding> fails(List<Finding> findings) {
