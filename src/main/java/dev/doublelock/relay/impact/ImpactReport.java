@@ -75,8 +75,9 @@ public record ImpactReport(ReportWindow window, PolicyMap.Mode mode, WouldRefuse
             return "No delivery was attempted in the last " + length() + ": there is nothing to judge enforcing by.";
         }
         if (counts.messages() == 0) {
-            return "If you enforced now: no message would wait. All " + counts.attempts() + " session"
-                    + plural(counts.attempts()) + " of the last " + length() + " met the policy.";
+            return "If you enforced now: no more messages would wait. None of the " + counts.attempts() + " session"
+                    + plural(counts.attempts()) + " of the last " + length() + " was delivered in testing mode "
+                    + "although the policy would have refused it.";
         }
         return "If you enforced now: " + counts.messages() + " message" + plural(counts.messages()) + " to "
                 + domains() + " domain" + plural(domains()) + " would wait (of " + counts.attemptedMessages()
@@ -113,7 +114,7 @@ public record ImpactReport(ReportWindow window, PolicyMap.Mode mode, WouldRefuse
                 }
             }
         }
-        if (counts.messages() > 0) {
+        if (counts.messages() > 0 || mode == PolicyMap.Mode.ENFORCE) {
             sb.append(modeNote()).append('\n');
         }
         return sb.toString();
