@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
                 + "attempt history: messages delivered in testing mode over a session the policy would have refused.",
                 "The queue is found as for 'doublelock queue' (--queue, else the config's, else the data directory's)."})
 final class RelayImpactCommand implements Callable<Integer> {
-    static Clock clock = Clock.systemUTC();
+    private static final Clock CLOCK = Clock.systemUTC();
 
     @Spec
     CommandSpec spec;
@@ -52,7 +52,7 @@ final class RelayImpactCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--top must be 1..10000, got " + top);
         }
         return QueueCommand.withQueue(spec, target, (store, out) -> {
-            ImpactReport report = ImpactReport.of(store, ReportWindow.last(length, clock),
+            ImpactReport report = ImpactReport.of(store, ReportWindow.last(length, CLOCK),
                     target.options().delivery().policyMode(), top);
             out.print(json ? Json.write(report.json()) + System.lineSeparator() : report.text());
             return 0;
