@@ -81,6 +81,9 @@ public final class QueueCommand implements Runnable {
         row.put("tls_cipher", a.tlsCipher());
         row.put("policy_verdict", a.policyVerdict());
         row.put("findings", a.findingCodes());
+        row.put("domain", a.domain());
+        row.put("refusal_codes", a.refusalCodes());
+        row.put("would_refuse", a.wouldRefuse());
         row.put("findings_text", a.findingsText());
         row.put("reply", reply(a));
         row.put("duration_ms", a.duration().toMillis());

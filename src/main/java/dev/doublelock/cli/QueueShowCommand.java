@@ -61,7 +61,9 @@ final class QueueShowCommand implements Callable<Integer> {
         out.println("next try:    " + m.nextAttemptAt());
         out.println("attempts:    " + m.attempts() + " started, " + attempts.size() + " recorded");
         for (Attempt a : attempts) {
-            out.println("  " + a.at() + "  " + a.outcome() + "  " + nz(a.mxHost()) + " [" + nz(a.ip()) + "]");
+            out.println("  " + a.at() + "  " + a.outcome() + (a.wouldRefuse() ? " (testing mode: the policy would "
+                    + "have refused " + a.refusalCodes() + ")" : "") + "  " + (a.domain() == null ? "" : a.domain() + " via ")
+                    + nz(a.mxHost()) + " [" + nz(a.ip()) + "]");
             out.println("    tls:      " + (a.tlsProtocol() == null ? "none" : a.tlsProtocol() + " " + nz(a.tlsCipher())));
             out.println("    policy:   " + nz(a.policyVerdict()) + (a.findingCodes().isEmpty() ? "" : " " + a.findingCodes()));
             if (a.findingsText() != null && !a.findingsText().isBlank()) {

@@ -158,6 +158,28 @@ class QueueCommandTest {
     }
 
     @Test
+    void showSaysWhichDomainAnAttemptWasForAndWhatTestingModeWouldHaveRefused() throws Exception {
+        try (QueueStore store = QueueStores.open(url)) {
+            store.recordAttempt(fresh, new Attempt(Instant.parse("2026-01-02T03:04:05Z"), "mx.lab.example", "127.0.0.1",
+                    "TLSv1.3", "TLS_AES_128_GCM_SHA256", "bsi: NON_COMPLIANT (testing mode: delivered anyway)",
+                    List.of("EXPIRED_CERTIFICATE", "NO_DANE"), "", 250, "2.0.0", "250 2.0.0 OK", Duration.ofMillis(80),
+                    "delivered", "lab.example", List.of("EXPIRED_CERTIFICATE"), true));
+        }
+        Run r = run(new QueueCommand(), "show", "--queue", url, Long.toString(fresh));
+        assertThat(r.out()).contains("delivered (testing mode: the policy would have refused [EXPIRED_CERTIFICATE])  "
+                + "lab.example via mx.lab.example [127.0.0.1]");
+        JsonNode a = Json.MAPPER.readTree(run(new QueueCommand(), "show", "--queue", url, "--json", Long.toString(fresh))
+                .out()).get("attempt_history").get(0);
+        assertThat(a.get("domain").asText()).isEqualTo("lab.example");
+        assertThat(a.get("would_refuse").asBoolean()).isTrue();
+        assertThat(a.get("refusal_codes")).extracting(JsonNode::asText).containsExactly("EXPIRED_CERTIFICATE");
+        JsonNode old = Json.MAPPER.readTree(run(new QueueCommand(), "show", "--queue", url, "--json",
+                Long.toString(deferred)).out()).get("attempt_history").get(0);
+        assertThat(old.get("domain").isNull()).as("recorded without a domain").isTrue();
+        assertThat(old.get("would_refuse").asBoolean()).isFalse();
+    }
+
+    @Test
     void retryDeleteAndBounceChangeTheState() {
         assertThat(run(new QueueCommand(), "retry", "--queue", url, Long.toString(deferred)).out()).contains("now QUEUED");
         Run bounce = run(new QueueCommand(), "bounce", "--queue", url, Long.toString(deferred));
