@@ -108,6 +108,7 @@ class RelayPageBrowserTest {
         assertThat(d.findElement(By.id("error")).getText()).isEmpty();
 
         browser.screenshot("relay-page-1280");
+        browser.fullPageScreenshot("relay-page-1280-full");
         HeadlessChromium.Overflow o = browser.overflow();
         assertThat(o.documentWidth()).as("document scroll width").isLessThanOrEqualTo(o.viewport());
         assertThat(o.offenders()).as("elements wider than the viewport or overflowing").isEmpty();
