@@ -147,6 +147,7 @@ public interface QueueStore extends AutoCloseable {
     /**
      * Testing mode: the messages handed over at or after {@code from} and before {@code to} although the policy would
      * have refused the session ({@link Attempt#wouldRefuse}), in total and per recipient domain with the finding codes.
+     * Distinct messages are counted in memory: it grows with the number of such messages in the window.
      */
     WouldRefuseCounts wouldRefuse(Instant from, Instant to);
 
