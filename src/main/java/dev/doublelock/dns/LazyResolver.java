@@ -2,7 +2,6 @@ package dev.doublelock.dns;
 
 import java.net.InetAddress;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -10,25 +9,14 @@ import java.util.function.Supplier;
  * reading the system's resolver configuration and probing it for DNSSEC (a fifth of a second at start).
  */
 public final class LazyResolver implements MailResolver {
-    private final Supplier<? extends MailResolver> factory;
-    private volatile MailResolver made;
+    private final dev.doublelock.io.Lazy<MailResolver> resolver;
 
     public LazyResolver(Supplier<? extends MailResolver> factory) {
-        this.factory = Objects.requireNonNull(factory, "factory");
+        this.resolver = dev.doublelock.io.Lazy.of(factory, "resolver");
     }
 
     private MailResolver resolver() {
-        MailResolver r = made;
-        if (r == null) {
-            synchronized (this) {
-                r = made;
-                if (r == null) {
-                    r = Objects.requireNonNull(factory.get(), "the resolver factory returned null");
-                    made = r;
-                }
-            }
-        }
-        return r;
+        return resolver.get();
     }
 
     @Override

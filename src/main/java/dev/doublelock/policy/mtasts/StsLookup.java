@@ -6,7 +6,6 @@ import dev.doublelock.dns.MailResolver;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -26,36 +25,24 @@ import java.util.function.Supplier;
  */
 public final class StsLookup {
     private final MailResolver resolver;
-    private final Supplier<StsFetcher> fetcherFactory;
+    private final dev.doublelock.io.Lazy<StsFetcher> fetcher;
     private final StsCache cache;
     private final Clock clock;
-    private volatile StsFetcher fetcher;
 
     public StsLookup(MailResolver resolver, StsFetcher fetcher, StsCache cache, Clock clock) {
-        this(resolver, () -> fetcher, cache, clock);
-        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+        this(resolver, dev.doublelock.io.Lazy.ofValue(fetcher), cache, clock);
     }
 
     /** With the fetcher (an HTTPS client) made only when a domain first has an MTA-STS record to fetch. */
     public StsLookup(MailResolver resolver, Supplier<StsFetcher> fetcherFactory, StsCache cache, Clock clock) {
         this.resolver = resolver;
-        this.fetcherFactory = Objects.requireNonNull(fetcherFactory, "fetcherFactory");
+        this.fetcher = dev.doublelock.io.Lazy.of(fetcherFactory, "MTA-STS fetcher");
         this.cache = cache;
         this.clock = clock;
     }
 
     private StsFetcher fetcher() {
-        StsFetcher f = fetcher;
-        if (f == null) {
-            synchronized (this) {
-                f = fetcher;
-                if (f == null) {
-                    f = Objects.requireNonNull(fetcherFactory.get(), "the fetcher factory returned null");
-                    fetcher = f;
-                }
-            }
-        }
-        return f;
+        return fetcher.get();
     }
 
     public StsLookupResult lookup(String domain) {
