@@ -2,6 +2,7 @@ package dev.doublelock.cli;
 
 import dev.doublelock.lab.Lab;
 import dev.doublelock.lab.LabConfigFile;
+import dev.doublelock.lab.LabDnsOptions;
 import dev.doublelock.lab.LabOptions;
 import dev.doublelock.lab.LabProfile;
 import dev.doublelock.lab.LegacyTls;
@@ -22,6 +23,8 @@ import java.util.concurrent.CountDownLatch;
         description = {"Starts SMTP endpoints that are broken on purpose, one defect each (plus 'shame', broken in "
                 + "every way), on consecutive ports from the base port, prints PORT PROFILE DEFECTS and records "
                 + "what every sending system does. Runs until stopped (Ctrl-C).",
+                "Also serves the lab's DNS zone (--zone, DNSSEC-signed, UDP and TCP on --dns-port): every profile is a "
+                + "mail domain <profile>.ZONE with its MX and address records.",
                 "A sending system that delivers to any profile but 'good' has failed that test."},
         subcommands = {LabProfilesCommand.class, LabCertsCommand.class, LabResultsCommand.class, LabZoneCommand.class})
 public final class LabCommand implements Callable<Integer> {
@@ -61,6 +64,20 @@ public final class LabCommand implements Callable<Integer> {
             description = "Send report mail through this smarthost instead of the sender domain's MX hosts.")
     String reportRelay;
 
+    @Option(names = "--zone", paramLabel = "NAME", defaultValue = dev.doublelock.lab.LabZone.DEFAULT_ZONE,
+            description = "The lab's DNS zone, served signed (DNSSEC) by the lab: <profile>.NAME is each profile's "
+                    + "mail domain (default: ${DEFAULT-VALUE}). Delegation and trust anchor: 'doublelock lab zone'.")
+    String zone;
+
+    @Option(names = "--dns-port", paramLabel = "PORT",
+            description = "UDP and TCP port of the lab's DNS; -1 turns it off (default: " + LabDnsOptions.DEFAULT_PORT
+                    + " on a loopback --bind, 53 otherwise; any free port with --base-port 0).")
+    Integer dnsPort;
+
+    @Option(names = "--dns-bind", paramLabel = "ADDRESS",
+            description = "Address of the lab's DNS (default: the --bind address); its glue record in the zone.")
+    String dnsBind;
+
     @Option(names = "--config", description = "Properties file binding profiles to address:port and host name "
             + "(profile.<name>.bind=ADDR:PORT, profile.<name>.host=NAME).")
     Path config;
@@ -73,6 +90,16 @@ public final class LabCommand implements Callable<Integer> {
                 .withHostName(host).withDataDir(data).withJdbcUrl(db).withKeepBodyBytes(keepBodies);
         if (config != null) {
             options = options.withOverrides(LabConfigFile.read(config, options));
+        }
+        InetAddress dnsAddress = InetAddress.getByName(dnsBind == null ? bind : dnsBind);
+        int port = dnsPort != null ? dnsPort
+                : basePort == 0 ? 0 : dnsAddress.isLoopbackAddress() ? LabDnsOptions.DEFAULT_PORT : 53;
+        if (port < -1 || port > 65535) {
+            System.err.println("--dns-port must be a port (0 = any free one) or -1 (off); got " + port);
+            return 2;
+        }
+        if (port >= 0) {
+            options = options.withDns(java.util.Optional.of(LabDnsOptions.of(zone, new java.net.InetSocketAddress(dnsAddress, port))));
         }
         System.err.println(LegacyTls.relaxForThisProcess());
         System.err.println("lab: data " + data);
@@ -95,7 +122,19 @@ public final class LabCommand implements Callable<Integer> {
         for (Lab.Running r : lab.endpoints()) {
             out.printf("%-6d %-21s %s%n", r.port(), r.profile().profileName(), r.profile().defects());
         }
+        if (lab.dns().isPresent()) {
+            Lab.RunningDns dns = lab.dns().get();
+            out.printf("%-6d %-21s %s%n", dns.address().getPort(), "dns", "zone " + dns.origin() + " on "
+                    + dns.address().getAddress().getHostAddress() + " (UDP+TCP), DNSSEC-signed, KSK tag " + dns.ds().getFootprint()
+                    + "; <profile>." + dns.origin() + " MX per profile");
+            for (String w : dns.warnings()) System.err.println("lab: DNS: " + w);
+        }
         out.println();
+        if (lab.dns().isPresent()) {
+            out.println("lab DNS: delegation (NS, glue, DS) and a resolver's trust anchor: 'doublelock lab zone --data "
+                    + data + " --zone " + lab.dns().get().origin() + "'; try 'dig @" + lab.dns().get().address().getAddress().getHostAddress()
+                    + " -p " + lab.dns().get().address().getPort() + " +dnssec MX good." + lab.dns().get().origin() + "'.");
+        }
         out.println("lab CA: export it with 'doublelock lab certs --data " + data + " --out DIR' and trust it to test "
                 + "strict senders; check an endpoint with 'doublelock check localhost:" + lab.endpoint(LabProfile.GOOD).port()
                 + " --trust DIR/ca.pem'.");

@@ -1,57 +1,129 @@
 package dev.doublelock.cli;
 
+import dev.doublelock.dns.server.ZoneKeys;
+import dev.doublelock.dns.server.ZoneBuilder;
+import dev.doublelock.dns.server.ZoneContent;
+import dev.doublelock.lab.LabDnsOptions;
 import dev.doublelock.lab.LabProfile;
+import dev.doublelock.lab.LabZone;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code doublelock lab zone}: the DNS records an operator publishes for an internet-facing lab. */
+/**
+ * {@code doublelock lab zone}: what the parent zone publishes to delegate the lab's signed zone (NS, glue, DS),
+ * the trust anchor a validating resolver needs when it cannot reach the parent, and the zone's records.
+ */
 @Command(name = "zone", mixinStandardHelpOptions = true,
-        description = {"Prints the DNS records to publish the lab on the internet: one subdomain per profile with its "
-                + "own MX and A/AAAA record. Mail to anything@<profile>.DOMAIN then reaches that profile's endpoint, "
-                + "which must listen on port 25 of its own IP (see 'profile.<name>.bind' in a --config file).",
-                "Give one --ip per profile in profile order (see 'lab profiles'), or one --ip to print a template."})
+        description = {"Prints what to publish so that the lab's own DNS zone (served DNSSEC-signed by 'doublelock lab', "
+                + "see --zone and --dns-port there) is reachable and validates: (1) the delegation for the parent zone "
+                + "- NS, glue A/AAAA and the DS of the zone's key-signing key (SHA-256); (2) for loopback tests, the "
+                + "trust anchor and stub zone a validating resolver (unbound) needs; (3) the records the lab serves: one "
+                + "mail domain <profile>.ZONE per profile with its MX and A/AAAA record.",
+                "The zone's keys are made on first use under DATA/dns/ZONE/ and kept: the lab signs with the same keys "
+                        + "after a restart, so the DS stays valid. Run it with the --data and --zone the lab uses.",
+                "Mail to anything@<profile>.ZONE reaches that profile's endpoint; published, each endpoint listens on "
+                        + "port 25 of its own IP (see 'profile.<name>.bind' in a --config file): give one --ip per "
+                        + "profile in profile order (see 'lab profiles'), or one --ip for a template."})
 final class LabZoneCommand implements Callable<Integer> {
-    @Option(names = "--domain", required = true, description = "The lab's domain, e.g. lab.example.org.")
-    String domain;
+    @Option(names = {"--zone", "--domain"}, paramLabel = "NAME", defaultValue = LabZone.DEFAULT_ZONE,
+            description = "The lab's zone, e.g. lab.example.org (default: ${DEFAULT-VALUE}).")
+    String zone;
 
-    @Option(names = "--ip", required = true, split = ",", description = "IP address(es) of the endpoints, in profile order.")
+    @Option(names = "--data", paramLabel = "DIR", description = "The lab's data directory, where the zone keys are "
+            + "(default: as for 'doublelock lab').")
+    Path data;
+
+    @Option(names = "--ns-ip", split = ",", paramLabel = "IP", defaultValue = "127.0.0.1",
+            description = "Public address(es) of the lab's DNS endpoint (--dns-bind of the lab): the glue records "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<String> nsIps;
+
+    @Option(names = "--dns-port", paramLabel = "PORT", defaultValue = "" + LabDnsOptions.DEFAULT_PORT,
+            description = "The lab's DNS port, for the resolver's stub zone (default: ${DEFAULT-VALUE}; 53 when published).")
+    int dnsPort;
+
+    @Option(names = "--ip", split = ",", paramLabel = "IP", defaultValue = "127.0.0.1",
+            description = "IP address(es) of the profile endpoints, in profile order; one for all (default: ${DEFAULT-VALUE}). "
+                    + "The lab itself serves each endpoint's bind address.")
     List<String> ips;
 
-    @Option(names = "--ttl", defaultValue = "3600", description = "TTL of the records (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ttl", defaultValue = "3600", description = "TTL of the delegation records (default: ${DEFAULT-VALUE}).")
     int ttl;
 
     @Override
     public Integer call() throws Exception {
-        String d = domain.endsWith(".") ? domain : domain + ".";
+        PrintStream out = System.out;
+        Name origin;
+        try {
+            origin = ZoneBuilder.zoneName(zone);
+        } catch (IllegalArgumentException e) {
+            System.err.println("--zone: " + e.getMessage());
+            return 2;
+        }
         LabProfile[] profiles = LabProfile.values();
         if (ips.size() != 1 && ips.size() != profiles.length) {
             System.err.println("give one --ip, or exactly " + profiles.length + " (one per profile, in the order of "
                     + "'doublelock lab profiles'); got " + ips.size());
             return 2;
         }
-        System.out.println("; doublelock lab zone for " + d + " (" + profiles.length + " profiles)");
-        if (ips.size() == 1) {
-            System.out.println("; one IP for all profiles: MX cannot carry a port, so only one profile can be reached on "
+        List<InetAddress> nameServer = new ArrayList<>();
+        for (String ip : nsIps) nameServer.add(InetAddress.getByName(ip));
+        Map<LabProfile, InetAddress> addresses = new EnumMap<>(LabProfile.class);
+        for (int i = 0; i < profiles.length; i++) {
+            addresses.put(profiles[i], InetAddress.getByName(ips.size() == 1 ? ips.get(0) : ips.get(i)));
+        }
+        Path dataDir = DataLocation.of(data).dir();
+        Path keyDir = LabZone.keyDirectory(dataDir, origin);
+        ZoneKeys keys = ZoneKeys.loadOrCreate(keyDir);
+        DSRecord ds = keys.ds(origin, ttl);
+        Name ns = LabZone.nameServer(origin);
+
+        out.println("; doublelock lab zone " + origin + " - served by the lab itself, DNSSEC-signed (ECDSA P-256, algorithm 13)");
+        out.println("; keys: " + keyDir + " (kept; the DS below names the key-signing key, tag " + ds.getFootprint() + ")");
+        out.println(";");
+        out.println("; 1. Delegation: publish in the parent zone" + (origin.labels() > 2 ? " (" + new Name(origin, 1) + ")" : ""));
+        out.printf("%-40s %d IN NS   %s%n", origin, ttl, ns);
+        for (InetAddress a : nameServer) {
+            out.printf("%-40s %d IN %-4s %s%n", ns, ttl, a instanceof java.net.Inet6Address ? "AAAA" : "A", a.getHostAddress());
+        }
+        out.printf("%-40s %d IN DS   %s%n", origin, ttl, ds.rdataToString());
+        out.println(";");
+        out.println("; 2. For a validating resolver that cannot reach the parent (loopback tests): the trust anchor, and");
+        out.println(";    where to ask. unbound.conf:");
+        out.println("server:");
+        out.println("    trust-anchor: \"" + origin + " DS " + ds.rdataToString() + "\"");
+        out.println("stub-zone:");
+        out.println("    name: \"" + origin + "\"");
+        for (InetAddress a : nameServer) out.println("    stub-addr: " + a.getHostAddress() + "@" + dnsPort);
+        out.println(";");
+        out.println("; 3. The records the lab serves (signed, with DNSKEY, NSEC and RRSIG records added), from --ip; the "
+                + "running lab uses its endpoints' bind addresses");
+        ZoneContent content = LabZone.build(origin, nameServer, addresses);
+        for (Record r : content.records()) {
+            out.printf("%-40s %d IN %-4s %s%n", r.getName(), r.getTTL(), Type.string(r.getType()), r.rdataToString());
+        }
+        if (ips.size() == 1 && !addresses.get(profiles[0]).isLoopbackAddress()) {
+            out.println("; one IP for all profiles: MX cannot carry a port, so only one profile can be reached on "
                     + "port 25 of that IP. Use one IP per profile to publish them all.");
         }
-        for (int i = 0; i < profiles.length; i++) {
-            InetAddress ip = InetAddress.getByName(ips.size() == 1 ? ips.get(0) : ips.get(i));
-            String name = profiles[i].profileName().replace('.', '-') + "." + d;
-            // the MX host is the name a sender checks the certificate against: the profile's own name, except for
-            // wildcard-too-deep, whose MX is a.b.deep.<name> (two labels below its certificate's *.deep.<name>)
-            String mx = profiles[i].referenceName(name.substring(0, name.length() - 1)) + ".";
-            String type = ip instanceof java.net.Inet6Address ? "AAAA" : "A";
-            System.out.printf("%-40s %d IN MX 10 %s%n", name, ttl, mx);
-            System.out.printf("%-40s %d IN %-4s %s%n", name, ttl, type, ip.getHostAddress());
-            if (!mx.equals(name)) System.out.printf("%-40s %d IN %-4s %s%n", mx, ttl, type, ip.getHostAddress());
-            System.out.printf("; %s: %s%n", profiles[i].profileName(), profiles[i].defects());
+        for (LabProfile p : profiles) {
+            out.printf("; %s: %s%n", LabZone.domain(p, origin), p.defects());
         }
-        System.out.println("; start the lab with --host matching each name (profile.<name>.host in --config), so each "
-                + "certificate names its subdomain; do not publish DANE/MTA-STS for these names.");
+        out.println("; start the lab with --zone " + origin + " and --host matching each name (profile.<name>.host in "
+                + "--config), so each certificate names its subdomain.");
         return 0;
     }
 }

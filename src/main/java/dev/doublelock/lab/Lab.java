@@ -6,10 +6,19 @@ import dev.doublelock.smtp.server.SmtpServer;
 import dev.doublelock.smtp.server.StartTlsSupport;
 import dev.doublelock.tls.pki.LabPki;
 
+import dev.doublelock.dns.server.AuthoritativeServer;
+import dev.doublelock.dns.server.LiveZone;
+import dev.doublelock.dns.server.ZoneContent;
+import dev.doublelock.dns.server.ZoneKeys;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Name;
+
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +27,7 @@ import java.util.function.Consumer;
 
 /**
  * The running lab: one SMTP endpoint per profile, each with its own SSLContext, all recording into one
- * {@link RecordStore}. Start with {@link #start(LabOptions)}; close to stop every listener.
+ * {@link RecordStore}, and (when configured) the lab's signed DNS zone naming every profile ({@link LabZone}). Start with {@link #start(LabOptions)}; close to stop every listener.
  */
 public final class Lab implements AutoCloseable {
     /** A profile's listener once it is bound. */
@@ -35,6 +44,26 @@ public final class Lab implements AutoCloseable {
     private final List<SmtpServer> servers = new ArrayList<>();
     private final List<Running> running = new ArrayList<>();
     private final List<Consumer<SessionRecord>> listeners = new CopyOnWriteArrayList<>();
+    private RunningDns dns;
+    private AuthoritativeServer dnsServer;
+
+    /**
+     * The lab's DNS endpoint once it answers.
+     *
+     * @param address where it listens, UDP and TCP
+     * @param zone    the zone it serves, signed and re-signed before its signatures expire
+     * @param warnings names left without an address record, and why
+     */
+    public record RunningDns(InetSocketAddress address, LiveZone zone, List<String> warnings) {
+        public Name origin() {
+            return zone.get().origin();
+        }
+
+        /** The KSK's DS record (SHA-256): the parent's delegation, and a resolver's trust anchor. */
+        public DSRecord ds() {
+            return zone.get().ds().orElseThrow();
+        }
+    }
 
     private Lab(LabOptions options, RecordStore store, Map<String, LabPki> pkis) {
         this.options = options;
@@ -65,6 +94,7 @@ public final class Lab implements AutoCloseable {
             for (LabEndpoint endpoint : options.endpoints()) {
                 lab.startEndpoint(endpoint);
             }
+            if (options.dns().isPresent()) lab.startDns(options.dns().get());
         } catch (IOException | RuntimeException e) {
             lab.close();
             throw e;
@@ -114,6 +144,47 @@ public final class Lab implements AutoCloseable {
         running.add(new Running(profile, server.address(), endpoint.hostName()));
     }
 
+    private void startDns(LabDnsOptions dnsOptions) throws IOException {
+        List<String> warnings = new ArrayList<>();
+        Map<LabProfile, InetAddress> addresses = new EnumMap<>(LabProfile.class);
+        for (Running r : running) {
+            if (r.address().getAddress().isAnyLocalAddress()) {
+                warnings.add(LabZone.domain(r.profile(), dnsOptions.zone()) + " has no address record: profile "
+                        + r.profile().profileName() + " listens on the wildcard address; bind it to its own address");
+            } else {
+                addresses.put(r.profile(), r.address().getAddress());
+            }
+        }
+        InetAddress nsAddress = dnsOptions.bind().getAddress();
+        List<InetAddress> glue = nsAddress.isAnyLocalAddress() ? List.of() : List.of(nsAddress);
+        if (glue.isEmpty()) {
+            warnings.add(LabZone.nameServer(dnsOptions.zone()) + " has no address record: the DNS listens on the "
+                    + "wildcard address; give --dns-bind its public address");
+        }
+        ZoneContent content = LabZone.build(dnsOptions.zone(), glue, addresses);
+        ZoneKeys keys = ZoneKeys.loadOrCreate(LabZone.keyDirectory(options.dataDir(), dnsOptions.zone()));
+        LiveZone zone = LiveZone.signed(content, keys, Clock.systemUTC());
+        AuthoritativeServer server;
+        try {
+            server = AuthoritativeServer.start(dnsOptions.bind(), zone, dnsOptions.limits());
+        } catch (java.net.BindException e) {
+            throw new dev.doublelock.io.ListenerBindException("lab DNS", dnsOptions.bind(),
+                    "choose another --dns-port (-1 turns the lab's DNS off)", e);
+        }
+        dnsServer = server;
+        dns = new RunningDns(server.address(), zone, List.copyOf(warnings));
+    }
+
+    /** The lab's DNS endpoint, when it runs one. */
+    public java.util.Optional<RunningDns> dns() {
+        return java.util.Optional.ofNullable(dns);
+    }
+
+    /** Its counters (queries, refused, rate-limited…), when it runs one. */
+    public java.util.Optional<AuthoritativeServer.Stats> dnsStats() {
+        return java.util.Optional.ofNullable(dnsServer).map(AuthoritativeServer::stats);
+    }
+
     private void publish(SessionRecord record) {
         for (Consumer<SessionRecord> l : listeners) {
             try {
@@ -153,6 +224,7 @@ public final class Lab implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dnsServer != null) dnsServer.close();
         for (SmtpServer s : servers) {
             try {
                 s.close();

@@ -22,9 +22,11 @@ import java.util.Optional;
  * @param overrides    per-profile address:port and host name (how the lab is published: one IP per profile on port 25)
  * @param keepBodyBytes keep up to this many bytes of each message body (0 = keep none)
  * @param idleTimeout  SMTP idle timeout
+ * @param dns          the lab's signed DNS (zone, address, limits); empty = no DNS endpoint
  */
 public record LabOptions(InetAddress bindAddress, int basePort, String hostName, Path dataDir, Optional<String> jdbcUrl,
-                         Map<LabProfile, LabEndpoint> overrides, int keepBodyBytes, Duration idleTimeout) {
+                         Map<LabProfile, LabEndpoint> overrides, int keepBodyBytes, Duration idleTimeout,
+                         Optional<LabDnsOptions> dns) {
     public static final int DEFAULT_BASE_PORT = 2525;
 
     public LabOptions {
@@ -34,40 +36,46 @@ public record LabOptions(InetAddress bindAddress, int basePort, String hostName,
     public static LabOptions defaults() {
         try {
             return new LabOptions(InetAddress.getByName("127.0.0.1"), DEFAULT_BASE_PORT, "localhost",
-                    Path.of("doublelock-data", "lab"), Optional.empty(), Map.of(), 0, Duration.ofMinutes(5));
+                    Path.of("doublelock-data", "lab"), Optional.empty(), Map.of(), 0, Duration.ofMinutes(5),
+                    Optional.empty());
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public LabOptions withBasePort(int port) {
-        return new LabOptions(bindAddress, port, hostName, dataDir, jdbcUrl, overrides, keepBodyBytes, idleTimeout);
+        return new LabOptions(bindAddress, port, hostName, dataDir, jdbcUrl, overrides, keepBodyBytes, idleTimeout, dns);
     }
 
     public LabOptions withDataDir(Path dir) {
-        return new LabOptions(bindAddress, basePort, hostName, dir, jdbcUrl, overrides, keepBodyBytes, idleTimeout);
+        return new LabOptions(bindAddress, basePort, hostName, dir, jdbcUrl, overrides, keepBodyBytes, idleTimeout, dns);
     }
 
     public LabOptions withBindAddress(InetAddress address) {
-        return new LabOptions(address, basePort, hostName, dataDir, jdbcUrl, overrides, keepBodyBytes, idleTimeout);
+        return new LabOptions(address, basePort, hostName, dataDir, jdbcUrl, overrides, keepBodyBytes, idleTimeout, dns);
     }
 
     public LabOptions withHostName(String name) {
-        return new LabOptions(bindAddress, basePort, name, dataDir, jdbcUrl, overrides, keepBodyBytes, idleTimeout);
+        return new LabOptions(bindAddress, basePort, name, dataDir, jdbcUrl, overrides, keepBodyBytes, idleTimeout, dns);
     }
 
     public LabOptions withJdbcUrl(String url) {
         return new LabOptions(bindAddress, basePort, hostName, dataDir, Optional.ofNullable(url), overrides,
-                keepBodyBytes, idleTimeout);
+                keepBodyBytes, idleTimeout, dns);
     }
 
     public LabOptions withKeepBodyBytes(int bytes) {
         if (bytes < 0) throw new IllegalArgumentException("--keep-bodies must be 0 or more bytes");
-        return new LabOptions(bindAddress, basePort, hostName, dataDir, jdbcUrl, overrides, bytes, idleTimeout);
+        return new LabOptions(bindAddress, basePort, hostName, dataDir, jdbcUrl, overrides, bytes, idleTimeout, dns);
     }
 
     public LabOptions withOverrides(Map<LabProfile, LabEndpoint> newOverrides) {
-        return new LabOptions(bindAddress, basePort, hostName, dataDir, jdbcUrl, newOverrides, keepBodyBytes, idleTimeout);
+        return new LabOptions(bindAddress, basePort, hostName, dataDir, jdbcUrl, newOverrides, keepBodyBytes, idleTimeout, dns);
+    }
+
+    /** With the lab's signed DNS endpoint (empty: none). */
+    public LabOptions withDns(Optional<LabDnsOptions> newDns) {
+        return new LabOptions(bindAddress, basePort, hostName, dataDir, jdbcUrl, overrides, keepBodyBytes, idleTimeout, newDns);
     }
 
     /** The endpoint of every profile: the override if configured, else bind address and basePort + ordinal. */

@@ -33,7 +33,7 @@ class LayeringTest {
         for (String p : List.of("finding", "smtp", "tls", "tls.pki", "dns", "message", "dkim")) LEVELS.put(p, 0);
         LEVELS.put("io", -5); // bounded reads, files, lazy values: used by every level, uses none
         LEVELS.put("tlsrpt", 5); // RFC 8460 reports: written and read with the message home's MIME
-        for (String p : List.of("smtp.client", "smtp.server", "tls.probe", "policy", "policy.dane", "policy.mtasts")) LEVELS.put(p, 10);
+        for (String p : List.of("smtp.client", "smtp.server", "dns.server", "tls.probe", "policy", "policy.dane", "policy.mtasts")) LEVELS.put(p, 10);
         LEVELS.put("policy.transport", 15); // the one transport decision: check and relay call it, never decide themselves
         for (String p : List.of("check", "queue", "lab")) LEVELS.put(p, 20);
         // the relay's two halves are separate modules: intake never reaches into delivery, nor delivery into intake

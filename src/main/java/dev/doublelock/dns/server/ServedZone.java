@@ -1,0 +1,212 @@
+package dev.doublelock.dns.server;
+
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One zone as a server answers from it: its RRsets by owner name (each with its RRSIGs when signed) and the
+ * authoritative lookup of RFC 1034 §4.3.2 and RFC 4035 §3.1 — answers, CNAMEs followed inside the zone,
+ * NODATA with the name's NSEC, NODATA at an empty non-terminal and NXDOMAIN with the NSEC records that cover the
+ * name and the wildcard at its closest encloser. The zone has no wildcards and no delegations. Immutable.
+ */
+public final class ServedZone {
+    /** What a lookup found. Sections hold RRsets with their signatures; the server leaves them out without DO. */
+    public record Answer(int rcode, List<RRset> answer, List<RRset> authority, List<RRset> additional) {
+        public boolean isNoData() {
+            return rcode == Rcode.NOERROR && answer.isEmpty();
+        }
+    }
+
+    private static final int MAX_ALIASES = 8;
+
+    private final Name origin;
+    private final TreeMap<Name, Map<Integer, RRset>> names = new TreeMap<>(); // canonical DNSSEC order
+    private final Optional<DSRecord> ds;
+    private final Instant signedAt;
+    private final Instant expiresAt;
+
+    ServedZone(Name origin, Collection<RRset> sets, DSRecord ds, Instant signedAt, Instant expiresAt) {
+        this.origin = origin;
+        for (RRset set : sets) {
+            if (!set.getName().subdomain(origin)) throw new IllegalArgumentException(set.getName() + " is outside " + origin);
+            names.computeIfAbsent(set.getName(), n -> new LinkedHashMap<>()).put(set.getType(), set);
+        }
+        if (!names.containsKey(origin) || !names.get(origin).containsKey(Type.SOA)) {
+            throw new IllegalArgumentException("zone " + origin + " has no SOA at its apex");
+        }
+        this.ds = Optional.ofNullable(ds);
+        this.signedAt = signedAt;
+        this.expiresAt = expiresAt;
+    }
+
+    /** The records as they are, without DNSSEC. */
+    public static ServedZone unsigned(ZoneContent content) {
+        return new ServedZone(content.origin(), ZoneSigner.rrsets(content.records()).values(), null, Instant.MIN, Instant.MAX);
+    }
+
+    public Name origin() {
+        return origin;
+    }
+
+    /** The KSK's DS record (SHA-256) for the parent zone; empty when unsigned. */
+    public Optional<DSRecord> ds() {
+        return ds;
+    }
+
+    public boolean isSigned() {
+        return ds.isPresent();
+    }
+
+    /** When the signatures were made (the SOA serial); {@link Instant#MIN} when unsigned. */
+    public Instant signedAt() {
+        return signedAt;
+    }
+
+    /** When the signatures expire; {@link Instant#MAX} when unsigned. */
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    /** Every RRset in canonical order. */
+    public List<RRset> rrsets() {
+        List<RRset> out = new ArrayList<>();
+        names.values().forEach(m -> out.addAll(m.values()));
+        return out;
+    }
+
+    /** The RRset at a name, if any. */
+    public Optional<RRset> rrset(Name owner, int type) {
+        return Optional.ofNullable(names.getOrDefault(owner, Map.of()).get(type));
+    }
+
+    /**
+     * This zone with one RRset replaced (or added): how a scenario breaks a signature on purpose. The NSEC chain
+     * is not rebuilt; replace existing RRsets only.
+     */
+    public ServedZone with(RRset replacement) {
+        Map<String, RRset> sets = new LinkedHashMap<>();
+        for (RRset s : rrsets()) sets.put(s.getName() + "/" + s.getType(), s);
+        sets.put(replacement.getName() + "/" + replacement.getType(), replacement);
+        return new ServedZone(origin, sets.values(), ds.orElse(null), signedAt, expiresAt);
+    }
+
+    /** True when the name is the apex or below it. */
+    public boolean contains(Name name) {
+        return name.subdomain(origin);
+    }
+
+    /**
+     * The authoritative answer for a name in this zone. {@link Type#ANY} returns every RRset at the name (the server
+     * decides whether to give it over UDP).
+     */
+    public Answer lookup(Name qname, int qtype) {
+        if (!contains(qname)) throw new IllegalArgumentException(qname + " is outside " + origin);
+        List<RRset> answer = new ArrayList<>();
+        Name current = qname;
+        for (int aliases = 0; ; aliases++) {
+            Map<Integer, RRset> node = names.get(current);
+            if (node == null) {
+                if (!answer.isEmpty()) return new Answer(Rcode.NOERROR, answer, List.of(), List.of()); // alias leaves the data
+                return denial(qname);
+            }
+            RRset alias = node.get(Type.CNAME);
+            if (alias != null && qtype != Type.CNAME && qtype != Type.ANY) {
+                answer.add(alias);
+                Name target = ((CNAMERecord) alias.first()).getTarget();
+                if (aliases >= MAX_ALIASES || !contains(target)) {
+                    return new Answer(Rcode.NOERROR, answer, List.of(), List.of());
+                }
+                current = target;
+                continue;
+            }
+            if (qtype == Type.ANY) {
+                answer.addAll(node.values());
+                return new Answer(Rcode.NOERROR, answer, List.of(), List.of());
+            }
+            RRset set = node.get(qtype);
+            if (set == null) {
+                if (!answer.isEmpty()) return new Answer(Rcode.NOERROR, answer, List.of(), List.of());
+                return noData(current, true);
+            }
+            answer.add(set);
+            return new Answer(Rcode.NOERROR, answer, List.of(), additional(set));
+        }
+    }
+
+    private Answer denial(Name qname) {
+        Name next = names.ceilingKey(qname);
+        if (next != null && next.subdomain(qname)) {
+            return noData(qname, false); // an empty non-terminal: it exists, with no data
+        }
+        List<RRset> authority = new ArrayList<>(soa());
+        if (isSigned()) {
+            Set<Name> owners = new LinkedHashSet<>();
+            owners.add(names.floorKey(qname));
+            owners.add(names.floorKey(wildcard(closestEncloser(qname))));
+            for (Name o : owners) authority.add(names.get(o).get(Type.NSEC));
+        }
+        return new Answer(Rcode.NXDOMAIN, List.of(), authority, List.of());
+    }
+
+    /** NODATA: the SOA and, signed, the NSEC at the name (or the one covering an empty non-terminal). */
+    private Answer noData(Name qname, boolean exists) {
+        List<RRset> authority = new ArrayList<>(soa());
+        if (isSigned()) {
+            Name owner = exists ? qname : names.floorKey(qname);
+            authority.add(names.get(owner).get(Type.NSEC));
+        }
+        return new Answer(Rcode.NOERROR, List.of(), authority, List.of());
+    }
+
+    private List<RRset> soa() {
+        return List.of(names.get(origin).get(Type.SOA));
+    }
+
+    /** The closest existing ancestor (RFC 4592 closest encloser): a name with data or with names below it. */
+    private Name closestEncloser(Name qname) {
+        for (int strip = 1; strip < qname.labels(); strip++) {
+            Name candidate = new Name(qname, strip);
+            Name next = names.ceilingKey(candidate);
+            if (names.containsKey(candidate) || (next != null && next.subdomain(candidate))) return candidate;
+        }
+        return origin;
+    }
+
+    /** Addresses of in-zone MX and NS targets (RFC 1035 §3.3.9 additional section processing). */
+    private List<RRset> additional(RRset set) {
+        List<RRset> out = new ArrayList<>();
+        for (Record r : set.rrs(false)) {
+            Name target = r instanceof MXRecord mx ? mx.getTarget() : r instanceof NSRecord ns ? ns.getTarget() : null;
+            if (target == null || !contains(target)) continue;
+            for (int type : new int[] {Type.A, Type.AAAA}) rrset(target, type).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static Name wildcard(Name encloser) {
+        try {
+            return Name.concatenate(Name.fromConstantString("*"), encloser);
+        } catch (NameTooLongException e) {
+            return encloser; // no wildcard fits below it; the covering NSEC of the name is proof enough
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.doublelock.dns.server;
+
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.NSECRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Signs a zone (RFC 4033–4035): adds the DNSKEY RRset (KSK and ZSK), an NSEC chain over every owner name in
+ * canonical order for authenticated denial, and one RRSIG per RRset — the DNSKEY RRset by the KSK, all others by
+ * the ZSK. The SOA serial becomes the signing time in seconds, so every re-signing is a new serial.
+ * Signatures are valid from an hour before {@code now} (clock skew) to {@code now + validity}.
+ */
+public final class ZoneSigner {
+    /** Signature lifetime the lab uses: re-signed by {@link LiveZone} well before the end. */
+    public static final Duration DEFAULT_VALIDITY = Duration.ofDays(14);
+    static final Duration INCEPTION_SLACK = Duration.ofHours(1);
+
+    private ZoneSigner() {
+    }
+
+    public static ServedZone sign(ZoneContent content, ZoneKeys keys, Instant now, Duration validity) {
+        Name origin = content.origin();
+        SOARecord soa = content.soa();
+        long ttl = soa.getTTL();
+        List<Record> all = new ArrayList<>();
+        all.add(new SOARecord(origin, DClass.IN, ttl, soa.getHost(), soa.getAdmin(), now.getEpochSecond() & 0xffffffffL,
+                soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum()));
+        all.addAll(content.records().subList(1, content.records().size()));
+        DNSKEYRecord ksk = keys.kskRecord(origin, ttl);
+        DNSKEYRecord zsk = keys.zskRecord(origin, ttl);
+        all.add(ksk);
+        if (!keys.isCombined()) all.add(zsk);
+        // RFC 9077: the NSEC TTL is the lesser of the SOA's TTL and its minimum field
+        all.addAll(nsecChain(origin, all, Math.min(ttl, soa.getMinimum())));
+        Instant inception = now.minus(INCEPTION_SLACK);
+        Instant expiration = now.plus(validity);
+        Map<String, RRset> sets = rrsets(all);
+        try {
+            for (RRset set : sets.values()) {
+                boolean keySet = set.getType() == Type.DNSKEY;
+                RRSIGRecord sig = DNSSEC.sign(set, keySet ? ksk : zsk, keySet ? keys.kskPrivate() : keys.zskPrivate(),
+                        inception, expiration);
+                set.addRR(sig);
+            }
+        } catch (DNSSEC.DNSSECException e) {
+            throw new IllegalStateException("cannot sign the zone " + origin + ": " + e.getMessage(), e);
+        }
+        return new ServedZone(origin, List.copyOf(sets.values()), keys.ds(origin, ttl), now, expiration);
+    }
+
+    static List<Record> nsecChain(Name origin, List<Record> records, long ttl) {
+        TreeMap<Name, TreeSet<Integer>> types = new TreeMap<>(); // Name's order is DNSSEC's canonical order
+        for (Record r : records) {
+            types.computeIfAbsent(r.getName(), n -> new TreeSet<>()).add(r.getType());
+        }
+        if (!types.firstKey().equals(origin)) {
+            throw new IllegalArgumentException("zone records must include the apex " + origin);
+        }
+        List<Name> names = new ArrayList<>(types.keySet());
+        List<Record> chain = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            Name owner = names.get(i);
+            TreeSet<Integer> present = types.get(owner);
+            present.add(Type.NSEC);
+            present.add(Type.RRSIG);
+            chain.add(new NSECRecord(owner, DClass.IN, ttl, names.get((i + 1) % names.size()),
+                    present.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        return chain;
+    }
+
+    static Map<String, RRset> rrsets(List<Record> records) {
+        Map<String, RRset> sets = new LinkedHashMap<>();
+        for (Record r : records) {
+            sets.computeIfAbsent(r.getName() + "/" + r.getType(), k -> new RRset()).addRR(r);
+        }
+        return sets;
+    }
+}
