@@ -105,6 +105,10 @@ final class LabZoneCommand implements Callable<Integer> {
         out.println(";    where to ask. unbound.conf:");
         out.println("server:");
         out.println("    trust-anchor: \"" + origin + " DS " + ds.rdataToString() + "\"");
+        String top = origin.getLabelString(origin.labels() - 2).toLowerCase(java.util.Locale.ROOT);
+        if (java.util.Set.of("test", "invalid", "localhost", "onion", "local").contains(top)) {
+            out.println("    local-zone: \"" + top + ".\" nodefault  # else unbound answers ." + top + " itself (RFC 6761)");
+        }
         out.println("stub-zone:");
         out.println("    name: \"" + origin + "\"");
         for (InetAddress a : nameServer) out.println("    stub-addr: " + a.getHostAddress() + "@" + dnsPort);

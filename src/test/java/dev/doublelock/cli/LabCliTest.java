@@ -91,14 +91,26 @@ class LabCliTest {
     }
 
     @Test
-    void zonePrintsOneMxAndAddressPerProfile() {
-        String out = capture(() -> assertThat(Main.run("lab", "zone", "--domain", "lab.example.org", "--ip", "192.0.2.1")).isZero());
-        assertThat(out).contains("shame.lab.example.org.", "IN MX 10 shame.lab.example.org.", "IN A    192.0.2.1",
-                "tls-1-0-only.lab.example.org.");
+    void zonePrintsOneMxAndAddressPerProfile(@TempDir Path tmp) {
+        String data = tmp.resolve("data").toString();
+        String out = capture(() -> assertThat(Main.run("lab", "zone", "--data", data, "--domain", "lab.example.org",
+                "--ip", "192.0.2.1", "--ns-ip", "192.0.2.53")).isZero());
+        assertThat(out).containsPattern("(?m)^shame\\.lab\\.example\\.org\\. +\\d+ IN MX +10 shame\\.lab\\.example\\.org\\.$")
+                .containsPattern("(?m)^shame\\.lab\\.example\\.org\\. +\\d+ IN A +192\\.0\\.2\\.1$")
+                .contains("tls-1-0-only.lab.example.org.");
         // wildcard-too-deep's MX is two labels below its certificate's *.deep.wildcard-too-deep.lab.example.org
-        assertThat(out).contains("IN MX 10 a.b.deep.wildcard-too-deep.lab.example.org.")
+        assertThat(out).containsPattern("IN MX +10 a\\.b\\.deep\\.wildcard-too-deep\\.lab\\.example\\.org\\.")
                 .containsPattern("(?m)^a\\.b\\.deep\\.wildcard-too-deep\\.lab\\.example\\.org\\. +\\d+ IN A +192\\.0\\.2\\.1$");
-        assertThat(Main.run("lab", "zone", "--domain", "x.org", "--ip", "192.0.2.1,192.0.2.2")).isEqualTo(2);
+        // the delegation for the parent: NS, glue, DS of the KSK (algorithm 13, SHA-256)
+        assertThat(out).containsPattern("(?m)^lab\\.example\\.org\\. +3600 IN NS +ns\\.lab\\.example\\.org\\.$")
+                .containsPattern("(?m)^ns\\.lab\\.example\\.org\\. +3600 IN A +192\\.0\\.2\\.53$")
+                .containsPattern("(?m)^lab\\.example\\.org\\. +3600 IN DS +\\d+ 13 2 [0-9A-F]{64}$")
+                .contains("stub-addr: 192.0.2.53@8053");
+        // the keys are kept: a second run prints the same DS
+        String again = capture(() -> Main.run("lab", "zone", "--data", data, "--zone", "lab.example.org."));
+        java.util.function.Function<String, String> ds = text -> text.lines().filter(l -> l.contains(" IN DS ")).findFirst().orElseThrow();
+        assertThat(ds.apply(again)).isEqualTo(ds.apply(out));
+        assertThat(Main.run("lab", "zone", "--data", data, "--domain", "x.org", "--ip", "192.0.2.1,192.0.2.2")).isEqualTo(2);
     }
 
     @Test
