@@ -35,6 +35,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -133,6 +134,20 @@ class LabDnsValidationTest {
             Message a = resolver.ask("good.lab.test.", Type.A);
             assertThat(a.getRcode()).isEqualTo(Rcode.NOERROR);
             assertThat(a.getHeader().getFlag(Flags.AD)).isTrue();
+        }
+    }
+
+    @Test
+    void aRestartedLabSignsWithTheSameKeysAndATakenDnsPortIsAClearError() throws Exception {
+        InetSocketAddress taken = lab.dns().orElseThrow().address();
+        LabOptions second = LabOptions.defaults().withBasePort(0).withDataDir(data);
+        assertThatThrownBy(() -> Lab.start(second.withDns(Optional.of(LabDnsOptions.of(ZONE, taken)))))
+                .isInstanceOf(dev.doublelock.io.ListenerBindException.class)
+                .hasMessageContaining("lab DNS").hasMessageContaining("--dns-port");
+        try (Lab again = Lab.start(second.withDns(Optional.of(LabDnsOptions.of(ZONE,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))))) {
+            assertThat(again.dns().orElseThrow().ds().rdataToString()).isEqualTo(anchor);
+            assertThat(again.dns().orElseThrow().address()).isNotEqualTo(taken);
         }
     }
 
