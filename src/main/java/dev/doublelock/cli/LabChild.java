@@ -23,8 +23,13 @@ public final class LabChild implements AutoCloseable {
     private final Map<String, Integer> ports;
     private final List<String> output;
 
+    private static final String DNS = "dns";
+
+    private final java.util.Optional<Integer> dnsPort;
+
     private LabChild(Process process, Map<String, Integer> ports, List<String> output) {
         this.process = process;
+        this.dnsPort = java.util.Optional.ofNullable(ports.remove(DNS));
         this.ports = Map.copyOf(ports);
         this.output = output;
     }
@@ -50,7 +55,11 @@ public final class LabChild implements AutoCloseable {
         while (System.nanoTime() < deadline && (line = in.readLine()) != null) {
             said.add(line);
             String[] cols = line.trim().split("\\s+");
-            if (cols.length >= 2 && cols[0].matches("\\d+")) ports.put(cols[1], Integer.parseInt(cols[0]));
+            if (cols.length >= 2 && cols[0].matches("\\d+")) {
+                // the profiles' table, then the lab's DNS endpoint as "PORT dns ..."
+                if (dev.doublelock.lab.LabProfile.byName(cols[1]).isPresent()) ports.put(cols[1], Integer.parseInt(cols[0]));
+                else if (cols[1].equals("dns")) ports.put(DNS, Integer.parseInt(cols[0]));
+            }
             if (line.startsWith("recording sessions")) {
                 LabChild child = new LabChild(p, ports, said);
                 Thread.ofVirtual().name("lab-child-output").start(() -> child.collect(in));
@@ -81,8 +90,14 @@ public final class LabChild implements AutoCloseable {
         return port;
     }
 
+    /** Every profile's port, by profile name. */
     public Map<String, Integer> ports() {
         return ports;
+    }
+
+    /** The port of the lab's DNS (UDP and TCP on 127.0.0.1), when it runs one. */
+    public java.util.Optional<Integer> dnsPort() {
+        return dnsPort;
     }
 
     /** What the lab printed so far (bounded). */

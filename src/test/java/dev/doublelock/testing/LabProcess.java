@@ -46,6 +46,11 @@ public final class LabProcess implements AutoCloseable {
         return child.ports();
     }
 
+    /** The lab's DNS port (UDP and TCP on 127.0.0.1). */
+    public int dnsPort() {
+        return child.dnsPort().orElseThrow(() -> new IllegalStateException("the lab printed no DNS port"));
+    }
+
     public Path dataDir() {
         return dataDir;
     }
