@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  * An authoritative-only DNS server for one zone, over UDP and TCP on the same address and port. It answers
  * questions about names in its zone (AA set, RRSIGs and NSEC proofs when the query has the DO bit) and refuses
  * everything else: names outside the zone (REFUSED: it never recurses), other classes, zone transfers, opcodes
- * other than QUERY (NOTIMP). ANY over UDP gets a truncated answer (RFC 8482's concern: ANY is the reflection
+ * other than QUERY (NOTIMP), EDNS versions above 0 (BADVERS). ANY over UDP gets a truncated answer (RFC 8482's concern: ANY is the reflection
  * attacker's favourite), over TCP every RRset at the name.
  *
  * <p>Bounded ({@link DnsLimits}): queries above a size are dropped, UDP answers are truncated above the EDNS
@@ -250,6 +250,11 @@ public final class AuthoritativeServer implements AutoCloseable {
         if (question != null) reply.addRecord(question, Section.QUESTION);
         OPTRecord opt = query.getOPT();
         boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
+        if (opt != null && opt.getVersion() > 0) {
+            // RFC 6891 §6.1.3: only EDNS version 0 here; BADVERS (16) is the OPT's extended rcode 1, header rcode 0
+            reply.addRecord(new OPTRecord(limits.maxUdpPayload(), Rcode.BADVERS >>> 4, 0, 0), Section.ADDITIONAL);
+            return reply;
+        }
         if (opt != null) {
             reply.addRecord(new OPTRecord(limits.maxUdpPayload(), 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
         }

@@ -143,6 +143,20 @@ class AuthoritativeServerTest {
     }
 
     @Test
+    void otherOpcodesAndEdnsVersionsAreNotImplemented() throws Exception {
+        Message notify = Message.newQuery(Record.newRecord(ZONE, Type.SOA, DClass.IN));
+        notify.getHeader().setOpcode(org.xbill.DNS.Opcode.NOTIFY);
+        assertThat(new Message(udp(server, notify.toWire())).getRcode()).isEqualTo(Rcode.NOTIMP);
+        Message edns1 = Message.newQuery(Record.newRecord(ZONE, Type.SOA, DClass.IN));
+        edns1.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 1, 0), Section.ADDITIONAL);
+        Message badvers = new Message(udp(server, edns1.toWire()));
+        assertThat(badvers.getRcode()).isEqualTo(Rcode.BADVERS);
+        assertThat(badvers.getSection(Section.ANSWER)).isEmpty();
+        Message chaos = Message.newQuery(Record.newRecord(Name.fromConstantString("version.bind."), Type.TXT, DClass.CH));
+        assertThat(new Message(udp(server, chaos.toWire())).getRcode()).isEqualTo(Rcode.REFUSED);
+    }
+
+    @Test
     void anyOverUdpIsTruncatedAndAnsweredOverTcp() throws Exception {
         Message query = Message.newQuery(Record.newRecord(Name.fromConstantString("good.lab.test."), Type.ANY, DClass.IN));
         assertThat(new Message(udp(server, query.toWire())).getHeader().getFlag(Flags.TC)).isTrue();
