@@ -54,6 +54,11 @@ public final class LabZone {
      *                            address) gets its MX but no address record
      */
     public static ZoneContent build(Name zone, List<InetAddress> nameServerAddresses, Map<LabProfile, InetAddress> addresses) {
+        return builder(zone, nameServerAddresses, addresses).build();
+    }
+
+    /** As {@link #build}, but open for more records (a scenario's TLSA, TXT or address records). */
+    public static ZoneBuilder builder(Name zone, List<InetAddress> nameServerAddresses, Map<LabProfile, InetAddress> addresses) {
         ZoneBuilder b = ZoneBuilder.forZone(zone).nameServer(nameServer(zone), nameServerAddresses);
         for (LabProfile p : LabProfile.values()) {
             Name domain = domain(p, zone);
@@ -64,7 +69,7 @@ public final class LabZone {
             b.address(domain, address);
             if (!mx.equals(domain)) b.address(mx, address);
         }
-        return b.build();
+        return b;
     }
 
     private static Name relative(String label, Name zone) {

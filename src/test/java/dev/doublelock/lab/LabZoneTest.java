@@ -1,0 +1,53 @@
+package dev.doublelock.lab;
+
+import dev.doublelock.dns.server.ServedZone;
+import dev.doublelock.dns.server.ZoneContent;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+import java.net.InetAddress;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The lab zone's names: one mail domain per profile, MX to its reference name, the endpoint's address. */
+class LabZoneTest {
+    static final Name ZONE = Name.fromConstantString("lab.example.org.");
+
+    @Test
+    void everyProfileIsAMailDomainWithItsEndpointsAddress() throws Exception {
+        Map<LabProfile, InetAddress> addresses = new EnumMap<>(LabProfile.class);
+        addresses.put(LabProfile.GOOD, InetAddress.getByName("192.0.2.10"));
+        addresses.put(LabProfile.SHAME, InetAddress.getByName("2001:db8::24"));
+        addresses.put(LabProfile.WILDCARD_TOO_DEEP, InetAddress.getByName("192.0.2.28"));
+        addresses.put(LabProfile.EXPIRED, InetAddress.getByName("0.0.0.0")); // bound to the wildcard address
+        ZoneContent content = LabZone.build(ZONE, List.of(InetAddress.getByName("192.0.2.53")), addresses);
+        ServedZone zone = ServedZone.unsigned(content);
+
+        assertThat(rdata(zone, "good.lab.example.org.", Type.MX)).containsExactly("10 good.lab.example.org.");
+        assertThat(rdata(zone, "good.lab.example.org.", Type.A)).containsExactly("192.0.2.10");
+        assertThat(rdata(zone, "shame.lab.example.org.", Type.AAAA)).containsExactly("2001:db8:0:0:0:0:0:24"); // dnsjava writes AAAA uncompressed
+        assertThat(rdata(zone, "tls-1-0-only.lab.example.org.", Type.MX)).containsExactly("10 tls-1-0-only.lab.example.org.");
+        assertThat(rdata(zone, "wildcard-too-deep.lab.example.org.", Type.MX))
+                .containsExactly("10 a.b.deep.wildcard-too-deep.lab.example.org.");
+        assertThat(rdata(zone, "a.b.deep.wildcard-too-deep.lab.example.org.", Type.A)).containsExactly("192.0.2.28");
+        assertThat(rdata(zone, "ns.lab.example.org.", Type.A)).containsExactly("192.0.2.53");
+        assertThat(rdata(zone, "lab.example.org.", Type.NS)).containsExactly("ns.lab.example.org.");
+        // a wildcard-bound profile keeps its MX, without an address nobody could reach
+        assertThat(rdata(zone, "expired.lab.example.org.", Type.MX)).hasSize(1);
+        assertThat(zone.lookup(Name.fromConstantString("expired.lab.example.org."), Type.A).isNoData()).isTrue();
+        assertThat(zone.lookup(Name.fromConstantString("nothing.lab.example.org."), Type.A).rcode()).isEqualTo(Rcode.NXDOMAIN);
+        long domains = content.records().stream().filter(r -> r.getType() == Type.MX).count();
+        assertThat(domains).isEqualTo(LabProfile.values().length);
+    }
+
+    private static List<String> rdata(ServedZone zone, String name, int type) {
+        return zone.lookup(Name.fromConstantString(name), type).answer().stream()
+                .flatMap(set -> set.rrs(false).stream()).map(Record::rdataToString).toList();
+    }
+}
