@@ -51,6 +51,16 @@ public final class UnboundInstance implements AutoCloseable {
      */
     public static UnboundInstance start(String zone, String trustAnchor, InetSocketAddress authoritative)
             throws IOException, InterruptedException {
+        return start(zone, trustAnchor, authoritative, java.util.List.of());
+    }
+
+    /**
+     * As {@link #start(String, String, InetSocketAddress)}, with stub zones for child zones served at the same
+     * address (a referral's glue carries no port: unbound would ask port 53). unbound still fetches their DS from the
+     * parent, so a secure, an insecure and a bogus delegation validate as such.
+     */
+    public static UnboundInstance start(String zone, String trustAnchor, InetSocketAddress authoritative,
+                                        java.util.List<String> childZones) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "doublelock-unbound-");
         int port = PostfixInstance.freePort();
         String stubAddr = authoritative.getAddress().getHostAddress() + "@" + authoritative.getPort();
@@ -82,6 +92,7 @@ public final class UnboundInstance implements AutoCloseable {
                 "stub-zone:",
                 "    name: \"" + zone + "\"",
                 "    stub-addr: " + stubAddr,
+                childStubs(childZones, stubAddr) +
                 "stub-zone:", // no root hints for anything else: the root is the server under test, which refuses
                 "    name: \".\"",
                 "    stub-addr: " + stubAddr,
@@ -108,6 +119,14 @@ public final class UnboundInstance implements AutoCloseable {
         String said = u.log();
         u.close();
         throw new IOException("unbound did not answer within 15 s:\n" + said);
+    }
+
+    private static String childStubs(java.util.List<String> children, String stubAddr) {
+        StringBuilder b = new StringBuilder();
+        for (String c : children) {
+            b.append("stub-zone:\n    name: \"").append(c).append("\"\n    stub-addr: ").append(stubAddr).append('\n');
+        }
+        return b.toString();
     }
 
     private static String topLevel(String zone) {

@@ -52,7 +52,7 @@ public final class AuthoritativeServer implements AutoCloseable {
                         long rateLimitedDropped, long rateLimitedSlipped, long tcpConnectionsRejected) {
     }
 
-    private final Supplier<ServedZone> zone;
+    private final List<Supplier<ServedZone>> zones;
     private final DnsLimits limits;
     private final DatagramSocket udp;
     private final ServerSocket tcp;
@@ -67,8 +67,8 @@ public final class AuthoritativeServer implements AutoCloseable {
     private final AtomicLong rateSlipped = new AtomicLong();
     private final AtomicLong tcpRejected = new AtomicLong();
 
-    private AuthoritativeServer(Supplier<ServedZone> zone, DnsLimits limits, DatagramSocket udp, ServerSocket tcp) {
-        this.zone = zone;
+    private AuthoritativeServer(List<Supplier<ServedZone>> zones, DnsLimits limits, DatagramSocket udp, ServerSocket tcp) {
+        this.zones = List.copyOf(zones);
         this.limits = limits;
         this.udp = udp;
         this.tcp = tcp;
@@ -82,6 +82,15 @@ public final class AuthoritativeServer implements AutoCloseable {
      * @throws BindException when the port is taken or may not be bound (below 1024 without the right)
      */
     public static AuthoritativeServer start(InetSocketAddress bind, Supplier<ServedZone> zone, DnsLimits limits)
+            throws IOException {
+        return start(bind, List.of(zone), limits);
+    }
+
+    /**
+     * Serves several zones, e.g. a parent and the child zones it delegates to: each question goes to the deepest
+     * zone that contains the name, except a DS question at a child's apex, which the parent answers.
+     */
+    public static AuthoritativeServer start(InetSocketAddress bind, List<Supplier<ServedZone>> zone, DnsLimits limits)
             throws IOException {
         DatagramSocket u = null;
         ServerSocket t = null;
@@ -266,9 +275,9 @@ public final class AuthoritativeServer implements AutoCloseable {
             h.setRcode(Rcode.FORMERR);
             return reply;
         }
-        ServedZone z = zone.get();
         int qtype = question.getType();
-        if (question.getDClass() != DClass.IN || !z.contains(question.getName())
+        ServedZone z = zoneFor(question.getName(), qtype);
+        if (question.getDClass() != DClass.IN || z == null
                 || qtype == Type.AXFR || qtype == Type.IXFR) {
             refused.incrementAndGet();
             h.setRcode(Rcode.REFUSED);
@@ -279,13 +288,30 @@ public final class AuthoritativeServer implements AutoCloseable {
             truncated.incrementAndGet();
             return truncatedReply(query);
         }
-        h.setFlag(Flags.AA);
         ServedZone.Answer a = z.lookup(question.getName(), everything ? Type.ANY : qtype);
+        if (a.authoritative()) h.setFlag(Flags.AA);
         h.setRcode(a.rcode());
         add(reply, Section.ANSWER, a.answer(), dnssecOk);
         add(reply, Section.AUTHORITY, a.authority(), dnssecOk);
         add(reply, Section.ADDITIONAL, a.additional(), dnssecOk);
         return reply;
+    }
+
+    private ServedZone zoneFor(org.xbill.DNS.Name qname, int qtype) {
+        ServedZone best = null;
+        ServedZone parent = null;
+        for (Supplier<ServedZone> s : zones) {
+            ServedZone z = s.get();
+            if (!z.contains(qname)) continue;
+            if (best == null || z.origin().labels() > best.origin().labels()) {
+                if (best != null) parent = best;
+                best = z;
+            } else if (parent == null || z.origin().labels() > parent.origin().labels()) {
+                parent = z;
+            }
+        }
+        // RFC 4035 §3.1.4.1: the DS lives in the parent
+        return qtype == Type.DS && best != null && parent != null && best.origin().equals(qname) ? parent : best;
     }
 
     private Message truncatedReply(Message query) {

@@ -26,13 +26,24 @@ import java.util.TreeMap;
  * One zone as a server answers from it: its RRsets by owner name (each with its RRSIGs when signed) and the
  * authoritative lookup of RFC 1034 §4.3.2 and RFC 4035 §3.1 — answers, CNAMEs followed inside the zone,
  * NODATA with the name's NSEC, NODATA at an empty non-terminal and NXDOMAIN with the NSEC records that cover the
- * name and the wildcard at its closest encloser. The zone has no wildcards and no delegations. Immutable.
+ * name and the wildcard at its closest encloser, and referrals at delegations to child zones (with the child's DS,
+ * or the NSEC that proves it has none: an insecure child). The zone has no wildcards. Immutable.
  */
 public final class ServedZone {
     /** What a lookup found. Sections hold RRsets with their signatures; the server leaves them out without DO. */
-    public record Answer(int rcode, List<RRset> answer, List<RRset> authority, List<RRset> additional) {
+    public record Answer(int rcode, List<RRset> answer, List<RRset> authority, List<RRset> additional,
+                         boolean authoritative) {
+        Answer(int rcode, List<RRset> answer, List<RRset> authority, List<RRset> additional) {
+            this(rcode, answer, authority, additional, true);
+        }
+
         public boolean isNoData() {
-            return rcode == Rcode.NOERROR && answer.isEmpty();
+            return authoritative && rcode == Rcode.NOERROR && answer.isEmpty();
+        }
+
+        /** A referral to a child zone (not authoritative): its NS in the authority section, and its DS or NSEC. */
+        public boolean isReferral() {
+            return !authoritative;
         }
     }
 
@@ -40,6 +51,8 @@ public final class ServedZone {
 
     private final Name origin;
     private final TreeMap<Name, Map<Integer, RRset>> names = new TreeMap<>(); // canonical DNSSEC order
+    private final TreeMap<Name, RRset> nsecs = new TreeMap<>();
+    private final java.util.Set<Name> cuts;
     private final Optional<DSRecord> ds;
     private final Instant signedAt;
     private final Instant expiresAt;
@@ -53,6 +66,14 @@ public final class ServedZone {
         if (!names.containsKey(origin) || !names.get(origin).containsKey(Type.SOA)) {
             throw new IllegalArgumentException("zone " + origin + " has no SOA at its apex");
         }
+        names.forEach((n, m) -> {
+            if (m.containsKey(Type.NSEC)) nsecs.put(n, m.get(Type.NSEC));
+        });
+        java.util.Set<Name> found = new java.util.TreeSet<>();
+        names.forEach((n, m) -> {
+            if (!n.equals(origin) && m.containsKey(Type.NS)) found.add(n);
+        });
+        this.cuts = java.util.Collections.unmodifiableSet(found);
         this.ds = Optional.ofNullable(ds);
         this.signedAt = signedAt;
         this.expiresAt = expiresAt;
@@ -120,6 +141,10 @@ public final class ServedZone {
      */
     public Answer lookup(Name qname, int qtype) {
         if (!contains(qname)) throw new IllegalArgumentException(qname + " is outside " + origin);
+        Optional<Name> cut = ZoneSigner.cutAbove(qname, cuts);
+        if (cut.isPresent() && !(qname.equals(cut.get()) && qtype == Type.DS)) {
+            return referral(cut.get());
+        }
         List<RRset> answer = new ArrayList<>();
         Name current = qname;
         for (int aliases = 0; ; aliases++) {
@@ -152,6 +177,21 @@ public final class ServedZone {
         }
     }
 
+    /** RFC 1034 §4.3.2 step 3b, RFC 4035 §3.1.4: the child's NS, its signed DS or the NSEC proving there is none, glue. */
+    private Answer referral(Name cut) {
+        Map<Integer, RRset> node = names.get(cut);
+        List<RRset> authority = new ArrayList<>();
+        authority.add(node.get(Type.NS));
+        if (node.containsKey(Type.DS)) authority.add(node.get(Type.DS));
+        else if (nsecs.containsKey(cut)) authority.add(nsecs.get(cut));
+        return new Answer(Rcode.NOERROR, List.of(), authority, additional(node.get(Type.NS)), false);
+    }
+
+    /** The zone cuts: names below the apex delegated to child zones. */
+    public java.util.Set<Name> delegations() {
+        return cuts;
+    }
+
     private Answer denial(Name qname) {
         Name next = names.ceilingKey(qname);
         if (next != null && next.subdomain(qname)) {
@@ -160,9 +200,9 @@ public final class ServedZone {
         List<RRset> authority = new ArrayList<>(soa());
         if (isSigned()) {
             Set<Name> owners = new LinkedHashSet<>();
-            owners.add(names.floorKey(qname));
-            owners.add(names.floorKey(wildcard(closestEncloser(qname))));
-            for (Name o : owners) authority.add(names.get(o).get(Type.NSEC));
+            owners.add(nsecs.floorKey(qname));
+            owners.add(nsecs.floorKey(wildcard(closestEncloser(qname))));
+            for (Name o : owners) authority.add(nsecs.get(o));
         }
         return new Answer(Rcode.NXDOMAIN, List.of(), authority, List.of());
     }
@@ -171,8 +211,8 @@ public final class ServedZone {
     private Answer noData(Name qname, boolean exists) {
         List<RRset> authority = new ArrayList<>(soa());
         if (isSigned()) {
-            Name owner = exists ? qname : names.floorKey(qname);
-            authority.add(names.get(owner).get(Type.NSEC));
+            Name owner = exists ? qname : nsecs.floorKey(qname);
+            authority.add(nsecs.get(owner));
         }
         return new Answer(Rcode.NOERROR, List.of(), authority, List.of());
     }

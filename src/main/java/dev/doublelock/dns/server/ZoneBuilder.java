@@ -5,6 +5,7 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
@@ -26,7 +27,7 @@ import java.util.Set;
 
 /**
  * Builds a zone from typed records: the SOA and the apex NS come first, then MX, A/AAAA, TXT, TLSA and CNAME
- * records at names inside the zone. Names are {@link #name(String) relative to the origin} ("@" is the apex) or
+ * records at names inside the zone, and delegations to child zones ({@link #delegation}). Names are {@link #name(String) relative to the origin} ("@" is the apex) or
  * absolute with a trailing dot. Records outside the zone, a CNAME beside other data, or a record type the lab
  * has no business publishing are refused with {@link IllegalArgumentException}.
  */
@@ -87,6 +88,23 @@ public final class ZoneBuilder {
         if (server.subdomain(origin)) {
             for (InetAddress a : addresses) address(server, a);
         }
+        return this;
+    }
+
+    /**
+     * A delegation of {@code child} to {@code server} (a zone cut): the NS record, the server's addresses as glue when
+     * they are at or below the cut, and the child's DS when it is signed. Without a DS the child is insecure (RFC
+     * 4035 §5.2): the signed parent proves with the cut's NSEC that there is none.
+     */
+    public ZoneBuilder delegation(Name child, Name server, List<InetAddress> glue, java.util.Optional<DSRecord> ds) {
+        if (child.equals(origin) || !child.subdomain(origin)) {
+            throw new IllegalArgumentException(child + " is not below the zone " + origin);
+        }
+        add(new NSRecord(child, DClass.IN, ttl, server));
+        if (server.subdomain(child) || server.subdomain(origin)) {
+            for (InetAddress a : glue) address(server, a);
+        }
+        ds.ifPresent(d -> add(new DSRecord(child, DClass.IN, ttl, d.getFootprint(), d.getAlgorithm(), d.getDigestID(), d.getDigest())));
         return this;
     }
 

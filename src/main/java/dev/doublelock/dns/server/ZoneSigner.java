@@ -22,8 +22,9 @@ import java.util.TreeSet;
 
 /**
  * Signs a zone (RFC 4033–4035): adds the DNSKEY RRset (KSK and ZSK), an NSEC chain over every owner name in
- * canonical order for authenticated denial, and one RRSIG per RRset — the DNSKEY RRset by the KSK, all others by
- * the ZSK. The SOA serial becomes the signing time in seconds, so every re-signing is a new serial.
+ * canonical order for authenticated denial, and one RRSIG per authoritative RRset — the DNSKEY RRset by the KSK, all
+ * others by the ZSK. At a delegation only the DS and NSEC are signed, and glue below it is neither signed nor in
+ * the NSEC chain (RFC 4035 §2.2, §2.3). The SOA serial becomes the signing time in seconds, so every re-signing is a new serial.
  * Signatures are valid from an hour before {@code now} (clock skew) to {@code now + validity}.
  */
 public final class ZoneSigner {
@@ -47,12 +48,14 @@ public final class ZoneSigner {
         all.add(ksk);
         if (!keys.isCombined()) all.add(zsk);
         // RFC 9077: the NSEC TTL is the lesser of the SOA's TTL and its minimum field
-        all.addAll(nsecChain(origin, all, Math.min(ttl, soa.getMinimum())));
+        java.util.Set<Name> cuts = cuts(origin, all);
+        all.addAll(nsecChain(origin, all, cuts, Math.min(ttl, soa.getMinimum())));
         Instant inception = now.minus(INCEPTION_SLACK);
         Instant expiration = now.plus(validity);
         Map<String, RRset> sets = rrsets(all);
         try {
             for (RRset set : sets.values()) {
+                if (!isAuthoritative(set.getName(), set.getType(), cuts)) continue; // NS at a cut and glue: unsigned
                 boolean keySet = set.getType() == Type.DNSKEY;
                 RRSIGRecord sig = DNSSEC.sign(set, keySet ? ksk : zsk, keySet ? keys.kskPrivate() : keys.zskPrivate(),
                         inception, expiration);
@@ -64,9 +67,35 @@ public final class ZoneSigner {
         return new ServedZone(origin, List.copyOf(sets.values()), keys.ds(origin, ttl), now, expiration);
     }
 
-    static List<Record> nsecChain(Name origin, List<Record> records, long ttl) {
+    /** The zone cuts: names below the apex with NS records (delegations to child zones). */
+    static java.util.Set<Name> cuts(Name origin, List<Record> records) {
+        java.util.Set<Name> cuts = new java.util.TreeSet<>();
+        for (Record r : records) {
+            if (r.getType() == Type.NS && !r.getName().equals(origin)) cuts.add(r.getName());
+        }
+        return cuts;
+    }
+
+    /** The cut a name is at or below, if any. */
+    static java.util.Optional<Name> cutAbove(Name name, java.util.Set<Name> cuts) {
+        for (Name cut : cuts) {
+            if (name.subdomain(cut)) return java.util.Optional.of(cut);
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** RFC 4035 §2.2: at a cut only DS (and NSEC) belong to the parent; below a cut nothing does (glue). */
+    static boolean isAuthoritative(Name owner, int type, java.util.Set<Name> cuts) {
+        java.util.Optional<Name> cut = cutAbove(owner, cuts);
+        if (cut.isEmpty()) return true;
+        return owner.equals(cut.get()) && (type == Type.DS || type == Type.NSEC);
+    }
+
+    static List<Record> nsecChain(Name origin, List<Record> records, java.util.Set<Name> cuts, long ttl) {
         TreeMap<Name, TreeSet<Integer>> types = new TreeMap<>(); // Name's order is DNSSEC's canonical order
         for (Record r : records) {
+            java.util.Optional<Name> cut = cutAbove(r.getName(), cuts);
+            if (cut.isPresent() && !cut.get().equals(r.getName())) continue; // glue is not in the chain
             types.computeIfAbsent(r.getName(), n -> new TreeSet<>()).add(r.getType());
         }
         if (!types.firstKey().equals(origin)) {
@@ -78,7 +107,7 @@ public final class ZoneSigner {
             Name owner = names.get(i);
             TreeSet<Integer> present = types.get(owner);
             present.add(Type.NSEC);
-            present.add(Type.RRSIG);
+            present.add(Type.RRSIG); // at a cut too: its NSEC (and DS) are signed
             chain.add(new NSECRecord(owner, DClass.IN, ttl, names.get((i + 1) % names.size()),
                     present.stream().mapToInt(Integer::intValue).toArray()));
         }
