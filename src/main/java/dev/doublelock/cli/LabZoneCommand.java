@@ -116,6 +116,8 @@ final class LabZoneCommand implements Callable<Integer> {
         out.println("; 3. The records the lab serves (signed, with DNSKEY, NSEC and RRSIG records added), from --ip; the "
                 + "running lab uses its endpoints' bind addresses");
         ZoneContent content = LabZone.build(origin, nameServer, addresses);
+        out.println("; (the lab replaces the SOA serial by the signing time; it signs again, new serial, a week before "
+                + "its 14-day signatures expire)");
         for (Record r : content.records()) {
             out.printf("%-40s %d IN %-4s %s%n", r.getName(), r.getTTL(), Type.string(r.getType()), r.rdataToString());
         }
