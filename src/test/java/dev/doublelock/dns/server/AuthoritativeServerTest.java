@@ -299,14 +299,15 @@ class AuthoritativeServerTest {
 
     @Test
     void theRateLimitDropsAndTruncatesUdpAnswersPerPrefixButNeverTcp() throws Exception {
-        DnsLimits.RateLimit limit = new DnsLimits.RateLimit(5, 5, 2, 24, 56, 100);
+        // 1 answer a second after a burst of 5: even a sender descheduled for a second gets at most 7 through
+        DnsLimits.RateLimit limit = new DnsLimits.RateLimit(1, 5, 2, 24, 56, 100);
         try (AuthoritativeServer limited = AuthoritativeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 () -> zone, DnsLimits.defaults().withRateLimit(limit))) {
             int full = 0;
             int slipped = 0;
             byte[] query = Message.newQuery(Record.newRecord(Name.fromConstantString("good.lab.test."), Type.A, DClass.IN)).toWire();
             try (DatagramSocket s = new DatagramSocket()) {
-                // all at once, then read: the bucket refills 5 a second, so the burst of 5 is (nearly) all that passes
+                // all at once, then read: the burst of 5 is (nearly) all that passes
                 for (int i = 0; i < 30; i++) s.send(new DatagramPacket(query, query.length, limited.address()));
                 s.setSoTimeout(500);
                 try {
@@ -327,6 +328,17 @@ class AuthoritativeServerTest {
             assertThat(slipped).as("every second answer over the limit goes out truncated").isBetween(11, 13);
             assertThat(limited.stats().rateLimitedDropped()).isEqualTo(silent);
             assertThat(limited.stats().rateLimitedSlipped()).isEqualTo(slipped);
+            // per prefix: another /24 (127.0.1.0/24, still loopback) has its own bucket
+            try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.1.1"), 0))) {
+                other.setSoTimeout(2000);
+                other.send(new DatagramPacket(query, query.length, limited.address()));
+                byte[] buf = new byte[2048];
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                other.receive(p);
+                Message m = new Message(java.util.Arrays.copyOf(buf, p.getLength()));
+                assertThat(m.getHeader().getFlag(Flags.TC)).isFalse();
+                assertThat(m.getSection(Section.ANSWER)).isNotEmpty();
+            }
             // TCP is not limited: a truncated client gets its answer there
             assertThat(ask(limited, "good.lab.test.", Type.A, true).getRcode()).isEqualTo(Rcode.NOERROR);
         }
