@@ -23,7 +23,7 @@ public final class ListenerBindException extends IOException {
         this.address = address;
     }
 
-    /** What listens: "submission", "relay", "metrics", "lab profile NAME", "lab web". */
+    /** What listens: "submission", "relay", "metrics", "lab profile NAME", "lab web", "lab DNS". */
     public String listener() {
         return listener;
     }
