@@ -1,16 +1,16 @@
 package dev.doublelock.dns;
 
+import dev.doublelock.dns.server.ServedZone;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SetResponse;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Zone;
 
@@ -24,11 +24,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * DNSKEY, DS, NSEC and NSEC3 records, even when they are asked for.
  */
 public final class TestDnsServer implements AutoCloseable {
-    private final Map<Name, Zone> zones = new ConcurrentHashMap<>();
+    private final Map<Name, ServedZone> zones = new ConcurrentHashMap<>();
     private final Set<Name> servFail = ConcurrentHashMap.newKeySet();
     private final Set<Name> silent = ConcurrentHashMap.newKeySet();
     private final Set<Name> truncateOverUdp = ConcurrentHashMap.newKeySet();
@@ -72,7 +70,9 @@ public final class TestDnsServer implements AutoCloseable {
     }
 
     public TestDnsServer add(Zone zone) {
-        zones.put(zone.getOrigin(), zone);
+        List<RRset> sets = new ArrayList<>();
+        zone.forEach(sets::add);
+        zones.put(zone.getOrigin(), ServedZone.fromRRsets(zone.getOrigin(), sets));
         return this;
     }
 
@@ -205,9 +205,12 @@ public final class TestDnsServer implements AutoCloseable {
         fill(reply, qname, qtype, dnssecOk, 0);
     }
 
-    /** Answers like an authoritative server that also serves the targets of CNAMEs in its other zones. */
+    /**
+     * Answers like an authoritative server that also serves the targets of CNAMEs in its other zones; the lookup and
+     * the NSEC denial proofs are the lab's own ({@link ServedZone#lookup}).
+     */
     private void fill(Message reply, Name qname, int qtype, boolean dnssecOk, int aliases) {
-        Zone zone = zoneFor(qname);
+        ServedZone zone = zoneFor(qname);
         if (zone == null) {
             if (aliases == 0) {
                 reply.getHeader().setRcode(Rcode.REFUSED);
@@ -215,67 +218,27 @@ public final class TestDnsServer implements AutoCloseable {
             return;
         }
         reply.getHeader().setFlag(Flags.AA);
-        SetResponse sr = zone.findRecords(qname, qtype);
-        if (stripDnssec && DNSSEC_TYPES.contains(qtype) && !sr.isNXDOMAIN()) {
+        ServedZone.Answer found = zone.lookup(qname, qtype);
+        if (stripDnssec && DNSSEC_TYPES.contains(qtype) && found.rcode() != Rcode.NXDOMAIN) {
             // the forwarder drops what it was asked for: NODATA
-            add(reply, Section.AUTHORITY, zone.findExactMatch(zone.getOrigin(), Type.SOA), false);
+            add(reply, Section.AUTHORITY, zone.rrset(zone.origin(), Type.SOA).orElse(null), false);
             return;
         }
-        if (sr.isCNAME() && qtype != Type.CNAME) {
-            add(reply, Section.ANSWER, zone.findExactMatch(qname, Type.CNAME), dnssecOk);
-            if (aliases < 8) {
-                fill(reply, sr.getCNAME().getTarget(), qtype, dnssecOk, aliases + 1);
+        if (found.rcode() != Rcode.NOERROR) {
+            reply.getHeader().setRcode(found.rcode());
+        }
+        for (RRset set : found.answer()) {
+            add(reply, Section.ANSWER, set, dnssecOk);
+        }
+        for (RRset set : found.authority()) {
+            if (set.getType() != Type.NSEC || dnssecOk) add(reply, Section.AUTHORITY, set, dnssecOk);
+        }
+        List<RRset> answer = found.answer();
+        if (!answer.isEmpty() && answer.get(answer.size() - 1).getType() == Type.CNAME && qtype != Type.CNAME) {
+            Name target = ((CNAMERecord) answer.get(answer.size() - 1).first()).getTarget();
+            if (!zone.contains(target) && aliases < 8) {
+                fill(reply, target, qtype, dnssecOk, aliases + 1); // the alias leads into another zone
             }
-            return;
-        }
-        if (sr.isSuccessful()) {
-            for (RRset set : sr.answers()) {
-                add(reply, Section.ANSWER, set, dnssecOk);
-            }
-            return;
-        }
-        add(reply, Section.AUTHORITY, zone.findExactMatch(zone.getOrigin(), Type.SOA), dnssecOk);
-        if (sr.isNXDOMAIN()) {
-            reply.getHeader().setRcode(Rcode.NXDOMAIN);
-        }
-        if (dnssecOk) {
-            for (Name owner : denialOwners(zone, qname, sr.isNXDOMAIN())) {
-                add(reply, Section.AUTHORITY, zone.findExactMatch(owner, Type.NSEC), true);
-            }
-        }
-    }
-
-    /** NSEC owners proving NODATA (the name's own NSEC) or NXDOMAIN (covering the name and the wildcard). */
-    private static Set<Name> denialOwners(Zone zone, Name qname, boolean nxdomain) {
-        TreeMap<Name, NSECRecord> chain = new TreeMap<>();
-        for (RRset set : zone) {
-            if (set.getType() == Type.NSEC) {
-                chain.put(set.getName(), (NSECRecord) set.first());
-            }
-        }
-        Set<Name> owners = new LinkedHashSet<>();
-        if (chain.isEmpty()) {
-            return owners;
-        }
-        if (!nxdomain) {
-            if (chain.containsKey(qname)) {
-                owners.add(qname);
-            }
-            return owners;
-        }
-        List<Name> targets = new ArrayList<>(List.of(qname, wildcard(zone.getOrigin())));
-        for (Name target : targets) {
-            Map.Entry<Name, NSECRecord> e = chain.floorEntry(target);
-            owners.add(e == null ? chain.lastKey() : e.getKey());
-        }
-        return owners;
-    }
-
-    private static Name wildcard(Name origin) {
-        try {
-            return Name.concatenate(Name.fromConstantString("*"), origin);
-        } catch (org.xbill.DNS.NameTooLongException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -295,11 +258,10 @@ public final class TestDnsServer implements AutoCloseable {
         }
     }
 
-    private Zone zoneFor(Name qname) {
-        Zone best = null;
-        for (Zone z : zones.values()) {
-            if (qname.subdomain(z.getOrigin())
-                    && (best == null || z.getOrigin().labels() > best.getOrigin().labels())) {
+    private ServedZone zoneFor(Name qname) {
+        ServedZone best = null;
+        for (ServedZone z : zones.values()) {
+            if (z.contains(qname) && (best == null || z.origin().labels() > best.origin().labels())) {
                 best = z;
             }
         }

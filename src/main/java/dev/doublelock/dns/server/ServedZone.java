@@ -84,6 +84,16 @@ public final class ServedZone {
         return new ServedZone(content.origin(), ZoneSigner.rrsets(content.records()).values(), null, Instant.MIN, Instant.MAX);
     }
 
+    /**
+     * A zone from RRsets as they are, signatures included (e.g. dnsjava's {@code Zone}, or records a test broke on
+     * purpose): served signed when it has an NSEC chain. No DS is known.
+     */
+    public static ServedZone fromRRsets(Name origin, Iterable<RRset> sets) {
+        List<RRset> copy = new ArrayList<>();
+        sets.forEach(copy::add);
+        return new ServedZone(origin, copy, null, Instant.MIN, Instant.MAX);
+    }
+
     public Name origin() {
         return origin;
     }
@@ -93,8 +103,9 @@ public final class ServedZone {
         return ds;
     }
 
+    /** True when the zone has an NSEC chain (and so signatures to send with its answers). */
     public boolean isSigned() {
-        return ds.isPresent();
+        return !nsecs.isEmpty();
     }
 
     /** When the signatures were made (the SOA serial); {@link Instant#MIN} when unsigned. */
@@ -150,8 +161,7 @@ public final class ServedZone {
         for (int aliases = 0; ; aliases++) {
             Map<Integer, RRset> node = names.get(current);
             if (node == null) {
-                if (!answer.isEmpty()) return new Answer(Rcode.NOERROR, answer, List.of(), List.of()); // alias leaves the data
-                return denial(qname);
+                return withAliases(answer, denial(current)); // RFC 6604: the rcode is the last name's
             }
             RRset alias = node.get(Type.CNAME);
             if (alias != null && qtype != Type.CNAME && qtype != Type.ANY) {
@@ -169,12 +179,16 @@ public final class ServedZone {
             }
             RRset set = node.get(qtype);
             if (set == null) {
-                if (!answer.isEmpty()) return new Answer(Rcode.NOERROR, answer, List.of(), List.of());
-                return noData(current, true);
+                return withAliases(answer, noData(current, true));
             }
             answer.add(set);
             return new Answer(Rcode.NOERROR, answer, List.of(), additional(set));
         }
+    }
+
+    private static Answer withAliases(List<RRset> aliases, Answer denial) {
+        if (aliases.isEmpty()) return denial;
+        return new Answer(denial.rcode(), aliases, denial.authority(), List.of());
     }
 
     /** RFC 1034 §4.3.2 step 3b, RFC 4035 §3.1.4: the child's NS, its signed DS or the NSEC proving there is none, glue. */
