@@ -64,12 +64,27 @@ public final class LabZone {
             Name domain = domain(p, zone);
             Name mx = mxHost(p, zone);
             b.mx(domain, 10, mx);
+            b.txt(tlsRptName(domain), List.of(tlsRptRecord(zone)));
             InetAddress address = addresses.get(p);
             if (address == null || address.isAnyLocalAddress()) continue;
             b.address(domain, address);
             if (!mx.equals(domain)) b.address(mx, address);
         }
         return b;
+    }
+
+    /** {@code _smtp._tls.<domain>}: where senders look for the domain's TLS report address (RFC 8460 §3). */
+    public static Name tlsRptName(Name domain) {
+        return Name.fromConstantString("_smtp._tls." + domain.toString());
+    }
+
+    /**
+     * The TLS-RPT record every profile domain publishes: reports by mail to the lab's own inbox at the good profile
+     * ({@link TlsReportInbox#MAILBOX}@good.<zone>), so a sender that reports what it refused is seen doing so.
+     */
+    public static String tlsRptRecord(Name zone) {
+        String good = domain(LabProfile.GOOD, zone).toString(true);
+        return "v=TLSRPTv1; rua=mailto:" + TlsReportInbox.MAILBOX + "@" + good;
     }
 
     private static Name relative(String label, Name zone) {

@@ -101,6 +101,9 @@ class LabDnsValidationTest {
         Message nx = unbound.ask("no-such-profile.lab.test.", Type.MX);
         assertThat(nx.getRcode()).isEqualTo(Rcode.NXDOMAIN);
         assertThat(nx.getHeader().getFlag(Flags.AD)).as("NSEC proof validated\n" + unbound.log()).isTrue();
+        Message rpt = unbound.ask("_smtp._tls.expired.lab.test.", Type.TXT);
+        assertThat(rpt.getHeader().getFlag(Flags.AD)).as("the TLS-RPT record validates\n" + unbound.log()).isTrue();
+        assertThat(rpt.getSection(org.xbill.DNS.Section.ANSWER).toString()).contains("rua=mailto:tlsrpt@good.lab.test");
         Message nodata = unbound.ask("good.lab.test.", Type.TLSA);
         assertThat(nodata.getRcode()).isEqualTo(Rcode.NOERROR);
         assertThat(nodata.getSection(Section.ANSWER)).isEmpty();

@@ -42,6 +42,11 @@ class LabZoneTest {
         assertThat(rdata(zone, "expired.lab.example.org.", Type.MX)).hasSize(1);
         assertThat(zone.lookup(Name.fromConstantString("expired.lab.example.org."), Type.A).isNoData()).isTrue();
         assertThat(zone.lookup(Name.fromConstantString("nothing.lab.example.org."), Type.A).rcode()).isEqualTo(Rcode.NXDOMAIN);
+        assertThat(rdata(zone, "_smtp._tls.expired.lab.example.org.", Type.TXT))
+                .as("every profile domain asks for TLS reports, to the lab's own inbox")
+                .containsExactly("\"v=TLSRPTv1; rua=mailto:tlsrpt@good.lab.example.org\"");
+        assertThat(dev.doublelock.policy.mtasts.TlsRptRecord.select(List.of(LabZone.tlsRptRecord(ZONE))))
+                .isInstanceOf(dev.doublelock.policy.mtasts.TlsRptRecord.Published.One.class);
         long domains = content.records().stream().filter(r -> r.getType() == Type.MX).count();
         assertThat(domains).isEqualTo(LabProfile.values().length);
     }
