@@ -116,7 +116,8 @@ public final class JsonReport {
     private static void observedFacts(ObjectNode o, ServerObservation obs) {
         if (obs == null) {
             for (String k : List.of("dh_min_bits", "compression", "heartbeat", "extended_master_secret",
-                    "encrypt_then_mac", "secure_renegotiation", "certificate_message", "session_tickets", "ocsp_stapling")) {
+                    "encrypt_then_mac", "secure_renegotiation", "certificate_message", "session_tickets", "ocsp_stapling",
+                    "ocsp_staple", "session_resumption")) {
                 o.putNull(k);
             }
             o.putObject("vulnerabilities");
@@ -135,9 +136,29 @@ public final class JsonReport {
                 .put("detail", obs.certificateMessage().detail());
         flag(o, "session_tickets", obs.sessionTickets());
         flag(o, "ocsp_stapling", obs.ocspStapling());
+        if (obs.ocspStaple().isPresent()) o.set("ocsp_staple", staple(obs.ocspStaple().get())); else o.putNull("ocsp_staple");
+        ObjectNode resumption = o.putObject("session_resumption");
+        flag(resumption, "session_id", obs.resumption().bySessionId());
+        flag(resumption, "ticket", obs.resumption().byTicket());
+        resumption.put("detail", obs.resumption().detail());
         ObjectNode vulnerabilities = o.putObject("vulnerabilities");
         obs.vulnerabilities().forEach((v, x) -> vulnerabilities.putObject(v.key())
                 .put("status", x.status().name()).put("evidence", x.evidence()).put("reference", v.reference()));
+    }
+
+    private static ObjectNode staple(dev.doublelock.tls.OcspStaple s) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("response_status", s.responseStatus().name());
+        o.put("cert_status", s.certStatus().map(Enum::name).orElse(null));
+        o.put("revocation_time", s.revocationTime().map(Object::toString).orElse(null));
+        o.put("revocation_reason", s.revocationReason().orElse(null));
+        o.put("this_update", s.thisUpdate().map(Object::toString).orElse(null));
+        o.put("next_update", s.nextUpdate().map(Object::toString).orElse(null));
+        o.put("produced_at", s.producedAt().map(Object::toString).orElse(null));
+        o.put("for_leaf", s.forLeaf());
+        o.put("signer", s.signer().name());
+        o.put("detail", s.detail());
+        return o;
     }
 
     private static void flag(ObjectNode o, String name, java.util.Optional<Boolean> value) {

@@ -121,6 +121,9 @@ public final class TextReport {
         s.append("; certificate message ").append(o.certificateMessage().kind());
         s.append("; session tickets ").append(yesNo(o.sessionTickets()));
         s.append("; OCSP stapling ").append(yesNo(o.ocspStapling()));
+        o.ocspStaple().ifPresent(x -> s.append(" (staple: ").append(x.summary()).append(')'));
+        s.append("; resumption ID ").append(yesNo(o.resumption().bySessionId()))
+                .append(", ticket ").append(yesNo(o.resumption().byTicket()));
         return s.toString();
     }
 

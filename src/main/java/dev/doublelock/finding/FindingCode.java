@@ -50,7 +50,15 @@ public enum FindingCode {
     /** The server's certificate may not be used for a TLS server (keyUsage / extendedKeyUsage, RFC 5280). */
     KEY_USAGE_MISMATCH("certificate-not-trusted"),
     /** A Bleichenbacher padding oracle in the RSA key exchange (ROBOT). */
-    ROBOT("validation-failure");
+    ROBOT("validation-failure"),
+    /** The server's certificate names neither a CRL nor an OCSP responder (RFC 5280 §4.2.1.13, §4.2.2.1). */
+    NO_REVOCATION_INFO("certificate-not-trusted"),
+    /** The server's stapled OCSP response says its certificate is revoked (RFC 6960). */
+    CERTIFICATE_REVOKED("certificate-not-trusted"),
+    /** The server staples an OCSP response a client must discard: stale, not for this certificate, badly signed. */
+    OCSP_STAPLE_INVALID("validation-failure"),
+    /** CVE-2016-9244: the server echoes session IDs sent with a ticket padded with its memory. */
+    TICKETBLEED("validation-failure");
 
     private final String tlsRptResult;
 

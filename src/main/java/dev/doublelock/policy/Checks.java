@@ -21,6 +21,7 @@ final class Checks {
             new Sslv2Accepted(),
             new Heartbleed(),
             new Robot(),
+            new Ticketbleed(),
             new CcsInjection(),
             new StartTlsInjection(),
             new CertificateMissing(),
@@ -31,6 +32,9 @@ final class Checks {
             new WeakSignatureAlgorithm(),
             new WeakKey(),
             new KeyUsageMismatch(),
+            new RevocationInfoMissing(),
+            new CertificateRevoked(),
+            new OcspStapleInvalid(),
             new DaneRequired());
 
     private Checks() {

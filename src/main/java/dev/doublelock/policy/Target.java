@@ -10,6 +10,7 @@ import java.util.TreeMap;
 
 import dev.doublelock.tls.CertificateMessage;
 import dev.doublelock.tls.Exposure;
+import dev.doublelock.tls.OcspStaple;
 import dev.doublelock.tls.Vulnerability;
 import dev.doublelock.tls.ServerObservation;
 import dev.doublelock.tls.SessionObservation;
@@ -25,14 +26,14 @@ record Target(Mode mode, String endpoint, String referenceName, StartTlsOutcome 
               SortedMap<TlsVersion, List<String>> suites, Set<String> groups, Optional<Integer> minDhBits,
               List<X509Certificate> chain, Optional<Boolean> secureRenegotiation, List<String> untested,
               CertificateMessage certificate, Optional<Boolean> compression, Optional<Boolean> heartbeat,
-              Map<Vulnerability, Exposure> vulnerabilities) {
+              Map<Vulnerability, Exposure> vulnerabilities, Optional<OcspStaple> ocspStaple) {
 
     enum Mode { CONFIGURATION, SESSION }
 
     static Target of(ServerObservation o) {
         return new Target(Mode.CONFIGURATION, o.endpoint(), o.referenceName(), o.startTls(), o.acceptedSuites(),
                 o.acceptedGroups(), o.minDhBits(), o.chain(), o.secureRenegotiation(), o.untested(),
-                o.certificateMessage(), o.compression(), o.heartbeat(), o.vulnerabilities());
+                o.certificateMessage(), o.compression(), o.heartbeat(), o.vulnerabilities(), o.ocspStaple());
     }
 
     static Target of(SessionObservation s) {
@@ -40,7 +41,7 @@ record Target(Mode mode, String endpoint, String referenceName, StartTlsOutcome 
         s.protocol().ifPresent(p -> suites.put(p, s.cipherSuite().map(List::of).orElse(List.of())));
         return new Target(Mode.SESSION, s.endpoint(), s.referenceName(), s.startTls(), suites,
                 s.group().map(Set::of).orElse(Set.of()), s.dhBits(), s.chain(), Optional.empty(), List.of(),
-                sessionCertificate(s), Optional.empty(), Optional.empty(), Map.of());
+                sessionCertificate(s), Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
     }
 
     /** A live session either has the peer's chain or authenticated the server with none (an anonymous suite). */

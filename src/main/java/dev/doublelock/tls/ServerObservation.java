@@ -35,6 +35,9 @@ import java.util.SortedMap;
  * @param ocspStapling     status_request (RFC 6066 §8) echoed at the best TLS ≤ 1.2 version; empty if not observed
  * @param vulnerabilities  what each vulnerability probe found; a probe that could not finish is absent (and in
  *                         {@code untested})
+ * @param ocspStaple       the OCSP response the server stapled (CertificateStatus, TLS ≤ 1.2 flights) as read; empty
+ *                         if none was seen
+ * @param resumption       whether the server resumes TLS ≤ 1.2 sessions by ID and by ticket
  */
 public record ServerObservation(
         String referenceName,
@@ -54,7 +57,9 @@ public record ServerObservation(
         List<String> untested,
         Optional<Boolean> sessionTickets,
         Optional<Boolean> ocspStapling,
-        Map<Vulnerability, Exposure> vulnerabilities) {
+        Map<Vulnerability, Exposure> vulnerabilities,
+        Optional<OcspStaple> ocspStaple,
+        SessionResumption resumption) {
 
     public ServerObservation {
         acceptedSuites = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(acceptedSuites));
@@ -65,11 +70,13 @@ public record ServerObservation(
         untested = List.copyOf(untested);
         java.util.Objects.requireNonNull(sessionTickets, "sessionTickets");
         java.util.Objects.requireNonNull(ocspStapling, "ocspStapling");
+        java.util.Objects.requireNonNull(ocspStaple, "ocspStaple");
+        java.util.Objects.requireNonNull(resumption, "resumption");
         vulnerabilities = java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(
                 vulnerabilities.isEmpty() ? new java.util.EnumMap<Vulnerability, Exposure>(Vulnerability.class) : vulnerabilities));
     }
 
-    /** Without the later facts (session tickets, OCSP stapling, vulnerabilities): not observed. */
+    /** Without the later facts (session tickets, OCSP stapling and staple, vulnerabilities, resumption): not observed. */
     public ServerObservation(String referenceName, String endpoint, StartTlsOutcome startTls,
                              SortedMap<TlsVersion, List<String>> acceptedSuites, Map<TlsVersion, Boolean> serverOrderEnforced,
                              Set<String> acceptedGroups, Optional<Integer> minDhBits, List<X509Certificate> chain,
@@ -78,7 +85,7 @@ public record ServerObservation(
                              Optional<Boolean> compression, Optional<Boolean> heartbeat, List<String> untested) {
         this(referenceName, endpoint, startTls, acceptedSuites, serverOrderEnforced, acceptedGroups, minDhBits, chain,
                 certificateMessage, secureRenegotiation, extendedMasterSecret, encryptThenMac, compression, heartbeat,
-                untested, Optional.empty(), Optional.empty(), Map.of());
+                untested, Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), SessionResumption.NOT_OBSERVED);
     }
 
     /**
@@ -88,7 +95,7 @@ public record ServerObservation(
     public ServerObservation withReferenceName(String name) {
         return new ServerObservation(name, endpoint, startTls, acceptedSuites, serverOrderEnforced, acceptedGroups, minDhBits,
                 chain, certificateMessage, secureRenegotiation, extendedMasterSecret, encryptThenMac, compression, heartbeat,
-                untested, sessionTickets, ocspStapling, vulnerabilities);
+                untested, sessionTickets, ocspStapling, vulnerabilities, ocspStaple, resumption);
     }
 
     public Set<TlsVersion> acceptedVersions() {

@@ -62,6 +62,9 @@ public final class CertFixture {
         }
     }
 
+    /** The CRL distribution point fixture leaves carry unless told otherwise (a reserved name: nothing serves it). */
+    public static final String DEFAULT_CRL = "http://crl.doublelock.invalid/test-ca.crl";
+
     public static Builder cert(String subjectDn) {
         return new Builder(subjectDn);
     }
@@ -79,6 +82,8 @@ public final class CertFixture {
         private final List<String> ipAddresses = new ArrayList<>();
         private int keyUsage = -1;
         private org.bouncycastle.asn1.x509.KeyPurposeId[] purposes;
+        private String crlUrl = DEFAULT_CRL;
+        private String ocspUrl;
 
         private Builder(String subject) {
             this.subject = subject;
@@ -99,6 +104,16 @@ public final class CertFixture {
             return this;
         }
 
+        /**
+         * Revocation information of a leaf issued by a CA (either may be null; both null = none, the checker's
+         * NO_REVOCATION_INFO). Default: a CRL distribution point, as a public CA's leaves have.
+         */
+        public Builder revocation(String crl, String ocsp) {
+            this.crlUrl = crl;
+            this.ocspUrl = ocsp;
+            return this;
+        }
+
         public Issued build() {
             KeyPair signer = issuer == null ? keys : issuer.keys();
             // The fixture's own default, not the builder's: SHA256withECDSA for any EC signer and
@@ -115,6 +130,7 @@ public final class CertFixture {
             if (issuer != null) b = b.issuer(new CertifiedKey(issuer.keys().getPrivate(), List.of(issuer.cert())));
             if (ca) b = b.certificateAuthority(-1);
             if (keyUsage >= 0) b = b.leafUsage(keyUsage, purposes);
+            if (issuer != null && !ca) b = b.revocationUrls(crlUrl, ocspUrl);
             return new Issued(b.build().leaf(), keys);
         }
     }

@@ -18,6 +18,12 @@ final class LabRecipes {
     static final String WRONG_HOST = "abc.xy";
     static final String SHAME_SUBJECT = "/C=DE/ST=Saxony/L=Chemnitz/O=CA/OU=CA/CN=abc.xy";
 
+    /**
+     * The CRL distribution point of the lab's leaves, as a public CA's leaves have one (RFC 5280 §4.2.1.13; the checker's
+     * NO_REVOCATION_INFO). A reserved name (RFC 2606): nothing serves it, and nothing in the lab checks revocation.
+     */
+    static final String CRL_URL = "http://pki.doublelock.invalid/lab-ca.crl";
+
     /** Certificates start this long before their creation, so a slightly slow client clock accepts them. */
     static final Duration BACKDATING = Duration.ofHours(1);
     /** Leaves that are meant to be valid last this long (CA/B's 398-day ceiling, minus a day of margin). */
@@ -52,7 +58,8 @@ final class LabRecipes {
     static CertifiedKey leaf(LabCertificate which, LabHost host, CertifiedKey issuer, Instant now) {
         CertificateBuilder good = new CertificateBuilder().ecdsa("secp256r1").subject("/CN=" + host.name())
                 .dnsNames(host.dnsNames().toArray(String[]::new)).ipAddresses(host.ipAddresses().toArray(String[]::new))
-                .validity(now.minus(BACKDATING), now.plus(LEAF_LIFETIME)).signatureAlgorithm("SHA256withECDSA");
+                .validity(now.minus(BACKDATING), now.plus(LEAF_LIFETIME)).signatureAlgorithm("SHA256withECDSA")
+                .revocationUrls(CRL_URL, null);
         return switch (which) {
             case GOOD, UNTRUSTED_ROOT -> good.issuer(issuer).build();
             case GOOD_RSA -> good.rsa(3072).issuer(issuer).build();

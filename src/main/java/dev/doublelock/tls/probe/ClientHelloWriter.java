@@ -52,7 +52,7 @@ final class ClientHelloWriter {
             RANDOM.nextBytes(sid);
             b.u8(32).raw(sid);
         } else {
-            b.u8(0);
+            b.vec8(hello.sessionId());
         }
         b.vec16(suites.toByteArray());
         if (hello.offerCompression()) b.u8(2).u8(1).u8(0); else b.u8(1).u8(0);
@@ -82,7 +82,7 @@ final class ClientHelloWriter {
         e.ext(EXT_RENEGOTIATION_INFO, new byte[]{0});
         e.ext(EXT_EXTENDED_MASTER_SECRET, new byte[0]);
         e.ext(EXT_ENCRYPT_THEN_MAC, new byte[0]);
-        e.ext(EXT_SESSION_TICKET, new byte[0]);
+        if (hello.sessionTicket() != null) e.ext(EXT_SESSION_TICKET, hello.sessionTicket());
         e.ext(EXT_STATUS_REQUEST, new byte[]{1, 0, 0, 0, 0});
         e.ext(EXT_HEARTBEAT, new byte[]{1});
         if (tls13) {

@@ -25,7 +25,7 @@ final class HandshakeParser {
         byte[] random = c.bytes(32, "ServerHello.random");
         int sidLen = c.u8("ServerHello.session_id length");
         if (sidLen > 32) throw new MalformedMessageException("ServerHello.session_id longer than 32 bytes: " + sidLen);
-        c.bytes(sidLen, "ServerHello.session_id");
+        byte[] sessionId = c.bytes(sidLen, "ServerHello.session_id");
         int suite = c.u16("ServerHello.cipher_suite");
         int compression = c.u8("ServerHello.compression_method");
         Map<Integer, byte[]> ext = new LinkedHashMap<>();
@@ -46,7 +46,7 @@ final class HandshakeParser {
             version = ((sv[0] & 0xFF) << 8) | (sv[1] & 0xFF);
         }
         return new ServerHello(legacy, version, suite, compression, ext, Arrays.equals(random, ServerHello.HRR_RANDOM),
-                ServerHello.downgradeSentinel(random));
+                ServerHello.downgradeSentinel(random), sessionId);
     }
 
     /** TLS ≤ 1.2 Certificate: certificate_list of 3-byte-length DER blobs, leaf first. */

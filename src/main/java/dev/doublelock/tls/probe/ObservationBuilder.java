@@ -39,6 +39,8 @@ final class ObservationBuilder {
     private Optional<Boolean> heartbeat = Optional.empty();
     private Optional<Boolean> sessionTickets = Optional.empty();
     private Optional<Boolean> ocspStapling = Optional.empty();
+    private Optional<dev.doublelock.tls.OcspStaple> ocspStaple = Optional.empty();
+    private dev.doublelock.tls.SessionResumption resumption = dev.doublelock.tls.SessionResumption.NOT_OBSERVED;
     private final Map<dev.doublelock.tls.Vulnerability, dev.doublelock.tls.Exposure> vulnerabilities =
             new EnumMap<>(dev.doublelock.tls.Vulnerability.class);
 
@@ -157,6 +159,9 @@ final class ObservationBuilder {
             heartbeat = Optional.of(best.answers().stream().anyMatch(a -> a.hello().has(ClientHelloWriter.EXT_HEARTBEAT)));
             sessionTickets = Optional.of(best.answers().stream().anyMatch(a -> a.hello().has(ClientHelloWriter.EXT_SESSION_TICKET)));
             ocspStapling = Optional.of(best.answers().stream().anyMatch(a -> a.hello().has(ClientHelloWriter.EXT_STATUS_REQUEST)));
+            // the staple is about the chain of the same flight
+            best.answers().stream().filter(a -> a.ocspStaple().isPresent()).findFirst()
+                    .ifPresent(a -> ocspStaple = Optional.of(dev.doublelock.tls.OcspStaple.read(a.ocspStaple().get(), a.chain())));
             best.answers().stream()
                     .filter(a -> CipherSuites.byCode(a.hello().cipherSuite()).map(CipherSuite::cbc).orElse(false))
                     .findFirst()
@@ -167,6 +172,14 @@ final class ObservationBuilder {
     /** What one vulnerability probe found; a probe that could not finish calls {@link #untested} instead. */
     synchronized void exposure(dev.doublelock.tls.Vulnerability v, dev.doublelock.tls.Exposure e) {
         vulnerabilities.put(v, e);
+    }
+
+    synchronized void resumption(dev.doublelock.tls.SessionResumption r) {
+        resumption = r;
+    }
+
+    synchronized Optional<Boolean> sessionTickets() {
+        return sessionTickets;
     }
 
     synchronized Optional<Boolean> heartbeat() {
@@ -201,6 +214,6 @@ final class ObservationBuilder {
         }
         return new ServerObservation(target.referenceName(), target.endpoint(), outcome, suites, serverOrder, groups,
                 minDhBits, chain, certificate, secureRenegotiation, extendedMasterSecret, encryptThenMac, compression, heartbeat,
-                untested, sessionTickets, ocspStapling, vulnerabilities);
+                untested, sessionTickets, ocspStapling, vulnerabilities, ocspStaple, resumption);
     }
 }

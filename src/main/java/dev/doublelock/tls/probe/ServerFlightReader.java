@@ -34,6 +34,8 @@ final class ServerFlightReader {
     private boolean certificateSeen;
     private boolean helloDone;
     private Optional<ServerKeyExchange> keyExchange = Optional.empty();
+    private Optional<byte[]> ocspStaple = Optional.empty();
+    private boolean abbreviated;
 
     private ServerFlightReader(DeadlineInputStream in) {
         this.in = in;
@@ -68,7 +70,7 @@ final class ServerFlightReader {
         CertificateMessage.Kind certificate = certificateSeen
                 ? (chain.isEmpty() ? CertificateMessage.Kind.EMPTY_LIST : CertificateMessage.Kind.PRESENT)
                 : helloDone ? CertificateMessage.Kind.ABSENT : CertificateMessage.Kind.NOT_OBSERVED;
-        return new ServerReply.Answered(hello, chain, keyExchange, certificate);
+        return new ServerReply.Answered(hello, chain, keyExchange, certificate, ocspStaple, abbreviated);
     }
 
     private ServerReply nextRecord() throws IOException {
@@ -92,10 +94,20 @@ final class ServerFlightReader {
         return switch (type) {
             case 21 -> alert(payload);
             case 22 -> handshake(payload);
-            case 20 -> null; // ChangeCipherSpec (TLS 1.3 middlebox compatibility): ignore
+            case 20 -> changeCipherSpec();
             default -> hello != null ? answered()
                     : new ServerReply.Failed("encrypted or heartbeat record before ServerHello (type " + type + ")");
         };
+    }
+
+    /**
+     * ChangeCipherSpec: in TLS 1.3 middlebox compatibility, ignored; in TLS ≤ 1.2 before ServerHelloDone, the
+     * abbreviated handshake of a resumed session (RFC 5246 §7.3): what follows is encrypted, so the flight ends here.
+     */
+    private ServerReply changeCipherSpec() {
+        if (hello == null || hello.version() >= 0x0304 || helloDone) return null;
+        abbreviated = true;
+        return answered();
     }
 
     private ServerReply alert(byte[] payload) throws MalformedMessageException {
@@ -142,12 +154,21 @@ final class ServerFlightReader {
                 Optional<CipherSuite> suite = CipherSuites.byCode(hello.cipherSuite());
                 if (suite.isPresent()) keyExchange = Optional.of(HandshakeParser.serverKeyExchange(body, suite.get()));
             }
+            case 22 -> ocspStaple = certificateStatus(body);
             case 14 -> {
                 helloDone = true; // RFC 5246 §7.4.5: the server's flight is complete; a Certificate came before it or not at all
                 return answered();
             }
-            default -> { } // CertificateStatus, CertificateRequest, ...: not needed
+            default -> { } // CertificateRequest, ...: not needed
         }
         return null;
+    }
+
+    /** RFC 6066 §8 CertificateStatus: status_type ocsp(1), then the DER OCSPResponse in a 24-bit vector. */
+    private static Optional<byte[]> certificateStatus(byte[] body) {
+        if (body.length < 4 || body[0] != 1) return Optional.empty(); // not an ocsp status (e.g. ocsp_multi): not read
+        int len = ((body[1] & 0xFF) << 16) | ((body[2] & 0xFF) << 8) | (body[3] & 0xFF);
+        // a vector that does not fill the message: handed on as it is, OcspStaple says it is unparseable
+        return Optional.of(Arrays.copyOfRange(body, 4, Math.min(body.length, 4 + len)));
     }
 }

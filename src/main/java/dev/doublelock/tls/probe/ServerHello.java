@@ -16,9 +16,11 @@ import java.util.OptionalInt;
  * @param downgradeSentinel the RFC 8446 §4.1.3 marker in the last 8 bytes of the random ("DOWNGRD" + 01 for a
  *                          TLS 1.2 answer, + 00 for TLS 1.1 and older) that a TLS 1.3 server sets when it
  *                          negotiates less: its downgrade protection, in place of RFC 7507's alert
+ * @param sessionId        session_id as sent (0..32 bytes): an echo of the client's means a resumed session (RFC 5246
+ *                         §7.4.1.3, RFC 5077 §3.4)
  */
 record ServerHello(int legacyVersion, int version, int cipherSuite, int compression, Map<Integer, byte[]> extensions,
-                   boolean helloRetryRequest, boolean downgradeSentinel) {
+                   boolean helloRetryRequest, boolean downgradeSentinel, byte[] sessionId) {
     private static final byte[] DOWNGRD = {0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44};
 
     static boolean downgradeSentinel(byte[] random) {
@@ -32,6 +34,7 @@ record ServerHello(int legacyVersion, int version, int cipherSuite, int compress
 
     ServerHello {
         extensions = Map.copyOf(extensions);
+        sessionId = sessionId.clone();
     }
 
     boolean has(int extensionType) {

@@ -12,18 +12,21 @@ sealed interface ServerReply {
      * The server chose parameters. For TLS ≤ 1.2 the certificate chain and key exchange follow if it sent them
      * before the connection ended. {@code certificate} says what was seen of the Certificate message: PRESENT or
      * EMPTY_LIST if one came, ABSENT if ServerHelloDone came without one, NOT_OBSERVED if the flight ended
-     * before ServerHelloDone (or the message is encrypted: TLS 1.3, HelloRetryRequest).
+     * before ServerHelloDone (or the message is encrypted: TLS 1.3, HelloRetryRequest). {@code ocspStaple} is the
+     * DER OCSPResponse of a CertificateStatus message (RFC 6066 §8), if the flight had one; {@code abbreviated}: a
+     * ChangeCipherSpec came right after the ServerHello (TLS ≤ 1.2), the server resumed a session.
      */
     record Answered(ServerHello hello, List<X509Certificate> chain, Optional<ServerKeyExchange> keyExchange,
-                    CertificateMessage.Kind certificate) implements ServerReply {
+                    CertificateMessage.Kind certificate, Optional<byte[]> ocspStaple, boolean abbreviated) implements ServerReply {
         public Answered {
             chain = List.copyOf(chain);
             java.util.Objects.requireNonNull(certificate, "certificate");
+            java.util.Objects.requireNonNull(ocspStaple, "ocspStaple");
         }
 
         Answered(ServerHello hello, List<X509Certificate> chain, Optional<ServerKeyExchange> keyExchange) {
             this(hello, chain, keyExchange, chain.isEmpty() ? CertificateMessage.Kind.NOT_OBSERVED
-                    : CertificateMessage.Kind.PRESENT);
+                    : CertificateMessage.Kind.PRESENT, Optional.empty(), false);
         }
     }
 

@@ -158,9 +158,17 @@ public final class TlsProber {
                 probe(probes, Vulnerability.HEARTBLEED, () -> HeartbleedProbe.run(exchange, best.get(),
                         out.heartbeat().orElse(false), out::untested));
                 probe(probes, Vulnerability.CCS_INJECTION, () -> CcsInjectionProbe.run(exchange, best.get(), out::untested));
+                probes.add(pool.submit(() -> {
+                    ResumptionProbe.Result r = ResumptionProbe.run(exchange, best.get(), legacyChain,
+                            out.sessionTickets().orElse(false), out::untested);
+                    out.resumption(r.resumption());
+                    if (r.ticketbleed() != null) out.exposure(Vulnerability.TICKETBLEED, r.ticketbleed());
+                }));
             } else {
                 out.exposure(Vulnerability.HEARTBLEED, Exposure.notApplicable("no TLS ≤ 1.2 version accepted (no heartbeat in TLS 1.3 here)"));
                 out.exposure(Vulnerability.CCS_INJECTION, Exposure.notApplicable("no TLS ≤ 1.2 version accepted"));
+                out.exposure(Vulnerability.TICKETBLEED, Exposure.notApplicable("no TLS ≤ 1.2 version accepted (TLS 1.3 tickets "
+                        + "carry no session ID)"));
             }
         }
 
