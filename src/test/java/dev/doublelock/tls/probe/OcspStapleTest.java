@@ -201,6 +201,41 @@ class OcspStapleTest {
     }
 
     @Test
+    void theStapleAndResumptionAreInTheJsonTextAndHtmlReports() throws Exception {
+        Path staple = dir.resolve("revoked.der");
+        Files.write(staple, response(leaf.cert().getSerialNumber(), new RevokedStatus(Date.from(NOW), CRLReason.superseded),
+                NOW.minus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(3)), ca));
+        String trust = write("trust", Pem.encode(ca.cert()));
+        try (OpenSslServer s = OpenSslServer.start(dir, Pem.encode(leaf.cert()), Pem.encode(leaf.keys().getPrivate()),
+                List.of("-tls1_2", "-cert_chain", write("ca", Pem.encode(ca.cert())), "-status_file", staple.toString()))) {
+            String target = "tls://127.0.0.1:" + s.port();
+            Path html = dir.resolve("report.html");
+            java.io.StringWriter json = new java.io.StringWriter();
+            dev.doublelock.cli.CheckCommand.run(new java.io.PrintWriter(json), new java.io.PrintWriter(new java.io.StringWriter()),
+                    target, "--json", "--trust", trust, "--name", "localhost", "--html", html.toString());
+            var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toString().lines()
+                    .filter(l -> !l.isBlank()).findFirst().orElseThrow());
+            assertThat(dev.doublelock.check.JsonSchemaCheck.committed().violations(report)).isEmpty();
+            var host = report.get("hosts").get(0);
+            assertThat(host.get("ocsp_staple").get("cert_status").asText()).as(host.toString()).isEqualTo("REVOKED");
+            assertThat(host.get("ocsp_staple").get("revocation_reason").asText()).isEqualTo("superseded");
+            assertThat(host.get("ocsp_staple").get("signer").asText()).isEqualTo("ISSUER");
+            assertThat(host.get("ocsp_staple").get("for_leaf").asBoolean()).isTrue();
+            assertThat(host.get("session_resumption").get("session_id").asBoolean()).as(host.toString()).isTrue();
+            assertThat(host.get("session_resumption").get("ticket").asBoolean()).isTrue();
+            assertThat(host.get("vulnerabilities").get("ticketbleed").get("status").asText()).isEqualTo("NOT_VULNERABLE");
+            assertThat(host.get("findings").toString()).contains("CERTIFICATE_REVOKED");
+
+            java.io.StringWriter text = new java.io.StringWriter();
+            dev.doublelock.cli.CheckCommand.run(new java.io.PrintWriter(text), new java.io.PrintWriter(new java.io.StringWriter()),
+                    target, "--trust", trust, "--name", "localhost");
+            assertThat(text.toString()).contains("staple: revoked", "(superseded)", "resumption ID yes, ticket yes",
+                    "Ticketbleed: not vulnerable", "CERTIFICATE_REVOKED");
+            assertThat(Files.readString(html)).contains("staple: revoked", "resumption ID yes, ticket yes", "CERTIFICATE_REVOKED");
+        }
+    }
+
+    @Test
     void aServerThatStaplesNothingHasNoStapleAndNoFinding() throws Exception {
         Result r = probe(null);
         assertThat(r.obs().ocspStaple()).isEmpty();
