@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * TLS 1.2 handshake through the JDK's TLS, then a second ClientHello on the same connection. A server that
  * completes that second handshake renegotiates on request; one that answers no_renegotiation, a fatal alert,
  * closes, or ignores it does not. The handshake trusts exactly the leaf certificate the plaintext probes already
- * saw ({@link PinnedLeaf}), nothing else; no application data is sent.
+ * saw ({@link PinnedLeaf}), nothing else; no application data is sent. Where the JDK's TLS cannot do the first
+ * handshake (TLS 1.0/1.1 only, suites or curves it lacks), BouncyCastle's does it instead ({@link #viaBouncyCastle}).
  */
 final class ClientRenegotiationProbe {
     private ClientRenegotiationProbe() {
@@ -45,13 +46,18 @@ final class ClientRenegotiationProbe {
         boolean legacy = found.stream().anyMatch(SuiteEnumeration::supported);
         if (!legacy) return Exposure.notApplicable("no TLS ≤ 1.2 version accepted (TLS 1.3 has no renegotiation)");
         String name = "client renegotiation";
-        if (tls12 == null) {
-            untested.accept(name + ": not tested: only TLS 1.0/1.1 accepted, which the JDK's TLS has disabled");
-            return null;
-        }
         if (chain.isEmpty()) {
             untested.accept(name + ": not tested: no certificate seen to pin the handshake to (anonymous suites only)");
             return null;
+        }
+        if (tls12 == null) { // only TLS 1.0/1.1, which the JDK's TLS has disabled: BouncyCastle's, in this probe only
+            SuiteEnumeration best = found.stream().filter(SuiteEnumeration::supported)
+                    .max((a, b) -> a.version().compareTo(b.version())).orElseThrow();
+            if (best.version() == TlsVersion.SSL_3_0) {
+                untested.accept(name + ": not tested: only SSL 3.0 accepted");
+                return null;
+            }
+            return viaBouncyCastle(exchange, best, chain.getFirst(), untested);
         }
         SSLContext ctx;
         try {
@@ -67,11 +73,8 @@ final class ClientRenegotiationProbe {
                 .filter(s -> !s.anonymous())
                 .filter(s -> s.keyExchange() != CipherSuite.KeyExchange.ECDHE || groups.stream().anyMatch(JDK_CURVES::contains))
                 .map(CipherSuite::name).filter(jdk::contains).toArray(String[]::new);
-        if (suites.length == 0) {
-            untested.accept(name + ": not tested: none of the server's TLS 1.2 suites is one the JDK's TLS has with the "
-                    + "server's curves (" + tls12.accepted().stream().limit(3).map(CipherSuites::nameOf).collect(Collectors.joining(", "))
-                    + "; groups " + String.join(", ", new java.util.TreeSet<>(groups)) + ")");
-            return null;
+        if (suites.length == 0) { // static RSA, CCM, NULL, brainpool or P-224 only: BouncyCastle's TLS has them
+            return viaBouncyCastle(exchange, tls12, chain.getFirst(), untested);
         }
         ProbeTarget target = exchange.target();
         StringBuilder why = new StringBuilder();
@@ -108,6 +111,83 @@ final class ClientRenegotiationProbe {
                 return Exposure.notVulnerable("did not renegotiate when the client asked (no second handshake within "
                         + RecordIo.REACTION_MILLIS + " ms)");
             }
+        });
+        return HelloExchange.settle(r, name, why, untested);
+    }
+
+    /**
+     * The same probe where the JDK's TLS cannot complete the first handshake (TLS 1.0/1.1 only, or suites and curves it
+     * lacks): BouncyCastle's low-level TLS client ({@link ProbeTlsClient}, pinned to the same leaf), then one
+     * renegotiation ClientHello through its record layer ({@link RenegotiatingTlsProtocol}). A ServerHello in answer
+     * means the server renegotiates on request; an alert, a close or silence within {@link RecordIo#REACTION_MILLIS}
+     * means it does not. Confined to this connection: the relay and every other TLS client keep the JDK's constraints.
+     */
+    static Exposure viaBouncyCastle(HelloExchange exchange, SuiteEnumeration e, X509Certificate leaf, Consumer<String> untested) {
+        String name = "client renegotiation";
+        int[] suites = ProbeTlsClient.completable(e.accepted().stream().map(CipherSuites::byCode).flatMap(java.util.Optional::stream)
+                .toList(), false);
+        if (suites.length == 0) {
+            untested.accept(name + ": not tested: none of the server's " + e.version().displayName() + " suites is one the "
+                    + "JDK's or BouncyCastle's TLS completes (" + e.accepted().stream().limit(3).map(CipherSuites::nameOf)
+                    .collect(Collectors.joining(", ")) + ")");
+            return null;
+        }
+        byte[] pinned;
+        try {
+            pinned = leaf.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException x) {
+            untested.accept(name + ": the leaf seen before cannot be encoded: " + x.getMessage());
+            return null;
+        }
+        StringBuilder why = new StringBuilder();
+        HelloExchange.Connected<Exposure> r = exchange.connect((c, deadline) -> {
+            Socket raw = c.socket();
+            raw.setSoTimeout((int) Math.max(1, Math.min(deadline.remainingMillis(), 10_000)));
+            ProbeTlsClient client = new ProbeTlsClient(e.version(), suites, exchange.target().sniName(), pinned, false);
+            RenegotiatingTlsProtocol p = new RenegotiatingTlsProtocol(raw.getInputStream(), raw.getOutputStream());
+            try {
+                p.connect(client);
+            } catch (IOException | RuntimeException x) {
+                why.append("the first handshake (").append(e.version().displayName()).append(", BouncyCastle) failed: ")
+                        .append(x.getMessage());
+                return null;
+            }
+            int suite = client.selectedSuite();
+            List<Integer> offer = new java.util.ArrayList<>(List.of(suite));
+            e.accepted().stream().filter(s -> s != suite).limit(Offers.CHUNK - 1).forEach(offer::add);
+            boolean ecdhe = CipherSuites.byCode(suite).map(s -> s.keyExchange() == CipherSuite.KeyExchange.ECDHE).orElse(false);
+            try {
+                p.sendRenegotiationHello(e.version().wire(), offer, ecdhe ? Offers.ecGroups() : List.of());
+            } catch (IOException x) {
+                why.append("the renegotiation ClientHello could not be sent: ").append(x.getMessage());
+                return null;
+            }
+            raw.setSoTimeout(RecordIo.REACTION_MILLIS);
+            String version = e.version().displayName();
+            try {
+                int b = p.getInputStream().read();
+                if (p.answered() < 0 && b < 0) return Exposure.notVulnerable("closed the connection on a client-initiated "
+                        + "renegotiation ClientHello (" + version + ")");
+            } catch (IOException x) {
+                if (p.answered() < 0 && p.warning() < 0 && !(x instanceof SocketTimeoutException)) {
+                    return Exposure.notVulnerable("refused a client-initiated renegotiation (" + version + ": " + x.getMessage() + ")");
+                }
+            }
+            if (p.answered() == org.bouncycastle.tls.HandshakeType.server_hello) {
+                return Exposure.vulnerable("answered a client-initiated renegotiation ClientHello with a ServerHello ("
+                        + version + ", on the established connection)");
+            }
+            if (p.answered() >= 0) {
+                why.append("answered the renegotiation ClientHello with ")
+                        .append(org.bouncycastle.tls.HandshakeType.getText(p.answered()));
+                return null;
+            }
+            if (p.warning() >= 0) {
+                return Exposure.notVulnerable("refused a client-initiated renegotiation with warning alert "
+                        + org.bouncycastle.tls.AlertDescription.getText(p.warning()) + " (" + version + ")");
+            }
+            return Exposure.notVulnerable("did not answer a client-initiated renegotiation ClientHello within "
+                    + RecordIo.REACTION_MILLIS + " ms (" + version + ")");
         });
         return HelloExchange.settle(r, name, why, untested);
     }

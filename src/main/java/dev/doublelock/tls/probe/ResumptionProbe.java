@@ -1,38 +1,20 @@
 package dev.doublelock.tls.probe;
 
-import dev.doublelock.tls.CipherSuite;
 import dev.doublelock.tls.CipherSuites;
 import dev.doublelock.tls.Exposure;
 import dev.doublelock.tls.SessionResumption;
 import dev.doublelock.tls.TlsVersion;
-import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExtensionType;
-import org.bouncycastle.tls.NameType;
-import org.bouncycastle.tls.NewSessionTicket;
-import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.ServerName;
-import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
-import org.bouncycastle.tls.TlsCredentials;
-import org.bouncycastle.tls.TlsFatalAlert;
-import org.bouncycastle.tls.TlsServerCertificate;
-import org.bouncycastle.tls.TlsUtils;
-import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
-import java.util.Vector;
 import java.util.function.Consumer;
 
 /**
@@ -53,7 +35,6 @@ final class ResumptionProbe {
     static final int CLIENT_ID_LENGTH = 6;
     static final int ATTEMPTS = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final byte[] NONE = new byte[0];
 
     /** What the probe found; {@code ticketbleed} is null when it could not tell (with an untested entry). */
     record Result(SessionResumption resumption, Exposure ticketbleed) {
@@ -75,22 +56,19 @@ final class ResumptionProbe {
         String name = "session resumption";
         // no certificate seen: only the anonymous suites the server accepted, where there is nothing to pin
         boolean anonymous = chain.isEmpty();
-        int[] suites = best.accepted().stream().map(CipherSuites::byCode).flatMap(Optional::stream)
-                .filter(anonymous ? ResumptionProbe::anonymousCompletable : ResumptionProbe::completable)
-                .mapToInt(CipherSuite::code).toArray();
+        int[] suites = ProbeTlsClient.completable(best.accepted().stream().map(CipherSuites::byCode).flatMap(Optional::stream)
+                .toList(), anonymous);
         if (anonymous && suites.length == 0) {
             if (ticketsEchoed) untested.accept("ticketbleed: not tested: no certificate seen to pin the full handshake to");
             return new Result(notTried("no certificate seen to pin the full handshake to"), ticketsEchoed ? null : noTickets);
         }
-        BcTlsCrypto crypto = new BcTlsCrypto(RANDOM);
-        suites = TlsUtils.getSupportedCipherSuites(crypto, suites);
         if (suites.length == 0) {
             String why = "none of the server's " + best.version().displayName() + " suites is one BouncyCastle's TLS completes";
             if (ticketsEchoed) untested.accept("ticketbleed: not tested: " + why);
             return new Result(notTried(why), ticketsEchoed ? null : noTickets);
         }
         StringBuilder why = new StringBuilder();
-        Full full = fullHandshake(exchange, best.version(), suites, anonymous ? null : chain.getFirst(), crypto, true, why, untested, name);
+        Full full = fullHandshake(exchange, best.version(), suites, anonymous ? null : chain.getFirst(), true, why, untested, name);
         if (full == null) {
             if (ticketsEchoed) untested.accept("ticketbleed: not tested: the full handshake failed");
             return new Result(notTried("the full handshake failed"), ticketsEchoed ? null : noTickets);
@@ -105,7 +83,7 @@ final class ResumptionProbe {
         Full byIdFull = full;
         if (full.sessionId().length == 0 && full.ticket() != null) {
             StringBuilder why2 = new StringBuilder();
-            byIdFull = fullHandshake(exchange, best.version(), suites, anonymous ? null : chain.getFirst(), crypto, false, why2, untested,
+            byIdFull = fullHandshake(exchange, best.version(), suites, anonymous ? null : chain.getFirst(), false, why2, untested,
                     name + " by ID");
         }
         Optional<Boolean> byId = Optional.empty();
@@ -210,27 +188,8 @@ final class ResumptionProbe {
         return new SessionResumption(Optional.empty(), Optional.empty(), "not tried: " + why);
     }
 
-    /** The anonymous (EC)DH suites BouncyCastle's DefaultTlsClient completes. */
-    private static boolean anonymousCompletable(CipherSuite s) {
-        return s.anonymous() && (s.keyExchange() == CipherSuite.KeyExchange.DH || s.keyExchange() == CipherSuite.KeyExchange.ECDH);
-    }
-
-    /** Key exchanges and authentications BouncyCastle's DefaultTlsClient completes. */
-    private static boolean completable(CipherSuite s) {
-        boolean kx = switch (s.keyExchange()) {
-            case RSA, DHE, ECDHE -> true;
-            default -> false;
-        };
-        boolean auth = switch (s.authentication()) {
-            case RSA, DSS, ECDSA -> true;
-            default -> false;
-        };
-        return kx && auth && !s.anonymous();
-    }
-
     private static Full fullHandshake(HelloExchange exchange, TlsVersion version, int[] suites, X509Certificate leaf,
-                                      BcTlsCrypto crypto, boolean askForTicket, StringBuilder why, Consumer<String> untested,
-                                      String name) {
+                                      boolean askForTicket, StringBuilder why, Consumer<String> untested, String name) {
         byte[] pinned; // null: anonymous suites only, no certificate is acceptable
         try {
             pinned = leaf == null ? null : leaf.getEncoded();
@@ -238,101 +197,9 @@ final class ResumptionProbe {
             untested.accept(name + ": the leaf seen before cannot be encoded: " + e.getMessage());
             return null;
         }
-        ProtocolVersion pv = switch (version) {
-            case TLS_1_0 -> ProtocolVersion.TLSv10;
-            case TLS_1_1 -> ProtocolVersion.TLSv11;
-            default -> ProtocolVersion.TLSv12;
-        };
         HelloExchange.Connected<Full> r = exchange.connect((c, deadline) -> {
             c.socket().setSoTimeout((int) Math.max(1, Math.min(deadline.remainingMillis(), 10_000)));
-            byte[][] sessionId = {NONE};
-            byte[][] ticket = {null};
-            int[] selected = {-1};
-            DefaultTlsClient client = new DefaultTlsClient(crypto) {
-                @Override
-                public ProtocolVersion[] getProtocolVersions() {
-                    return new ProtocolVersion[]{pv};
-                }
-
-                @Override
-                public int[] getCipherSuites() {
-                    return suites.clone();
-                }
-
-                @Override
-                protected Vector getSNIServerNames() {
-                    return exchange.target().sniName().map(n -> {
-                        Vector<ServerName> v = new Vector<>();
-                        v.add(new ServerName(NameType.host_name, n.getBytes(StandardCharsets.US_ASCII)));
-                        return v;
-                    }).orElse(null);
-                }
-
-                @Override
-                @SuppressWarnings({"unchecked", "rawtypes"})
-                public Hashtable getClientExtensions() throws IOException {
-                    Hashtable ext = super.getClientExtensions();
-                    if (ext == null) ext = new Hashtable();
-                    if (askForTicket) ext.put(ExtensionType.session_ticket, TlsUtils.EMPTY_BYTES); // RFC 5077 §3.2
-                    else ext.remove(ExtensionType.session_ticket);
-                    // not asked for: some servers echo encrypt_then_mac on a NULL-cipher suite, which BouncyCastle refuses
-                    ext.remove(ExtensionType.encrypt_then_mac);
-                    return ext;
-                }
-
-                @Override
-                @SuppressWarnings({"rawtypes", "unchecked"})
-                protected Vector getSupportedGroups(Vector roles) {
-                    // every curve and FFDHE group BouncyCastle has (P-224, brainpool, P-521 too): whatever the server picked
-                    Vector groups = new Vector();
-                    for (int g = 1; g <= 0x0104 + 4; g++) {
-                        if ((g < 0x0100 && g > 33) || !org.bouncycastle.tls.NamedGroup.canBeNegotiated(g, pv)) continue;
-                        if (crypto.hasNamedGroup(g)) groups.add(g);
-                    }
-                    return groups;
-                }
-
-                @Override
-                public org.bouncycastle.tls.TlsDHGroupVerifier getDHGroupVerifier() {
-                    // any group the server uses: the probe sends no data, and the policy judges the DH size elsewhere
-                    return group -> group.getP().bitLength() >= 512;
-                }
-
-                @Override
-                public void notifySelectedCipherSuite(int suite) {
-                    super.notifySelectedCipherSuite(suite);
-                    selected[0] = suite;
-                }
-
-                @Override
-                public void notifySessionID(byte[] id) {
-                    sessionId[0] = id == null ? NONE : id.clone();
-                }
-
-                @Override
-                public void notifyNewSessionTicket(NewSessionTicket t) {
-                    ticket[0] = t.getTicket() == null || t.getTicket().length == 0 ? null : t.getTicket().clone();
-                }
-
-                @Override
-                public TlsAuthentication getAuthentication() {
-                    return new TlsAuthentication() {
-                        @Override
-                        public void notifyServerCertificate(TlsServerCertificate sc) throws IOException {
-                            var cert = sc.getCertificate();
-                            if (pinned == null || cert == null || cert.isEmpty()
-                                    || !Arrays.equals(cert.getCertificateAt(0).getEncoded(), pinned)) {
-                                throw new TlsFatalAlert(AlertDescription.bad_certificate); // not the leaf seen before
-                            }
-                        }
-
-                        @Override
-                        public TlsCredentials getClientCredentials(CertificateRequest request) {
-                            return null;
-                        }
-                    };
-                }
-            };
+            ProbeTlsClient client = new ProbeTlsClient(version, suites, exchange.target().sniName(), pinned, askForTicket);
             TlsClientProtocol protocol = new TlsClientProtocol(c.in(), c.socket().getOutputStream());
             try {
                 protocol.connect(client);
@@ -340,13 +207,12 @@ final class ResumptionProbe {
                 why.append("the full handshake failed: ").append(e.getMessage());
                 return null;
             }
-            int suite = selected[0];
             try {
                 protocol.close();
             } catch (IOException ignored) {
                 // a close_notify that cannot be sent changes nothing
             }
-            return new Full(version, suite, sessionId[0], ticket[0]);
+            return new Full(version, client.selectedSuite(), client.sessionId(), client.ticket());
         });
         return HelloExchange.settle(r, name, why, untested);
     }
