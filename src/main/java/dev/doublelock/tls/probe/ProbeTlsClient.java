@@ -66,7 +66,13 @@ class ProbeTlsClient extends DefaultTlsClient {
 
     /** Of {@code codes}, those this client completes with its crypto (anonymous ones only if {@code anonymous}). */
     static int[] completable(java.util.List<CipherSuite> suites, boolean anonymous) {
+        // cheapest key exchange first (a probe's handshake should cost little): ECDHE, static RSA, then DHE
         int[] codes = suites.stream().filter(anonymous ? ProbeTlsClient::anonymousSuite : ProbeTlsClient::certificateSuite)
+                .sorted(java.util.Comparator.comparingInt(s -> switch (s.keyExchange()) {
+                    case ECDHE, ECDH -> 0;
+                    case RSA -> 1;
+                    default -> 2;
+                }))
                 .mapToInt(CipherSuite::code).toArray();
         return TlsUtils.getSupportedCipherSuites(new BcTlsCrypto(RANDOM), codes);
     }

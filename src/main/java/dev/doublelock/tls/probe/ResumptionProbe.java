@@ -78,34 +78,10 @@ final class ResumptionProbe {
         best.accepted().stream().filter(s -> s != full.suite()).limit(Offers.CHUNK - 1).forEach(offer::add);
         ClientHello base = ClientHello.of(full.version(), offer, Offers.ecGroups(), exchange.target().sniName());
 
-        // A server that issues a ticket may leave the session ID empty (RFC 5077 §3.4, OpenSSL does): then the ID is
-        // tried as a client without tickets would, after a full handshake without the extension (testssl: -no_ticket).
-        Full byIdFull = full;
-        if (full.sessionId().length == 0 && full.ticket() != null) {
-            StringBuilder why2 = new StringBuilder();
-            byIdFull = fullHandshake(exchange, best.version(), suites, anonymous ? null : chain.getFirst(), false, why2, untested,
-                    name + " by ID");
-        }
-        Optional<Boolean> byId = Optional.empty();
-        String idDetail;
-        if (byIdFull == null) {
-            idDetail = "ID: ? (the full handshake without tickets failed)";
-        } else if (byIdFull.sessionId().length == 0) {
-            byId = Optional.of(false);
-            idDetail = "ID: no (the full handshake's ServerHello had no session ID)";
-        } else {
-            byte[] offered = byIdFull.sessionId();
-            ServerReply r = exchange.reply(base.resuming(offered, null));
-            if (r instanceof ServerReply.Answered a) {
-                boolean resumed = a.abbreviated() && Arrays.equals(a.hello().sessionId(), offered);
-                byId = Optional.of(resumed);
-                idDetail = "ID: " + (resumed ? "yes (abbreviated handshake)" : "no (a full handshake again)");
-            } else {
-                untested.accept(name + " by ID: the hello offering the session ID got " + FlightProbe.describe(r));
-                idDetail = "ID: ?";
-            }
-        }
-
+        // the ID and the ticket are tried at once, each on its own connections
+        java.util.concurrent.CompletableFuture<IdResult> idResult = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> byId(exchange, best, suites, anonymous ? null : chain.getFirst(), full, base, untested, name),
+                r -> Thread.ofVirtual().start(r));
         Optional<Boolean> byTicket = Optional.empty();
         Exposure ticketbleed;
         String ticketDetail;
@@ -141,8 +117,46 @@ final class ResumptionProbe {
                 ticketbleed = judge(resumed, sent, echoes, failure, untested);
             }
         }
-        return new Result(new SessionResumption(byId, byTicket, idDetail + "; " + ticketDetail + " (" + full.version().displayName()
+        IdResult id = idResult.join();
+        return new Result(new SessionResumption(id.resumed(), byTicket, id.detail() + "; " + ticketDetail + " (" + full.version().displayName()
                 + ", " + CipherSuites.nameOf(full.suite()) + ")"), ticketbleed);
+    }
+
+    private record IdResult(Optional<Boolean> resumed, String detail) {
+    }
+
+    /** Resumption by session ID: a hello offering the ID of a full handshake, without the ticket extension. */
+    private static IdResult byId(HelloExchange exchange, SuiteEnumeration best, int[] suites, X509Certificate leaf, Full full,
+                                 ClientHello base, Consumer<String> untested, String name) {
+        // A server that issues a ticket may leave the session ID empty (RFC 5077 §3.4, OpenSSL does): then the ID is
+        // tried as a client without tickets would, after a full handshake without the extension (testssl: -no_ticket).
+        Full byIdFull = full;
+        if (full.sessionId().length == 0 && full.ticket() != null) {
+            StringBuilder why2 = new StringBuilder();
+            byIdFull = fullHandshake(exchange, best.version(), suites, leaf, false, why2, untested,
+                    name + " by ID");
+        }
+        Optional<Boolean> byId = Optional.empty();
+        String idDetail;
+        if (byIdFull == null) {
+            idDetail = "ID: ? (the full handshake without tickets failed)";
+        } else if (byIdFull.sessionId().length == 0) {
+            byId = Optional.of(false);
+            idDetail = "ID: no (the full handshake's ServerHello had no session ID)";
+        } else {
+            byte[] offered = byIdFull.sessionId();
+            ServerReply r = exchange.reply(base.resuming(offered, null));
+            if (r instanceof ServerReply.Answered a) {
+                boolean resumed = a.abbreviated() && Arrays.equals(a.hello().sessionId(), offered);
+                byId = Optional.of(resumed);
+                idDetail = "ID: " + (resumed ? "yes (abbreviated handshake)" : "no (a full handshake again)");
+            } else {
+                untested.accept(name + " by ID: the hello offering the session ID got " + FlightProbe.describe(r));
+                idDetail = "ID: ?";
+            }
+        }
+
+        return new IdResult(byId, idDetail);
     }
 
     /** Ticketbleed from the echoes of the ticket hellos (each with its own random 6-byte session ID). */
