@@ -114,7 +114,9 @@ class LabCertificateTest {
         assertThat(leaf.getExtendedKeyUsage()).containsExactly(EKU_SERVER_AUTH);
         List<String> extensions = new java.util.ArrayList<>(List.of("!" + Extension.basicConstraints, "!" + Extension.keyUsage,
                 Extension.authorityKeyIdentifier.getId(), Extension.subjectKeyIdentifier.getId(),
-                Extension.extendedKeyUsage.getId()));
+                Extension.extendedKeyUsage.getId(),
+                // a CRL distribution point, as a public CA's leaves have (so good is not NO_REVOCATION_INFO)
+                Extension.cRLDistributionPoints.getId()));
         if (hasSan) extensions.add(Extension.subjectAlternativeName.getId());
         assertThat(CertificateFacts.extensions(leaf)).containsExactlyInAnyOrderElementsOf(extensions);
     }
