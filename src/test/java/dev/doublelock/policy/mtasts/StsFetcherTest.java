@@ -22,7 +22,7 @@ class StsFetcherTest {
     @BeforeEach
     void start() throws Exception {
         server = new PolicyServer(ca.leaf("mta-sts.example.test", "127.0.0.1"));
-        fetcher = new StsFetcher(ca.clientContext(), Duration.ofSeconds(2), StsFetcher.DEFAULT_MAX_BYTES, server::uri);
+        fetcher = new StsFetcher(ca.clientContext(), Duration.ofSeconds(10), StsFetcher.DEFAULT_MAX_BYTES, server::uri);
     }
 
     @AfterEach
@@ -106,7 +106,7 @@ class StsFetcherTest {
     @Test
     void untrustedCertificateIsWebPkiInvalid() throws Exception {
         server.policy("enforce.test", ENFORCE);
-        StsFetcher other = new StsFetcher(new TestCa("Unrelated CA").clientContext(), Duration.ofSeconds(2),
+        StsFetcher other = new StsFetcher(new TestCa("Unrelated CA").clientContext(), Duration.ofSeconds(10),
                 StsFetcher.DEFAULT_MAX_BYTES, server::uri);
         FetchResult r = other.fetch("enforce.test");
         assertThat(r).isInstanceOf(FetchResult.WebPkiInvalid.class);

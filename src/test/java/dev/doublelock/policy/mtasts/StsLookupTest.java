@@ -32,7 +32,7 @@ class StsLookupTest {
     @BeforeEach
     void start() throws Exception {
         server = new PolicyServer(ca.leaf("127.0.0.1"));
-        StsFetcher fetcher = new StsFetcher(ca.clientContext(), Duration.ofSeconds(2), StsFetcher.DEFAULT_MAX_BYTES, server::uri);
+        StsFetcher fetcher = new StsFetcher(ca.clientContext(), Duration.ofSeconds(10), StsFetcher.DEFAULT_MAX_BYTES, server::uri);
         lookup = new StsLookup(dns, fetcher, new InMemoryStsCache(), clock);
     }
 
