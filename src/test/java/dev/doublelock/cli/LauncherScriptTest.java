@@ -89,4 +89,31 @@ class LauncherScriptTest {
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out().strip()).isEqualTo(jvms.resolve("jdk-under-test").toString());
     }
+
+    /** The version comes from the JDK's {@code release} file when there is one: no JVM is started to ask. */
+    @Test
+    void theReleaseFileAnswersWithoutStartingJava(@TempDir Path dir) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("jvm/jdk-21"));
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path marker = dir.resolve("java-was-run");
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\ntouch '" + marker + "'\necho 'openjdk version \"21.0.5\"' >&2\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"21.0.5\"\n");
+        Run r = run(Map.of("PATH", "/bin", "HOME", dir.toString(), "JAVA_HOME", home.toString(),
+                "DOUBLELOCK_JVM_DIRS", dir.resolve("jvm").toString()), "--which-java");
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out().strip()).isEqualTo(home.toString());
+        assertThat(marker).as("java -version was not needed").doesNotExist();
+
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"17.0.15\"\n");
+        Run old = run(Map.of("PATH", "/bin", "HOME", dir.toString(), "JAVA_HOME", home.toString(),
+                "DOUBLELOCK_JVM_DIRS", dir.resolve("none").toString()), "--which-java");
+        // PATH's /bin/java may be anything on the test machine; the JAVA_HOME one is 17 now and must not be picked
+        if (old.exit() == 2) {
+            assertThat(old.out()).contains("Java 17 in JAVA_HOME=" + home);
+        } else {
+            assertThat(old.out().strip()).isNotEqualTo(home.toString());
+        }
+    }
 }
