@@ -15,6 +15,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -35,16 +36,33 @@ final class ChainCapture {
      * not offer), once more through BouncyCastle's JSSE with every TLS 1.3 suite it has.
      */
     List<X509Certificate> capture(List<String> untested) {
+        return captureWithStaple(untested).chain();
+    }
+
+    /**
+     * The chain, and what the server stapled in the TLS 1.3 Certificate message's status_request entry (RFC 8446
+     * §4.4.2.1): {@code stapleAsked} is true when the ClientHello asked for one (JSSE's client does by default), so
+     * an empty staple then means the server staples nothing.
+     */
+    record Captured(List<X509Certificate> chain, Optional<byte[]> staple, boolean stapleAsked) {
+    }
+
+    Captured captureWithStaple(List<String> untested) {
         List<String> jdkWhy = new java.util.ArrayList<>();
-        List<X509Certificate> chain = capture(Engine.JDK, jdkWhy);
-        if (!chain.isEmpty() || jdkWhy.stream().anyMatch(w -> w.startsWith("certificate chain: no connection"))) {
+        Captured c = capture(Engine.JDK, jdkWhy);
+        if (!c.chain().isEmpty() || jdkWhy.stream().anyMatch(w -> w.startsWith("certificate chain: no connection"))) {
             untested.addAll(jdkWhy);
-            return chain;
+            return c;
         }
         List<String> bcWhy = new java.util.ArrayList<>();
-        chain = capture(Engine.BOUNCY_CASTLE, bcWhy);
-        if (chain.isEmpty()) untested.addAll(bcWhy);
-        return chain;
+        c = capture(Engine.BOUNCY_CASTLE, bcWhy);
+        if (c.chain().isEmpty()) untested.addAll(bcWhy);
+        return c;
+    }
+
+    /** Whether JSSE's client sends status_request (RFC 6066 §8): on unless the property turns it off. */
+    private static boolean jdkAsksForStaple() {
+        return !"false".equalsIgnoreCase(System.getProperty("jdk.tls.client.enableStatusRequestExtension", "true"));
     }
 
     private static final java.util.concurrent.atomic.AtomicReference<java.security.Provider> BCJSSE = new java.util.concurrent.atomic.AtomicReference<>();
@@ -69,7 +87,7 @@ final class ChainCapture {
         }
     }
 
-    private List<X509Certificate> capture(Engine engine, List<String> untested) {
+    private Captured capture(Engine engine, List<String> untested) {
         ProbeTarget target = exchange.target();
         RecordingTrustManager recorder = new RecordingTrustManager();
         SSLContext ctx;
@@ -77,7 +95,7 @@ final class ChainCapture {
             ctx = engine.context(recorder);
         } catch (GeneralSecurityException e) {
             untested.add("certificate chain: " + engine + " TLS unavailable: " + e.getMessage());
-            return List.of();
+            return new Captured(List.of(), Optional.empty(), false);
         }
         HelloExchange.Connected<Boolean> r = exchange.connect((c, deadline) -> {
             Socket raw = c.socket();
@@ -102,11 +120,11 @@ final class ChainCapture {
         switch (r) {
             case HelloExchange.Connected.NotReached<Boolean> n -> {
                 untested.add("certificate chain: no connection: " + n.outcome().detail());
-                return List.of();
+                return new Captured(List.of(), Optional.empty(), false);
             }
             case HelloExchange.Connected.NoSlot<Boolean> n -> {
                 untested.add("certificate chain: no connection: " + n.reason());
-                return List.of();
+                return new Captured(List.of(), Optional.empty(), false);
             }
             case HelloExchange.Connected.Used<Boolean> u -> {
                 // the handshake ran; the recorder has the chain unless the server stopped before it
@@ -115,9 +133,10 @@ final class ChainCapture {
         List<X509Certificate> chain = recorder.chain.get();
         if (chain == null) {
             untested.add("certificate chain: the TLS 1.3 handshake ended before the server sent its certificate");
-            return List.of();
+            return new Captured(List.of(), Optional.empty(), false);
         }
-        return chain;
+        // BouncyCastle's client is not asked for a staple here: only the JDK's says whether the server staples
+        return new Captured(chain, Optional.ofNullable(recorder.staple.get()), engine == Engine.JDK && jdkAsksForStaple());
     }
 
     /** Records the server chain, then refuses it: a probe must never trust anything. */
@@ -128,6 +147,23 @@ final class ChainCapture {
             super("a probe accepts no clients");
         }
 
+        /** The leaf's OCSP response from the TLS 1.3 Certificate message, when the server stapled one. */
+        final AtomicReference<byte[]> staple = new AtomicReference<>();
+
+        private void record(X509Certificate[] certs, javax.net.ssl.SSLSession handshake) throws CertificateException {
+            if (handshake instanceof javax.net.ssl.ExtendedSSLSession e) {
+                try {
+                    List<byte[]> responses = e.getStatusResponses();
+                    if (!responses.isEmpty() && responses.getFirst() != null && responses.getFirst().length > 0) {
+                        staple.compareAndSet(null, responses.getFirst().clone());
+                    }
+                } catch (UnsupportedOperationException notThisProvider) {
+                    // a provider without status responses: no staple seen
+                }
+            }
+            record(certs);
+        }
+
         private void record(X509Certificate[] certs) throws CertificateException {
             chain.compareAndSet(null, List.of(certs));
             throw new CertificateException("doublelock probe: chain recorded, deliberately not trusted");
@@ -135,12 +171,12 @@ final class ChainCapture {
 
         @Override
         public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
-            record(certs);
+            record(certs, socket instanceof SSLSocket ssl ? ssl.getHandshakeSession() : null);
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] certs, String authType, SSLEngine engine) throws CertificateException {
-            record(certs);
+            record(certs, engine == null ? null : engine.getHandshakeSession());
         }
 
         @Override

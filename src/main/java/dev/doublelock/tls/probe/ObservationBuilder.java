@@ -82,6 +82,18 @@ final class ObservationBuilder {
         compression = Optional.of(accepted);
     }
 
+    /**
+     * What a TLS 1.3 handshake showed of OCSP stapling, where the plaintext flights of TLS ≤ 1.2 said nothing (a
+     * server that speaks only TLS 1.3, or whose TLS ≤ 1.2 flights did not settle it): the staple, read against
+     * that handshake's chain, and whether the server stapled at all when it was asked to.
+     */
+    synchronized void tls13Staple(Optional<byte[]> staple, boolean asked, List<X509Certificate> captured) {
+        if (ocspStaple.isEmpty() && staple.isPresent() && !captured.isEmpty()) {
+            ocspStaple = Optional.of(dev.doublelock.tls.OcspStaple.read(staple.get(), captured));
+        }
+        if (ocspStapling.isEmpty() && (asked || staple.isPresent())) ocspStapling = Optional.of(staple.isPresent());
+    }
+
     /** A chain captured outside the plaintext flights (TLS 1.3, through JSSE). */
     synchronized void chain(List<X509Certificate> c) {
         if (chain.isEmpty()) chain = List.copyOf(c);

@@ -129,8 +129,9 @@ public final class TlsProber {
             if (!chainFromLegacy && tls13Accepted) {
                 second.add(pool.submit(() -> {
                     List<String> why = Collections.synchronizedList(new ArrayList<>());
-                    List<X509Certificate> chain = new ChainCapture(exchange).capture(why);
-                    out.chain(chain);
+                    ChainCapture.Captured captured = new ChainCapture(exchange).captureWithStaple(why);
+                    out.chain(captured.chain());
+                    out.tls13Staple(captured.staple(), captured.stapleAsked(), captured.chain());
                     why.forEach(out::untested);
                 }));
             }

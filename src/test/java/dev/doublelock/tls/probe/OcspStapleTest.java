@@ -91,7 +91,11 @@ class OcspStapleTest {
 
     /** Probes an s_server (TLS 1.2, leaf + CA sent) stapling {@code staple} (null: none), and judges it under bsi. */
     private Result probe(byte[] staple) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("-tls1_2", "-cert_chain", write("ca", Pem.encode(ca.cert()))));
+        return probe(staple, "-tls1_2");
+    }
+
+    private Result probe(byte[] staple, String version) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of(version, "-cert_chain", write("ca", Pem.encode(ca.cert()))));
         if (staple != null) {
             Path f = dir.resolve("staple-" + System.nanoTime() + ".der");
             Files.write(f, staple);
@@ -133,6 +137,26 @@ class OcspStapleTest {
         assertThat(s.thisUpdate().get()).isBefore(Instant.now());
         assertThat(r.obs().ocspStapling()).contains(true);
         assertThat(r.findings()).as(r.findings().toString()).isEmpty();
+    }
+
+    /** A server that speaks only TLS 1.3 staples in its encrypted Certificate message: read from the chain capture. */
+    @Test
+    void aTls13OnlyServersStapleIsReadToo() throws Exception {
+        Result r = probe(good(), "-tls1_3");
+        OcspStaple s = r.staple();
+        assertThat(s.certStatus()).contains(OcspStaple.CertStatus.GOOD);
+        assertThat(s.forLeaf()).isTrue();
+        assertThat(r.obs().ocspStapling()).contains(true);
+        assertThat(r.findings()).as(r.findings().toString()).isEmpty();
+
+        Instant when = NOW.minus(Duration.ofDays(2));
+        Result revoked = probe(response(leaf.cert().getSerialNumber(), new RevokedStatus(Date.from(when),
+                CRLReason.keyCompromise), NOW.minus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(3)), ca), "-tls1_3");
+        assertThat(revoked.findings()).extracting(Finding::code).containsExactly(FindingCode.CERTIFICATE_REVOKED);
+
+        Result none = probe(null, "-tls1_3");
+        assertThat(none.obs().ocspStaple()).isEmpty();
+        assertThat(none.obs().ocspStapling()).as("asked, and nothing stapled").contains(false);
     }
 
     @Test
