@@ -16,8 +16,13 @@ final class DeadlineInputStream extends InputStream {
     private final int readTimeoutMillis;
 
     DeadlineInputStream(Socket socket, Deadline deadline, int readTimeoutMillis) throws IOException {
+        this(socket, socket.getInputStream(), deadline, readTimeoutMillis);
+    }
+
+    /** Reads {@code in} (a TLS layer over {@code socket}, say) with the socket's timeout armed before each read. */
+    DeadlineInputStream(Socket socket, InputStream in, Deadline deadline, int readTimeoutMillis) {
         this.socket = socket;
-        this.in = socket.getInputStream();
+        this.in = in;
         this.deadline = deadline;
         this.readTimeoutMillis = Math.max(1, readTimeoutMillis);
     }
