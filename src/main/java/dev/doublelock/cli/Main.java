@@ -52,6 +52,7 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         java.util.Optional<Class<?>> named = named(args);
+        if (named.filter(CheckCommand.class::equals).isPresent()) CheckCommand.warmUp();
         for (Class<?> c : named.map(java.util.List::<Class<?>>of).orElse(COMMANDS)) {
             cli.addSubcommand(new CommandLine(c));
         }
