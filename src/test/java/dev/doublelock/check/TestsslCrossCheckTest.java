@@ -41,11 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The checker against real Postfix receivers (Debian package) on loopback — (a) a good certificate, (b) TLS 1.0
- * only, (c) the shame certificate — compared with what {@code testssl.sh --starttls smtp} (Debian package) reports
- * for the same server: protocols offered, and the certificate problems expired, untrusted/self-signed, host name
- * mismatch, SHA-1 signature and RSA 1024. Both trust the same CA file and expect the name "localhost". The three
- * testssl runs go in parallel and ask only for what is compared (--protocols --server-defaults).
+ * The checker against a real Postfix receiver (Debian package) on loopback with a good certificate, compared with
+ * what {@code testssl.sh --starttls smtp} (Debian package) reports for the same server: protocols offered, and the
+ * certificate problems (none here). Both trust the same CA file and expect the name "localhost". testssl asks only
+ * for what is compared (--protocols --server-defaults). Why TLS 1.0-only receivers are not compared: see the test.
  */
 class TestsslCrossCheckTest {
     private static final Path TESTSSL = Path.of("/usr/bin/testssl");
@@ -79,29 +78,21 @@ class TestsslCrossCheckTest {
         servers.forEach(PostfixInstance::close);
     }
 
-    static final Map<String, String> TLS10_ONLY = Map.of(
-            "smtpd_tls_protocols", ">=TLSv1, <=TLSv1",
-            "smtpd_tls_mandatory_protocols", ">=TLSv1, <=TLSv1",
-            "tls_medium_cipherlist", "ALL:@SECLEVEL=0",
-            "tls_high_cipherlist", "ALL:@SECLEVEL=0");
-
+    /**
+     * The good receiver only. TLS 1.0-only receivers (the shame certificate among them) cannot be compared with this
+     * peer on Debian 12: testssl.sh 3.0.8 hands OpenSSL 3.0 its own {@code -cipher} list, which puts security level 1
+     * back and refuses TLS 1.0, so it reports "Scan interrupted" and nothing else (it did, every run, whatever
+     * OPENSSL_CONF says). They cost a minute of two testssl runs to learn nothing; their protocols and certificate
+     * problems are compared suite by suite with {@code openssl s_client} in RandomServerConfigurationTest and
+     * OpenSslPeerTest instead.
+     */
     @Test
     void protocolsAndCertificateProblemsAgreeWithTestssl() throws Exception {
         int good = start(pki.certificate(LabCertificate.GOOD), Map.of());
-        int tls10 = start(pki.certificate(LabCertificate.GOOD), TLS10_ONLY);
-        int shame = start(pki.certificate(LabCertificate.SHAME), TLS10_ONLY);
         Thread.sleep(1000);
-        CompletableFuture<JsonNode> tGood = testssl(good);
-        CompletableFuture<JsonNode> tTls10 = testssl(tls10);
-        CompletableFuture<JsonNode> tShame = testssl(shame);
         java.util.List<String> notCompared = new java.util.ArrayList<>();
-        assertThat(compare("good", good, tGood.get(6, TimeUnit.MINUTES), notCompared))
+        assertThat(compare("good", good, testssl(good).get(6, TimeUnit.MINUTES), notCompared))
                 .as("testssl must see the good receiver (TLS 1.2/1.3): %s", notCompared).isTrue();
-        compare("tls-1.0-only", tls10, tTls10.get(6, TimeUnit.MINUTES), notCompared);
-        compare("shame", shame, tShame.get(6, TimeUnit.MINUTES), notCompared);
-        // a peer that finds nothing is an incomplete peer, not a verdict on doublelock (e.g. testssl 3.0.8 with
-        // OpenSSL 3.0.22 passes its own -cipher list, which puts TLS 1.0 back under security level 1)
-        assumeTrue(notCompared.isEmpty(), "testssl found nothing on " + notCompared + "; those were not compared");
     }
 
     private static int start(CertifiedKey key, Map<String, String> tls) throws IOException {
