@@ -78,6 +78,17 @@ public final class LabCommand implements Callable<Integer> {
             description = "Address of the lab's DNS (default: the --bind address); its glue record in the zone.")
     String dnsBind;
 
+    @Option(names = "--ipv6-prefix", paramLabel = "P/64",
+            description = "Publish every profile on its own address of this /64: profile number N (see 'lab profiles', "
+                    + "from 0) on [P::N+1]:--ipv6-port, its certificate naming <profile>.ZONE. The host must accept the "
+                    + "/64 (ip -6 route add local P/64 dev lo; sysctl net.ipv6.ip_nonlocal_bind=1). --config may still "
+                    + "move single profiles.")
+    String ipv6Prefix;
+
+    @Option(names = "--ipv6-port", paramLabel = "PORT", defaultValue = "" + dev.doublelock.lab.Ipv6Plan.DEFAULT_PORT,
+            description = "The port of every profile with --ipv6-prefix (default: ${DEFAULT-VALUE}: an MX has no port).")
+    int ipv6Port;
+
     @Option(names = "--config", description = "Properties file binding profiles to address:port and host name "
             + "(profile.<name>.bind=ADDR:PORT, profile.<name>.host=NAME).")
     Path config;
@@ -88,8 +99,21 @@ public final class LabCommand implements Callable<Integer> {
         Path data = DataLocation.of(this.data).dir();
         LabOptions options = LabOptions.defaults().withBindAddress(InetAddress.getByName(bind)).withBasePort(basePort)
                 .withHostName(host).withDataDir(data).withJdbcUrl(db).withKeepBodyBytes(keepBodies);
+        if (ipv6Prefix != null) {
+            dev.doublelock.lab.Ipv6Plan plan;
+            try {
+                plan = dev.doublelock.lab.Ipv6Plan.parse(ipv6Prefix);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            options = options.withOverrides(plan.endpoints(dev.doublelock.dns.server.ZoneBuilder.zoneName(zone), ipv6Port));
+        }
         if (config != null) {
-            options = options.withOverrides(LabConfigFile.read(config, options));
+            java.util.Map<LabProfile, dev.doublelock.lab.LabEndpoint> merged = new java.util.EnumMap<>(LabProfile.class);
+            merged.putAll(options.overrides());
+            merged.putAll(LabConfigFile.read(config, options));
+            options = options.withOverrides(merged);
         }
         InetAddress dnsAddress = InetAddress.getByName(dnsBind == null ? bind : dnsBind);
         int port = dnsPort != null ? dnsPort

@@ -3,6 +3,7 @@ package dev.doublelock.cli;
 import dev.doublelock.dns.server.ZoneKeys;
 import dev.doublelock.dns.server.ZoneBuilder;
 import dev.doublelock.dns.server.ZoneContent;
+import dev.doublelock.lab.Ipv6Plan;
 import dev.doublelock.lab.LabDnsOptions;
 import dev.doublelock.lab.LabProfile;
 import dev.doublelock.lab.LabZone;
@@ -55,10 +56,15 @@ final class LabZoneCommand implements Callable<Integer> {
             description = "The lab's DNS port, for the resolver's stub zone (default: ${DEFAULT-VALUE}; 53 when published).")
     int dnsPort;
 
-    @Option(names = "--ip", split = ",", paramLabel = "IP", defaultValue = "127.0.0.1",
-            description = "IP address(es) of the profile endpoints, in profile order; one for all (default: ${DEFAULT-VALUE}). "
-                    + "The lab itself serves each endpoint's bind address.")
+    @Option(names = "--ip", split = ",", paramLabel = "IP",
+            description = "IP address(es) of the profile endpoints, in profile order; one for all (default: 127.0.0.1, "
+                    + "none with --ipv6-prefix). The lab itself serves each endpoint's bind address.")
     List<String> ips;
+
+    @Option(names = "--ipv6-prefix", paramLabel = "P/64",
+            description = "Give profile number N (see 'lab profiles', from 0) the address P::N+1 of this /64 (AAAA records), "
+                    + "as 'doublelock lab --ipv6-prefix' binds them: one host with one /64 publishes every profile.")
+    String ipv6Prefix;
 
     @Option(names = "--ttl", defaultValue = "3600", description = "TTL of the delegation records (default: ${DEFAULT-VALUE}).")
     int ttl;
@@ -73,8 +79,16 @@ final class LabZoneCommand implements Callable<Integer> {
             System.err.println("--zone: " + e.getMessage());
             return 2;
         }
+        java.util.Optional<Ipv6Plan> plan;
+        try {
+            plan = java.util.Optional.ofNullable(ipv6Prefix).map(Ipv6Plan::parse);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        if (ips == null) ips = plan.isPresent() ? List.of() : List.of("127.0.0.1");
         LabProfile[] profiles = LabProfile.values();
-        if (ips.size() != 1 && ips.size() != profiles.length) {
+        if (ips.size() > 1 && ips.size() != profiles.length) {
             System.err.println("give one --ip, or exactly " + profiles.length + " (one per profile, in the order of "
                     + "'doublelock lab profiles'); got " + ips.size());
             return 2;
@@ -82,7 +96,7 @@ final class LabZoneCommand implements Callable<Integer> {
         List<InetAddress> nameServer = new ArrayList<>();
         for (String ip : nsIps) nameServer.add(InetAddress.getByName(ip));
         Map<LabProfile, InetAddress> addresses = new EnumMap<>(LabProfile.class);
-        for (int i = 0; i < profiles.length; i++) {
+        for (int i = 0; i < profiles.length && !ips.isEmpty(); i++) {
             addresses.put(profiles[i], InetAddress.getByName(ips.size() == 1 ? ips.get(0) : ips.get(i)));
         }
         Path dataDir = DataLocation.of(data).dir();
@@ -115,21 +129,30 @@ final class LabZoneCommand implements Callable<Integer> {
         out.println(";");
         out.println("; 3. The records the lab serves (signed, with DNSKEY, NSEC and RRSIG records added), from --ip; the "
                 + "running lab uses its endpoints' bind addresses");
-        ZoneContent content = LabZone.build(origin, nameServer, addresses);
+        ZoneBuilder builder = LabZone.builder(origin, nameServer, addresses);
+        plan.ifPresent(p -> p.addAddresses(builder));
+        ZoneContent content = builder.build();
         out.println("; (the lab replaces the SOA serial by the signing time; it signs again, new serial, a week before "
                 + "its 14-day signatures expire)");
         for (Record r : content.records()) {
             out.printf("%-40s %d IN %-4s %s%n", r.getName(), r.getTTL(), Type.string(r.getType()), r.rdataToString());
         }
-        if (ips.size() == 1 && !addresses.get(profiles[0]).isLoopbackAddress()) {
+        if (ips.size() == 1 && !addresses.get(profiles[0]).isLoopbackAddress() && plan.isEmpty()) {
             out.println("; one IP for all profiles: MX cannot carry a port, so only one profile can be reached on "
                     + "port 25 of that IP. Use one IP per profile to publish them all.");
         }
         for (LabProfile p : profiles) {
             out.printf("; %s: %s%n", LabZone.domain(p, origin), p.defects());
         }
-        out.println("; start the lab with --zone " + origin + " and --host matching each name (profile.<name>.host in "
-                + "--config), so each certificate names its subdomain.");
+        if (plan.isPresent()) {
+            out.println("; start the lab with --zone " + origin + " --ipv6-prefix " + plan.get().cidr() + ": each profile "
+                    + "listens on port 25 of its address, its certificate naming its subdomain. The host must accept the /64:");
+            out.println(";   ip -6 route add local " + plan.get().cidr() + " dev lo");
+            out.println(";   sysctl -w net.ipv6.ip_nonlocal_bind=1");
+        } else {
+            out.println("; start the lab with --zone " + origin + " and --host matching each name (profile.<name>.host in "
+                    + "--config), so each certificate names its subdomain.");
+        }
         return 0;
     }
 }

@@ -102,9 +102,18 @@ public final class Lab implements AutoCloseable {
         return lab;
     }
 
-    /** The PKI serving a host name; the default host name's PKI lives in {@code DATA/pki}. */
+    /**
+     * The PKI serving a host name; the default host name's PKI lives in {@code DATA/pki}, and every other host name's
+     * leaves (in {@code DATA/pki/hosts/NAME}) are issued by its CA, so senders trust one {@code ca.pem} for all.
+     */
     public synchronized LabPki pki(String hostName) {
-        return pkis.computeIfAbsent(hostName, h -> LabPki.loadOrCreate(pkiDirectory(options, h), h));
+        LabPki cached = pkis.get(hostName);
+        if (cached != null) return cached;
+        LabPki made = hostName.equals(options.hostName())
+                ? LabPki.loadOrCreate(pkiDirectory(options, hostName), hostName)
+                : LabPki.loadOrCreate(pkiDirectory(options, hostName), hostName, pki(options.hostName()));
+        pkis.put(hostName, made);
+        return made;
     }
 
     static java.nio.file.Path pkiDirectory(LabOptions options, String hostName) {

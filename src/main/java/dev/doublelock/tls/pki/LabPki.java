@@ -59,6 +59,7 @@ public final class LabPki {
     private final Clock clock;
     private final CertifiedKey ca;
     private final CertifiedKey intermediate;
+    private final LabPki issuing;
     private CertifiedKey untrustedRoot;
     private final Map<LabCertificate, CertifiedKey> leaves = new EnumMap<>(LabCertificate.class);
 
@@ -66,9 +67,33 @@ public final class LabPki {
         this.files = files;
         this.host = host;
         this.clock = clock;
+        this.issuing = null;
         this.ca = loadOrCreateCa();
         this.intermediate = loadOrCreateIntermediate();
         files.setMetadata(HOST_KEY, host.name());
+    }
+
+    private LabPki(LabFiles files, LabHost host, LabPki issuing) {
+        this.files = files;
+        this.host = host;
+        this.clock = issuing.clock;
+        this.issuing = issuing;
+        this.ca = issuing.ca;
+        this.intermediate = issuing.intermediate;
+        files.setMetadata(HOST_KEY, host.name());
+    }
+
+    /**
+     * Leaves for another host name, kept in {@code dir}, issued by {@code issuing}'s CA, intermediate and untrusted
+     * root: every profile of a lab, whatever name its certificate carries, chains to the one {@code ca.pem} senders
+     * trust (a lab that publishes each profile under its own name, or selects them by SNI on one port). Leaves a
+     * former lab stored there under a CA of their own are made anew.
+     */
+    public static LabPki loadOrCreate(Path dir, String hostName, LabPki issuing) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(issuing, "issuing");
+        LabFiles files = new LabFiles(dir);
+        return locked(dir, false, () -> new LabPki(files, LabHost.of(hostName), issuing));
     }
 
     /** The PKI in {@code dir} (created if absent) for leaves naming {@code hostName}. */
@@ -260,12 +285,17 @@ public final class LabPki {
     }
 
     private CertifiedKey untrustedRoot() {
+        if (issuing != null) return issuing.sharedUntrustedRoot();
         if (untrustedRoot == null) {
             untrustedRoot = files.load("untrusted-ca.pem", "untrusted-ca.key.pem")
                     .filter(k -> k.chain().size() == 1 && k.leaf().getNotAfter().toInstant().isAfter(now().plus(RENEW_BEFORE)))
                     .orElseGet(() -> save(LabRecipes.untrustedRoot(now()), "untrusted-ca.pem", "untrusted-ca.key.pem"));
         }
         return untrustedRoot;
+    }
+
+    private synchronized CertifiedKey sharedUntrustedRoot() {
+        return locked(files.dir(), false, this::untrustedRoot);
     }
 
     private CertifiedKey save(CertifiedKey key, String chainFile, String keyFile) {
