@@ -41,11 +41,22 @@ public final class LabChild implements AutoCloseable {
 
     /** As {@link #start(Path)}, with options for the child's JVM (e.g. {@code -Xmx256m}). */
     public static LabChild start(Path dataDir, List<String> jvmOptions) throws IOException {
+        return start(List.of(), dataDir, jvmOptions, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, List)}, the JVM started through {@code wrapper} (e.g. {@code unshare -n sh -c ...}, which
+     * must exec it: {@link #pid()} is then the lab's), with more {@code lab} options after the defaults.
+     */
+    public static LabChild start(List<String> wrapper, Path dataDir, List<String> jvmOptions, List<String> labOptions)
+            throws IOException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED"));
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(javaBin, "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "lab", "--base-port", "0", "--web-port", "-1", "--data", dataDir.toString()));
+        command.addAll(labOptions);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         Map<String, Integer> ports = new LinkedHashMap<>();
         List<String> said = new ArrayList<>();
@@ -116,6 +127,11 @@ public final class LabChild implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The process id of the child (its network namespace: {@code /proc/PID/ns/net}). */
+    public long pid() {
+        return process.pid();
     }
 
     /** True while the child process runs. */

@@ -145,9 +145,15 @@ public final class Lab implements AutoCloseable {
             server.start();
         } catch (java.net.BindException e) {
             server.close();
+            boolean foreignV6 = endpoint.bind().getAddress() instanceof java.net.Inet6Address a
+                    && !a.isLoopbackAddress() && !a.isAnyLocalAddress()
+                    && String.valueOf(e.getMessage()).contains("assign requested address");
             throw new dev.doublelock.io.ListenerBindException("lab profile " + profile.profileName(), endpoint.bind(),
-                    "choose another --base-port, or move this profile with --config (profile." + profile.profileName()
-                            + ".bind=ADDRESS:PORT)", e);
+                    foreignV6 ? "no interface has this address: with --ipv6-prefix P/64 the host must accept the /64 "
+                            + "(ip -6 route add local P/64 dev lo; sysctl -w net.ipv6.ip_nonlocal_bind=1), see the "
+                            + "README's \"Publishing the lab\""
+                            : "choose another --base-port, or move this profile with --config (profile."
+                            + profile.profileName() + ".bind=ADDRESS:PORT)", e);
         }
         servers.add(server);
         running.add(new Running(profile, server.address(), endpoint.hostName()));
