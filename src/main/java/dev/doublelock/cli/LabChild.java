@@ -24,12 +24,15 @@ public final class LabChild implements AutoCloseable {
     private final List<String> output;
 
     private static final String DNS = "dns";
+    private static final String SNI = "sni";
 
     private final java.util.Optional<Integer> dnsPort;
+    private final java.util.Optional<Integer> sniPort;
 
     private LabChild(Process process, Map<String, Integer> ports, List<String> output) {
         this.process = process;
         this.dnsPort = java.util.Optional.ofNullable(ports.remove(DNS));
+        this.sniPort = java.util.Optional.ofNullable(ports.remove(SNI));
         this.ports = Map.copyOf(ports);
         this.output = output;
     }
@@ -69,7 +72,7 @@ public final class LabChild implements AutoCloseable {
             if (cols.length >= 2 && cols[0].matches("\\d+")) {
                 // the profiles' table, then the lab's DNS endpoint as "PORT dns ..."
                 if (dev.doublelock.lab.LabProfile.byName(cols[1]).isPresent()) ports.put(cols[1], Integer.parseInt(cols[0]));
-                else if (cols[1].equals("dns")) ports.put(DNS, Integer.parseInt(cols[0]));
+                else if (cols[1].equals(DNS) || cols[1].equals(SNI)) ports.put(cols[1], Integer.parseInt(cols[0]));
             }
             if (line.startsWith("recording sessions")) {
                 LabChild child = new LabChild(p, ports, said);
@@ -109,6 +112,11 @@ public final class LabChild implements AutoCloseable {
     /** The port of the lab's DNS (UDP and TCP on 127.0.0.1), when it runs one. */
     public java.util.Optional<Integer> dnsPort() {
         return dnsPort;
+    }
+
+    /** The port of the lab's SNI listener (--sni-bind), when it runs one. */
+    public java.util.Optional<Integer> sniPort() {
+        return sniPort;
     }
 
     /** What the lab printed so far (bounded). */

@@ -89,6 +89,13 @@ public final class LabCommand implements Callable<Integer> {
             description = "The port of every profile with --ipv6-prefix (default: ${DEFAULT-VALUE}: an MX has no port).")
     int ipv6Port;
 
+    @Option(names = "--sni-bind", paramLabel = "ADDRESS:PORT",
+            description = "One more listener, e.g. 203.0.113.10:25 on a single IPv4 address: good for a sender that sends "
+                    + "no server name (SNI), and each profile whose SMTP is good's until TLS (not no-starttls, "
+                    + "starttls-broken, the injection ones) for a sender that names <profile>.ZONE. The zone points those "
+                    + "names there where their own endpoints have no address of that family. Port 0: any free one.")
+    String sniBind;
+
     @Option(names = "--config", description = "Properties file binding profiles to address:port and host name "
             + "(profile.<name>.bind=ADDR:PORT, profile.<name>.host=NAME).")
     Path config;
@@ -125,11 +132,24 @@ public final class LabCommand implements Callable<Integer> {
         if (port >= 0) {
             options = options.withDns(java.util.Optional.of(LabDnsOptions.of(zone, new java.net.InetSocketAddress(dnsAddress, port))));
         }
+        java.util.Optional<java.net.InetSocketAddress> sni = java.util.Optional.empty();
+        if (sniBind != null) {
+            int colon = sniBind.lastIndexOf(':');
+            try {
+                if (colon < 0) throw new NumberFormatException();
+                sni = java.util.Optional.of(new java.net.InetSocketAddress(
+                        InetAddress.getByName(sniBind.substring(0, colon).replace("[", "").replace("]", "")),
+                        Integer.parseInt(sniBind.substring(colon + 1))));
+            } catch (java.net.UnknownHostException | IllegalArgumentException e) {
+                System.err.println("--sni-bind must be ADDRESS:PORT, e.g. 203.0.113.10:25 or [2001:db8::1]:25; got " + sniBind);
+                return 2;
+            }
+        }
         System.err.println(LegacyTls.relaxForThisProcess());
         System.err.println("lab: data " + data);
         System.err.println("lab: creating or loading the lab PKI under " + data.resolve("pki")
                 + " (the first start generates RSA-3072 keys and takes a few seconds)");
-        Lab lab = Lab.start(options);
+        Lab lab = Lab.start(options, sni);
         if (reportFrom != null) {
             java.util.Optional<java.net.InetSocketAddress> relay = java.util.Optional.ofNullable(reportRelay).map(r -> {
                 int colon = r.lastIndexOf(':');
@@ -145,6 +165,11 @@ public final class LabCommand implements Callable<Integer> {
         out.printf("%-6s %-21s %s%n", "PORT", "PROFILE", "DEFECTS");
         for (Lab.Running r : lab.endpoints()) {
             out.printf("%-6d %-21s %s%n", r.port(), r.profile().profileName(), r.profile().defects());
+        }
+        if (lab.sni().isPresent()) {
+            out.printf("%-6d %-21s %s%n", lab.sni().get().getPort(), "sni", "on " + lab.sni().get().getAddress().getHostAddress()
+                    + ": good without SNI; by SNI <profile>." + (lab.dns().isPresent() ? lab.dns().get().origin() : zone)
+                    + " for " + dev.doublelock.lab.SniProfiles.selectable().size() + " profiles (see 'lab profiles')");
         }
         if (lab.dns().isPresent()) {
             Lab.RunningDns dns = lab.dns().get();

@@ -46,6 +46,7 @@ public final class Lab implements AutoCloseable {
     private final List<Consumer<SessionRecord>> listeners = new CopyOnWriteArrayList<>();
     private RunningDns dns;
     private AuthoritativeServer dnsServer;
+    private InetSocketAddress sniAddress;
 
     /**
      * The lab's DNS endpoint once it answers.
@@ -77,6 +78,16 @@ public final class Lab implements AutoCloseable {
      * lab PKI and starts every profile's endpoint.
      */
     public static Lab start(LabOptions options) throws IOException {
+        return start(options, java.util.Optional.empty());
+    }
+
+    /**
+     * As {@link #start(LabOptions)}, with one more listener on {@code sniBind} (when given): good for a sender that
+     * sends no server name, and every {@link SniProfiles#selectable} profile for a sender that names its MX host
+     * {@code <profile>.<zone>} in the TLS handshake (its certificate made for that name). One port, one address:
+     * the lab published on a single IPv4 address.
+     */
+    public static Lab start(LabOptions options, java.util.Optional<InetSocketAddress> sniBind) throws IOException {
         LegacyTls.relaxForThisProcess();
         RecordStore store = options.jdbcUrl().map(RecordStore::open)
                 .orElseGet(() -> RecordStore.openDefault(options.dataDir()));
@@ -90,10 +101,15 @@ public final class Lab implements AutoCloseable {
                 byHost.computeIfAbsent(endpoint.hostName(), h -> java.util.EnumSet.noneOf(dev.doublelock.tls.pki.LabCertificate.class))
                         .add(endpoint.profile().certificate());
             }
+            for (LabProfile p : sniBind.isPresent() ? SniProfiles.selectable() : java.util.Set.<LabProfile>of()) {
+                byHost.computeIfAbsent(sniHostName(p, lab.zone()), h -> java.util.EnumSet.noneOf(dev.doublelock.tls.pki.LabCertificate.class))
+                        .add(p.certificate());
+            }
             byHost.forEach((host, certificates) -> lab.pki(host).prepare(certificates));
             for (LabEndpoint endpoint : options.endpoints()) {
                 lab.startEndpoint(endpoint);
             }
+            if (sniBind.isPresent()) lab.startSni(sniBind.get());
             if (options.dns().isPresent()) lab.startDns(options.dns().get());
         } catch (IOException | RuntimeException e) {
             lab.close();
@@ -159,6 +175,46 @@ public final class Lab implements AutoCloseable {
         running.add(new Running(profile, server.address(), endpoint.hostName()));
     }
 
+    /** The lab zone: the DNS's, or the default one's names when the lab serves no DNS. */
+    private Name zone() {
+        return options.dns().map(LabDnsOptions::zone).orElseGet(() -> Name.fromConstantString(LabZone.DEFAULT_ZONE));
+    }
+
+    /** The name a profile's certificate carries on the SNI listener: its mail domain in the lab zone. */
+    static String sniHostName(LabProfile profile, Name zone) {
+        return LabZone.domain(profile, zone).toString(true);
+    }
+
+    private void startSni(InetSocketAddress bind) throws IOException {
+        Name zone = zone();
+        Map<LabProfile, ProfileTls> tls = new EnumMap<>(LabProfile.class);
+        for (LabProfile p : SniProfiles.selectable()) {
+            tls.put(p, new ProfileTls(p, pki(sniHostName(p, zone)).certificate(p.certificate())));
+        }
+        SniTls sniTls = new SniTls(SniProfiles.of(zone), tls);
+        SmtpServer server = SmtpServer.builder()
+                .bind(bind)
+                .hostName(sniHostName(LabProfile.GOOD, zone))
+                .limits(SmtpLimits.defaults().withIdleTimeout(options.idleTimeout()).withMaxConnections(1000))
+                .startTls(new StartTlsSupport.Offered(sniTls))
+                .handlerFactory(info -> SessionRecorder.onSniListener(sniTls, info, store, Clock.systemUTC(), this::publish,
+                        options.keepBodyBytes(), reports))
+                .build();
+        try {
+            server.start();
+        } catch (java.net.BindException e) {
+            server.close();
+            throw new dev.doublelock.io.ListenerBindException("lab SNI", bind, "choose another --sni-bind", e);
+        }
+        servers.add(server);
+        sniAddress = server.address();
+    }
+
+    /** The SNI listener's address, when the lab runs one. */
+    public java.util.Optional<InetSocketAddress> sni() {
+        return java.util.Optional.ofNullable(sniAddress);
+    }
+
     private void startDns(LabDnsOptions dnsOptions) throws IOException {
         List<String> warnings = new ArrayList<>();
         Map<LabProfile, InetAddress> addresses = new EnumMap<>(LabProfile.class);
@@ -176,7 +232,14 @@ public final class Lab implements AutoCloseable {
             warnings.add(LabZone.nameServer(dnsOptions.zone()) + " has no address record: the DNS listens on the "
                     + "wildcard address; give --dns-bind its public address");
         }
-        ZoneContent content = LabZone.build(dnsOptions.zone(), glue, addresses);
+        dev.doublelock.dns.server.ZoneBuilder builder = LabZone.builder(dnsOptions.zone(), glue, addresses);
+        if (sniAddress != null && sniAddress.getAddress().isAnyLocalAddress()) {
+            warnings.add("the SNI listener has no address records: it listens on the wildcard address; give --sni-bind "
+                    + "its public address");
+        } else if (sniAddress != null) {
+            SniProfiles.addAddresses(builder, sniAddress.getAddress(), addresses);
+        }
+        ZoneContent content = builder.build();
         ZoneKeys keys = ZoneKeys.loadOrCreate(LabZone.keyDirectory(options.dataDir(), dnsOptions.zone()));
         LiveZone zone = LiveZone.signed(content, keys, Clock.systemUTC());
         AuthoritativeServer server;

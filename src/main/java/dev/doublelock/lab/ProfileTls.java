@@ -53,6 +53,16 @@ final class ProfileTls implements TlsUpgrader {
         return socket;
     }
 
+    /**
+     * As {@link #upgrade(java.net.Socket)}, for a connection whose first bytes (the ClientHello, read to choose this
+     * profile) were already read: the engine reads {@code consumed} first, then the socket.
+     */
+    SSLSocket upgrade(java.net.Socket plain, java.io.InputStream consumed) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, consumed, true); // server mode
+        socket.setSSLParameters(parameters(socket.getSupportedCipherSuites()));
+        return socket;
+    }
+
     SSLParameters parameters(String[] supported) {
         SSLParameters p = new SSLParameters();
         p.setProtocols(profile.tls().versions().stream().map(TlsVersion::javaName).toArray(String[]::new));

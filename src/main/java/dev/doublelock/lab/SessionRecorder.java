@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  */
 final class SessionRecorder implements SessionHandler {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionRecorder.class);
-    private final LabProfile profile;
+    private LabProfile profile;
+    /** On the SNI listener: which profile the handshake's server name chose (else null: the profile is fixed). */
+    private final SniTls sniTls;
     private final ConnectionInfo connection;
     private final RecordStore store;
     private final Clock clock;
@@ -56,6 +58,21 @@ final class SessionRecorder implements SessionHandler {
 
     SessionRecorder(LabProfile profile, ConnectionInfo connection, RecordStore store, Clock clock,
                     Consumer<SessionRecord> listener, int keepBodyBytes, TlsReportInbox reports) {
+        this(profile, null, connection, store, clock, listener, keepBodyBytes, reports);
+    }
+
+    /**
+     * A session on the SNI listener: recorded as good until a TLS handshake names another profile (see
+     * {@link SniTls}, which serves that profile's TLS for the same name).
+     */
+    static SessionRecorder onSniListener(SniTls tls, ConnectionInfo connection, RecordStore store, Clock clock,
+                                         Consumer<SessionRecord> listener, int keepBodyBytes, TlsReportInbox reports) {
+        return new SessionRecorder(LabProfile.GOOD, tls, connection, store, clock, listener, keepBodyBytes, reports);
+    }
+
+    private SessionRecorder(LabProfile profile, SniTls sniTls, ConnectionInfo connection, RecordStore store,
+                            Clock clock, Consumer<SessionRecord> listener, int keepBodyBytes, TlsReportInbox reports) {
+        this.sniTls = sniTls;
         this.keepBodyBytes = keepBodyBytes;
         this.reports = reports;
         this.profile = profile;
@@ -86,6 +103,13 @@ final class SessionRecorder implements SessionHandler {
                 alert = f.alertFromPeer() || f.alert().equals(TlsHandshakeResult.Failed.CLOSED)
                         || f.alert().equals(TlsHandshakeResult.Failed.TIMEOUT) ? f.alert() : "lab: " + f.alert();
                 sni = f.sni().orElse(null);
+            }
+        }
+        if (sniTls != null) {
+            java.util.Optional<SniTls.Choice> choice = sniTls.take(connection.remote());
+            if (choice.isPresent()) {
+                profile = choice.get().profile();
+                if (sni == null) sni = choice.get().serverName().orElse(null);
             }
         }
     }
@@ -163,6 +187,7 @@ final class SessionRecorder implements SessionHandler {
 
     @Override
     public void onClose(CloseReason reason) {
+        if (sniTls != null) sniTls.take(connection.remote()); // a handshake that never reported leaves nothing behind
         Instant now = clock.instant();
         Verdict verdict = verdict(now);
         SessionRecord record = new SessionRecord(-1, connection.sessionId(), connection.connectedAt(), now,
