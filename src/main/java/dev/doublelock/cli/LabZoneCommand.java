@@ -7,6 +7,7 @@ import dev.doublelock.lab.Ipv6Plan;
 import dev.doublelock.lab.LabDnsOptions;
 import dev.doublelock.lab.LabProfile;
 import dev.doublelock.lab.LabZone;
+import dev.doublelock.lab.SniProfiles;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -58,7 +59,8 @@ final class LabZoneCommand implements Callable<Integer> {
 
     @Option(names = "--ip", split = ",", paramLabel = "IP",
             description = "IP address(es) of the profile endpoints, in profile order; one for all (default: 127.0.0.1, "
-                    + "none with --ipv6-prefix). The lab itself serves each endpoint's bind address.")
+                    + "none with --ipv6-prefix). With --ipv6-prefix one --ip is the SNI listener's (lab --sni-bind): "
+                    + "the profiles SNI can select get it. The lab itself serves each endpoint's bind address.")
     List<String> ips;
 
     @Option(names = "--ipv6-prefix", paramLabel = "P/64",
@@ -96,7 +98,9 @@ final class LabZoneCommand implements Callable<Integer> {
         List<InetAddress> nameServer = new ArrayList<>();
         for (String ip : nsIps) nameServer.add(InetAddress.getByName(ip));
         Map<LabProfile, InetAddress> addresses = new EnumMap<>(LabProfile.class);
-        for (int i = 0; i < profiles.length && !ips.isEmpty(); i++) {
+        // with the /64, one --ip is the SNI listener's (lab --sni-bind): only the profiles SNI can select get it
+        boolean sniIp = plan.isPresent() && ips.size() == 1;
+        for (int i = 0; i < profiles.length && !ips.isEmpty() && !sniIp; i++) {
             addresses.put(profiles[i], InetAddress.getByName(ips.size() == 1 ? ips.get(0) : ips.get(i)));
         }
         Path dataDir = DataLocation.of(data).dir();
@@ -131,13 +135,14 @@ final class LabZoneCommand implements Callable<Integer> {
                 + "running lab uses its endpoints' bind addresses");
         ZoneBuilder builder = LabZone.builder(origin, nameServer, addresses);
         plan.ifPresent(p -> p.addAddresses(builder));
+        if (sniIp) SniProfiles.addAddresses(builder, InetAddress.getByName(ips.get(0)), addresses);
         ZoneContent content = builder.build();
         out.println("; (the lab replaces the SOA serial by the signing time; it signs again, new serial, a week before "
                 + "its 14-day signatures expire)");
         for (Record r : content.records()) {
             out.printf("%-40s %d IN %-4s %s%n", r.getName(), r.getTTL(), Type.string(r.getType()), r.rdataToString());
         }
-        if (ips.size() == 1 && !addresses.get(profiles[0]).isLoopbackAddress() && plan.isEmpty()) {
+        if (plan.isEmpty() && ips.size() == 1 && !addresses.get(profiles[0]).isLoopbackAddress()) {
             out.println("; one IP for all profiles: MX cannot carry a port, so only one profile can be reached on "
                     + "port 25 of that IP. Use one IP per profile to publish them all.");
         }
