@@ -91,8 +91,10 @@ final class LabResultsCommand implements Callable<Integer> {
             List<ResultsMatrix.Row> rows = ResultsMatrix.of(records).rows();
             for (ResultsMatrix.Row row : rows) System.out.println(SenderSummary.of(row).line());
             if (!rows.isEmpty()) System.out.println();
+            java.util.Map<String, dev.doublelock.lab.SenderSni> sni = dev.doublelock.lab.SenderSni.of(records);
             for (ResultsMatrix.Row row : rows) {
                 System.out.println((row.mailFromDomain().isEmpty() ? "" : row.mailFromDomain() + "  ") + row.sender());
+                if (sni.containsKey(row.sender())) System.out.println("    " + sni.get(row.sender()).line());
                 for (LabProfile p : LabProfile.values()) {
                     var v = row.verdicts().get(p);
                     if (v != null) System.out.printf("    %-21s %-24s %s%n", p.profileName(), v, v.words());

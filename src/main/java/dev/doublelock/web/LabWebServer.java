@@ -188,6 +188,7 @@ public final class LabWebServer implements AutoCloseable {
         SenderSessions senders = SenderSessions.of(lab.records().all(0), all);
         List<Map<String, Object>> rows = new ArrayList<>();
         Set<Remedy> needed = EnumSet.noneOf(Remedy.class);
+        Map<String, dev.doublelock.lab.SenderSni> sni = dev.doublelock.lab.SenderSni.of(senders.shown());
         for (ResultsMatrix.Row row : ResultsMatrix.of(senders.shown()).rows()) {
             SenderSummary summary = SenderSummary.of(row);
             needed.addAll(summary.remedies());
@@ -202,6 +203,12 @@ public final class LabWebServer implements AutoCloseable {
             m.put("failed", row.failed().stream().map(LabProfile::profileName).toList());
             m.put("summary", summary.line());
             m.put("remedies", summary.remedies().stream().sorted().map(Enum::name).toList());
+            dev.doublelock.lab.SenderSni s = sni.get(row.sender());
+            if (s != null) {
+                m.put("sends_sni", s.sends().name());
+                m.put("sni_names", s.names());
+                m.put("sni_line", s.line());
+            }
             rows.add(m);
         }
         List<Map<String, Object>> remedies = new ArrayList<>();

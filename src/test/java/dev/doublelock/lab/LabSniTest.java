@@ -162,6 +162,22 @@ class LabSniTest {
             // swaks does not verify: it delivers to expired, which is that profile's failing verdict
             assertThat(rec.verdict()).isEqualTo(expected.isGood() ? Verdict.DELIVERED : Verdict.DELIVERED_INSECURELY);
         }
+        // per sender: "sends SNI: yes/no", in 'lab results' and on the page (SenderSni)
+        String results = resultsText();
+        assertThat(results).containsPattern("swaks-expired\\.sni\\.test\\)\\n    sends SNI: yes \\(expired\\.lab\\.test\\)")
+                .containsPattern("swaks-none\\.sni\\.test\\)\\n    sends SNI: no\\n");
+    }
+
+    static String resultsText() {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThat(dev.doublelock.cli.Main.run("lab", "results", "--data", data.toString())).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static boolean perlModule(String module) throws Exception {

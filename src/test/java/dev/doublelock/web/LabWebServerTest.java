@@ -53,6 +53,7 @@ class LabWebServerTest {
             assertThat(row.get("mail_from_domain").asText()).isEqualTo("from.example");
             assertThat(row.get("verdicts").get("no-starttls").asText()).isEqualTo("NO_TLS_DELIVERED");
             assertThat(row.get("failed").get(0).asText()).isEqualTo("no-starttls");
+            assertThat(row.get("sends_sni").asText()).as("no TLS handshake, no evidence").isEqualTo("NOT_SEEN");
             // the checker's probe and a bare port check are left out unless all=1
             try (RawSmtpClient probe = new RawSmtpClient(lab.endpoint(LabProfile.GOOD).address())) {
                 probe.reply();
