@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code net.ipv6.ip_nonlocal_bind=1}), in a network namespace of its own ({@code unshare -n}: nothing of the
  * machine's network changes). openssl, run in that namespace ({@code nsenter}), connects to port 25 of several profiles'
  * addresses and gets each profile's certificate, verified against the one lab CA for the profile's own name; the lab's
- * DNS answers each profile's AAAA. Skipped where the user may not make network namespaces (not root).
+ * DNS answers each profile's AAAA. The IPv4 side is the SNI listener ({@code --sni-bind 127.0.0.1:25}, the VPS's one
+ * IPv4): A records only for the profiles SNI can select. Skipped where the user may not make network namespaces.
  */
 class Ipv6LabTest {
     static final String PREFIX = "fd00:d1::/64";
@@ -46,7 +47,7 @@ class Ipv6LabTest {
                 + "CAP_SYS_ADMIN+CAP_NET_ADMIN): " + probe.output().strip());
         // unshare and sh exec: the lab's pid names the namespace
         lab = LabChild.start(List.of("unshare", "-n", "sh", "-c", setup + " && exec \"$0\" \"$@\""), data, List.of(),
-                List.of("--zone", ZONE.toString(), "--ipv6-prefix", PREFIX));
+                List.of("--zone", ZONE.toString(), "--ipv6-prefix", PREFIX, "--sni-bind", "127.0.0.1:25"));
     }
 
     @AfterAll
@@ -82,6 +83,19 @@ class Ipv6LabTest {
     }
 
     @Test
+    void theSniListenerOnTheIpv4ServesTheProfileANameSelects() throws Exception {
+        assertThat(lab.sniPort()).contains(25);
+        for (LabProfile p : List.of(LabProfile.GOOD, LabProfile.EXPIRED)) {
+            String mx = LabZone.mxHost(p, ZONE).toString(true);
+            Command.Result r = inNamespace(List.of("openssl", "s_client", "-starttls", "smtp", "-connect", "127.0.0.1:25",
+                    "-CAfile", data.resolve("pki").resolve("ca.pem").toString(), "-verify_hostname", mx, "-servername", mx),
+                    "QUIT\r\n");
+            assertThat(r.output()).as(r.output()).contains("subject=CN = " + mx)
+                    .contains("Verify return code: " + OpensslAndSwaksInteropTest.expectedVerifyCode(p) + " ");
+        }
+    }
+
+    @Test
     void theLabsDnsAnswersEachProfilesAaaa() throws Exception {
         assumeTrue(Command.exists("dig"), "needs dig (bind9-dnsutils)");
         int dns = lab.dnsPort().orElseThrow();
@@ -91,6 +105,12 @@ class Ipv6LabTest {
                     "AAAA", mx.toString()), null);
             assertThat(r.output().strip()).as(p.profileName()).isEqualTo(PLAN.address(p).getHostAddress()
                     .replaceAll("(:0)+:", "::").replace(":::", "::"));
+        }
+        // the IPv4: the SNI listener, for the profiles it can select only
+        for (LabProfile p : List.of(LabProfile.GOOD, LabProfile.SHAME, LabProfile.NO_STARTTLS)) {
+            Command.Result r = inNamespace(List.of("dig", "@127.0.0.1", "-p", "" + dns, "+short", "+time=5", "+tries=1",
+                    "A", LabZone.mxHost(p, ZONE).toString()), null);
+            assertThat(r.output().strip()).as(p.profileName()).isEqualTo(SniProfiles.selectable(p) ? "127.0.0.1" : "");
         }
     }
 }
