@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 @Command(name = "profiles", mixinStandardHelpOptions = true,
         description = "Lists the lab's profiles: port, name, defects and the findings a checker must report.")
 final class LabProfilesCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "Print [{name, port, defects, expected_findings}].")
+    @Option(names = "--json", description = "Print [{name, port, defects, expected_findings, ipv6_interface_id, "
+            + "sni_selectable}].")
     boolean json;
 
     @Option(names = "--base-port", defaultValue = "" + LabOptions.DEFAULT_BASE_PORT,
@@ -32,6 +33,8 @@ final class LabProfilesCommand implements Callable<Integer> {
             row.put("port", basePort + p.ordinal());
             row.put("defects", p.defects());
             row.put("expected_findings", p.expectedFindings().stream().map(FindingCode::name).toList());
+            row.put("ipv6_interface_id", "::" + Integer.toHexString(p.ordinal() + 1));
+            row.put("sni_selectable", dev.doublelock.lab.SniProfiles.selectable(p));
             rows.add(row);
         }
         if (json) {
@@ -42,6 +45,11 @@ final class LabProfilesCommand implements Callable<Integer> {
                 System.out.printf("%-6s %-21s %-60s %s%n", r.get("port"), r.get("name"), r.get("defects"),
                         String.join(", ", castList(r.get("expected_findings"))));
             }
+            System.out.println();
+            System.out.println("With --ipv6-prefix P/64 profile number N (from 0, in this order) listens on [P::N+1]:25. On the "
+                    + "--sni-bind listener a sender naming <profile>.ZONE reaches: " + String.join(", ",
+                    dev.doublelock.lab.SniProfiles.selectable().stream().map(LabProfile::profileName).toList())
+                    + "; the others are reachable on their own address only.");
         }
         return 0;
     }

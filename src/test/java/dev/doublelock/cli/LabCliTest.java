@@ -41,6 +41,10 @@ class LabCliTest {
         assertThat(shame.get("port").asInt()).isEqualTo(3000 + LabProfile.SHAME.ordinal());
         assertThat(shame.get("expected_findings").toString()).contains("UNKNOWN_ISSUER", "WEAK_KEY", "NO_RECOMMENDED_PROTOCOL");
         assertThat(shame.get("defects").asText()).contains("1970-01-02");
+        // the IPv6 plan's address and whether the SNI listener can serve it
+        assertThat(shame.get("ipv6_interface_id").asText()).isEqualTo("::f");
+        assertThat(shame.get("sni_selectable").asBoolean()).isTrue();
+        assertThat(rows.get(LabProfile.NO_STARTTLS.ordinal()).get("sni_selectable").asBoolean()).isFalse();
     }
 
     @Test
