@@ -168,6 +168,70 @@ class LabSniTest {
                 .containsPattern("swaks-none\\.sni\\.test\\)\\n    sends SNI: no\\n");
     }
 
+    /**
+     * A real Postfix (Debian) sends SNI only when told: one transport per name ({@code smtp_tls_servername}), one without.
+     * Each message reaches the profile its name chose on the one port, and the lab's verdict agrees with Postfix's log.
+     */
+    @Test
+    void postfixWithSmtpTlsServernameReachesTheProfileItNames() throws Exception {
+        assumeTrue(dev.doublelock.testing.PostfixInstance.available(), "needs root and Debian's postfix package");
+        String next = "[127.0.0.1]:" + port;
+        Path transport = Files.writeString(data.resolve("sni-transport"), String.join("\n",
+                "good.lab.test sni-good:" + next, "expired.lab.test sni-expired:" + next,
+                "self-signed.lab.test sni-self:" + next, "nosni.test nosni:" + next) + "\n");
+        List<String> master = new ArrayList<>();
+        for (String[] t : new String[][] {{"sni-good", "good.lab.test", "secure"}, {"sni-expired", "expired.lab.test", "secure"},
+                {"sni-self", "self-signed.lab.test", "may"}}) {
+            master.addAll(List.of(t[0] + " unix - - n - - smtp", "  -o smtp_helo_name=postfix-sni.test",
+                    "  -o smtp_tls_servername=" + t[1], "  -o smtp_tls_security_level=" + t[2],
+                    "  -o smtp_tls_secure_cert_match=" + t[1]));
+        }
+        master.addAll(List.of("nosni unix - - n - - smtp", "  -o smtp_helo_name=postfix-nosni.test"));
+        java.util.Map<String, String> cf = java.util.Map.of("transport_maps", "texthash:" + transport,
+                "smtp_tls_security_level", "may", "smtp_tls_CAfile", ca.toString());
+        try (var postfix = dev.doublelock.testing.PostfixInstance.create(cf, master).start()) {
+            for (String rcpt : List.of("probe@good.lab.test", "probe@expired.lab.test", "probe@self-signed.lab.test", "probe@nosni.test")) {
+                postfix.send("postmaster@doublelock.test", rcpt, "sni " + rcpt, "sni-" + rcpt.replace('@', '.') + "@doublelock.test", "hi");
+            }
+            java.time.Duration wait = java.time.Duration.ofSeconds(30);
+            assertThat(postfix.awaitStatus("probe@good.lab.test", wait, "sent")).as(postfix.maillog()).isPresent();
+            assertThat(postfix.awaitStatus("probe@self-signed.lab.test", wait, "sent")).as(postfix.maillog()).isPresent();
+            assertThat(postfix.awaitStatus("probe@nosni.test", wait, "sent")).as(postfix.maillog()).isPresent();
+            assertThat(postfix.awaitStatus("probe@expired.lab.test", wait, "deferred")).as(postfix.maillog()).isPresent();
+            assertThat(postfix.maillog()).contains("expired.lab.test").containsPattern("certificate (verification failed|has expired)");
+
+            assertThat(awaitSession("postfix-sni.test", "good")).satisfies(r -> {
+                assertThat(r.sni()).isEqualTo("good.lab.test");
+                assertThat(r.verdict()).isEqualTo(Verdict.DELIVERED);
+            });
+            assertThat(awaitSession("postfix-sni.test", "self-signed")).satisfies(r -> {
+                assertThat(r.sni()).isEqualTo("self-signed.lab.test");
+                assertThat(r.verdict()).isEqualTo(Verdict.DELIVERED_INSECURELY);
+            });
+            assertThat(awaitSession("postfix-sni.test", "expired")).satisfies(r -> {
+                assertThat(r.sni()).isEqualTo("expired.lab.test");
+                assertThat(r.verdict()).isIn(Verdict.REFUSED_AT_HANDSHAKE, Verdict.REFUSED_AFTER_HANDSHAKE);
+            });
+            assertThat(awaitSession("postfix-nosni.test", "good")).satisfies(r -> {
+                assertThat(r.sni()).isNull();
+                assertThat(r.verdict()).isEqualTo(Verdict.DELIVERED);
+            });
+            java.util.Map<String, SenderSni> sni = SenderSni.of(lab.records().all(0));
+            assertThat(sni.get("127.0.0.1 (postfix-sni.test)").sends()).isEqualTo(SenderSni.Sends.YES);
+            assertThat(sni.get("127.0.0.1 (postfix-nosni.test)").sends()).isEqualTo(SenderSni.Sends.NO);
+        }
+    }
+
+    static SessionRecord awaitSession(String ehlo, String profile) throws InterruptedException {
+        for (int i = 0; i < 400; i++) {
+            Optional<SessionRecord> r = lab.records().all(0).stream()
+                    .filter(x -> ehlo.equals(x.ehloName()) && profile.equals(x.profile())).findFirst();
+            if (r.isPresent()) return r.get();
+            Thread.sleep(25);
+        }
+        throw new AssertionError("no session from " + ehlo + " recorded at " + profile + ": " + lab.records().all(0));
+    }
+
     static String resultsText() {
         java.io.PrintStream old = System.out;
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
