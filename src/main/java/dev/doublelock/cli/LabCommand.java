@@ -162,6 +162,13 @@ public final class LabCommand implements Callable<Integer> {
             System.err.println("lab: report mail on, from " + reportFrom + (relay.isPresent() ? " via " + reportRelay : " via MX"));
         }
         LabWebServer web = webPort < 0 ? null : LabWebServer.start(lab, new java.net.InetSocketAddress(options.bindAddress(), webPort));
+        for (Lab.Running r : lab.endpoints()) {
+            if (!r.address().getAddress().equals(options.bindAddress()) || !r.hostName().equals(host)) {
+                String a = r.address().getAddress().getHostAddress();
+                System.err.println("lab: " + r.profile().profileName() + " listens on "
+                        + (a.contains(":") ? "[" + a + "]" : a) + ":" + r.port() + " as " + r.hostName());
+            }
+        }
         out.printf("%-6s %-21s %s%n", "PORT", "PROFILE", "DEFECTS");
         for (Lab.Running r : lab.endpoints()) {
             out.printf("%-6d %-21s %s%n", r.port(), r.profile().profileName(), r.profile().defects());
