@@ -27,7 +27,8 @@ import java.util.TreeMap;
  * authoritative lookup of RFC 1034 §4.3.2 and RFC 4035 §3.1 — answers, CNAMEs followed inside the zone,
  * NODATA with the name's NSEC, NODATA at an empty non-terminal and NXDOMAIN with the NSEC records that cover the
  * name and the wildcard at its closest encloser, and referrals at delegations to child zones (with the child's DS,
- * or the NSEC that proves it has none: an insecure child). The zone has no wildcards. Immutable.
+ * or the NSEC that proves it has none: an insecure child). The zone has no wildcards. Questions its
+ * {@link ZoneFaults} name are answered SERVFAIL. Immutable.
  */
 public final class ServedZone {
     /** What a lookup found. Sections hold RRsets with their signatures; the server leaves them out without DO. */
@@ -43,7 +44,7 @@ public final class ServedZone {
 
         /** A referral to a child zone (not authoritative): its NS in the authority section, and its DS or NSEC. */
         public boolean isReferral() {
-            return !authoritative;
+            return !authoritative && rcode == Rcode.NOERROR;
         }
     }
 
@@ -56,9 +57,15 @@ public final class ServedZone {
     private final Optional<DSRecord> ds;
     private final Instant signedAt;
     private final Instant expiresAt;
+    private final ZoneFaults faults;
 
     ServedZone(Name origin, Collection<RRset> sets, DSRecord ds, Instant signedAt, Instant expiresAt) {
+        this(origin, sets, ds, signedAt, expiresAt, ZoneFaults.NONE);
+    }
+
+    ServedZone(Name origin, Collection<RRset> sets, DSRecord ds, Instant signedAt, Instant expiresAt, ZoneFaults faults) {
         this.origin = origin;
+        this.faults = faults;
         for (RRset set : sets) {
             if (!set.getName().subdomain(origin)) throw new IllegalArgumentException(set.getName() + " is outside " + origin);
             names.computeIfAbsent(set.getName(), n -> new LinkedHashMap<>()).put(set.getType(), set);
@@ -81,7 +88,8 @@ public final class ServedZone {
 
     /** The records as they are, without DNSSEC. */
     public static ServedZone unsigned(ZoneContent content) {
-        return new ServedZone(content.origin(), ZoneSigner.rrsets(content.records()).values(), null, Instant.MIN, Instant.MAX);
+        return new ServedZone(content.origin(), ZoneSigner.rrsets(content.records()).values(), null, Instant.MIN, Instant.MAX,
+                content.faults());
     }
 
     /**
@@ -138,7 +146,12 @@ public final class ServedZone {
         Map<String, RRset> sets = new LinkedHashMap<>();
         for (RRset s : rrsets()) sets.put(s.getName() + "/" + s.getType(), s);
         sets.put(replacement.getName() + "/" + replacement.getType(), replacement);
-        return new ServedZone(origin, sets.values(), ds.orElse(null), signedAt, expiresAt);
+        return new ServedZone(origin, sets.values(), ds.orElse(null), signedAt, expiresAt, faults);
+    }
+
+    /** The defects this zone is served with on purpose. */
+    public ZoneFaults faults() {
+        return faults;
     }
 
     /** True when the name is the apex or below it. */
@@ -152,6 +165,9 @@ public final class ServedZone {
      */
     public Answer lookup(Name qname, int qtype) {
         if (!contains(qname)) throw new IllegalArgumentException(qname + " is outside " + origin);
+        if (faults.servFails(qname, qtype)) {
+            return new Answer(Rcode.SERVFAIL, List.of(), List.of(), List.of(), false);
+        }
         Optional<Name> cut = ZoneSigner.cutAbove(qname, cuts);
         if (cut.isPresent() && !(qname.equals(cut.get()) && qtype == Type.DS)) {
             return referral(cut.get());

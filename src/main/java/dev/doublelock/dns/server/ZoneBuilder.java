@@ -39,6 +39,7 @@ public final class ZoneBuilder {
     private final long ttl;
     private final List<Record> records = new ArrayList<>();
     private final Set<Name> aliases = new HashSet<>();
+    private ZoneFaults faults = ZoneFaults.NONE;
 
     private ZoneBuilder(Name origin, long ttl, Name primary, Name hostmaster) {
         this.origin = origin;
@@ -136,9 +137,34 @@ public final class ZoneBuilder {
         return add(new CNAMERecord(owner, DClass.IN, ttl, target));
     }
 
+    /** Questions for {@code owner} and {@code type} are answered SERVFAIL (a broken server, on purpose). */
+    public ZoneBuilder servFail(Name owner, int type) {
+        inZone(owner);
+        faults = faults.withServFail(new ZoneFaults.Question(owner, type));
+        return this;
+    }
+
+    /** The RRset at {@code owner} and {@code type} is served with a signature that does not verify (bogus). */
+    public ZoneBuilder corruptSignature(Name owner, int type) {
+        inZone(owner);
+        faults = faults.withSignatureFault(new ZoneFaults.SignatureFault(owner, type, ZoneFaults.SignatureDefect.CORRUPTED));
+        return this;
+    }
+
+    /** The RRset at {@code owner} and {@code type} is served with a signature that expired a week ago (bogus). */
+    public ZoneBuilder expiredSignature(Name owner, int type) {
+        inZone(owner);
+        faults = faults.withSignatureFault(new ZoneFaults.SignatureFault(owner, type, ZoneFaults.SignatureDefect.EXPIRED));
+        return this;
+    }
+
     /** The zone so far. */
     public ZoneContent build() {
-        return new ZoneContent(origin, records);
+        return new ZoneContent(origin, records, faults);
+    }
+
+    private void inZone(Name owner) {
+        if (!owner.subdomain(origin)) throw new IllegalArgumentException(owner + " is outside the zone " + origin);
     }
 
     private ZoneBuilder add(Record r) {

@@ -31,6 +31,12 @@ public final class ZoneSigner {
     /** Signature lifetime the lab uses: re-signed by {@link LiveZone} well before the end. */
     public static final Duration DEFAULT_VALIDITY = Duration.ofDays(14);
     static final Duration INCEPTION_SLACK = Duration.ofHours(1);
+    /**
+     * An {@link ZoneFaults.SignatureDefect#EXPIRED} signature ended this long ago: beyond any resolver's clock-skew
+     * allowance (unbound allows at most a day).
+     */
+    static final Duration EXPIRED_AGO = Duration.ofDays(7);
+    static final Duration EXPIRED_INCEPTION = Duration.ofDays(21);
 
     private ZoneSigner() {
     }
@@ -57,14 +63,27 @@ public final class ZoneSigner {
             for (RRset set : sets.values()) {
                 if (!isAuthoritative(set.getName(), set.getType(), cuts)) continue; // NS at a cut and glue: unsigned
                 boolean keySet = set.getType() == Type.DNSKEY;
+                java.util.Optional<ZoneFaults.SignatureDefect> defect =
+                        content.faults().signatureDefect(set.getName(), set.getType());
+                boolean expired = defect.equals(java.util.Optional.of(ZoneFaults.SignatureDefect.EXPIRED));
                 RRSIGRecord sig = DNSSEC.sign(set, keySet ? ksk : zsk, keySet ? keys.kskPrivate() : keys.zskPrivate(),
-                        inception, expiration);
+                        expired ? now.minus(EXPIRED_INCEPTION) : inception, expired ? now.minus(EXPIRED_AGO) : expiration);
+                if (defect.equals(java.util.Optional.of(ZoneFaults.SignatureDefect.CORRUPTED))) sig = corrupted(sig);
                 set.addRR(sig);
             }
         } catch (DNSSEC.DNSSECException e) {
             throw new IllegalStateException("cannot sign the zone " + origin + ": " + e.getMessage(), e);
         }
-        return new ServedZone(origin, List.copyOf(sets.values()), keys.ds(origin, ttl), now, expiration);
+        return new ServedZone(origin, List.copyOf(sets.values()), keys.ds(origin, ttl), now, expiration,
+                content.faults());
+    }
+
+    /** The same signature with one bit flipped in its middle: well formed, but it cannot verify. */
+    static RRSIGRecord corrupted(RRSIGRecord sig) {
+        byte[] bytes = sig.getSignature().clone();
+        bytes[bytes.length / 2] ^= 0x01;
+        return new RRSIGRecord(sig.getName(), sig.getDClass(), sig.getTTL(), sig.getTypeCovered(), sig.getAlgorithm(),
+                sig.getOrigTTL(), sig.getExpire(), sig.getTimeSigned(), sig.getFootprint(), sig.getSigner(), bytes);
     }
 
     /** The zone cuts: names below the apex with NS records (delegations to child zones). */
