@@ -130,6 +130,13 @@ final class LabZoneCommand implements Callable<Integer> {
         out.println("stub-zone:");
         out.println("    name: \"" + origin + "\"");
         for (InetAddress a : nameServer) out.println("    stub-addr: " + a.getHostAddress() + "@" + dnsPort);
+        for (LabProfile p : profiles) {
+            if (!LabZone.insecureChild(p)) continue;
+            // a referral's glue carries no port: the unsigned child zone needs its own stub on a loopback port
+            out.println("stub-zone:  # " + p.profileName() + ": an unsigned child zone, delegated without DS");
+            out.println("    name: \"" + LabZone.domain(p, origin) + "\"");
+            for (InetAddress a : nameServer) out.println("    stub-addr: " + a.getHostAddress() + "@" + dnsPort);
+        }
         out.println(";");
         out.println("; 3. The records the lab serves (signed, with DNSKEY, NSEC and RRSIG records added), from --ip; the "
                 + "running lab uses its endpoints' bind addresses");

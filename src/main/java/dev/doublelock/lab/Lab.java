@@ -105,6 +105,9 @@ public final class Lab implements AutoCloseable {
                 byHost.computeIfAbsent(sniHostName(p, lab.zone()), h -> java.util.EnumSet.noneOf(dev.doublelock.tls.pki.LabCertificate.class))
                         .add(p.certificate());
             }
+            // the DANE scenarios' leaves name their MX hosts, so that DANE-TA and PKIX name checks can pass
+            options.dns().ifPresent(d -> byHost.keySet().forEach(host ->
+                    lab.pki(host).nameMxHosts(LabZone.daneMxNames(d.zone()))));
             byHost.forEach((host, certificates) -> lab.pki(host).prepare(certificates));
             for (LabEndpoint endpoint : options.endpoints()) {
                 lab.startEndpoint(endpoint);
@@ -232,19 +235,29 @@ public final class Lab implements AutoCloseable {
             warnings.add(LabZone.nameServer(dnsOptions.zone()) + " has no address record: the DNS listens on the "
                     + "wildcard address; give --dns-bind its public address");
         }
-        dev.doublelock.dns.server.ZoneBuilder builder = LabZone.builder(dnsOptions.zone(), glue, addresses);
+        Map<LabProfile, LabZone.DaneEndpoint> dane = new EnumMap<>(LabProfile.class);
+        for (Running r : running) {
+            if (r.profile().dane().isEmpty()) continue;
+            dane.put(r.profile(), new LabZone.DaneEndpoint(r.port(),
+                    pki(r.hostName()).certificate(r.profile().certificate()).chain()));
+        }
+        java.util.function.Consumer<dev.doublelock.dns.server.ZoneBuilder> sniRecords = b -> { };
         if (sniAddress != null && sniAddress.getAddress().isAnyLocalAddress()) {
             warnings.add("the SNI listener has no address records: it listens on the wildcard address; give --sni-bind "
                     + "its public address");
         } else if (sniAddress != null) {
-            SniProfiles.addAddresses(builder, sniAddress.getAddress(), addresses);
+            InetAddress sniIp = sniAddress.getAddress();
+            sniRecords = b -> SniProfiles.addAddresses(b, sniIp, addresses);
         }
-        ZoneContent content = builder.build();
+        LabZone.Zones zones = LabZone.build(dnsOptions.zone(), glue, addresses, dane, sniRecords);
         ZoneKeys keys = ZoneKeys.loadOrCreate(LabZone.keyDirectory(options.dataDir(), dnsOptions.zone()));
-        LiveZone zone = LiveZone.signed(content, keys, Clock.systemUTC());
+        LiveZone zone = LiveZone.signed(zones.parent(), keys, Clock.systemUTC());
+        List<java.util.function.Supplier<dev.doublelock.dns.server.ServedZone>> served = new ArrayList<>();
+        served.add(zone);
+        for (ZoneContent child : zones.unsignedChildren()) served.add(LiveZone.unsigned(child));
         AuthoritativeServer server;
         try {
-            server = AuthoritativeServer.start(dnsOptions.bind(), zone, dnsOptions.limits());
+            server = AuthoritativeServer.start(dnsOptions.bind(), served, dnsOptions.limits());
         } catch (java.net.BindException e) {
             throw new dev.doublelock.io.ListenerBindException("lab DNS", dnsOptions.bind(),
                     "choose another --dns-port (-1 turns the lab's DNS off)", e);

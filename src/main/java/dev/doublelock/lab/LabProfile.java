@@ -72,7 +72,18 @@ public enum LabProfile {
     RESPONSE_INJECTION("starttls-response-injection", LabCertificate.GOOD, Tls.MODERN, StartTls.OFFERED_INJECTS_RESPONSES,
             "good TLS, but the 220 to STARTTLS comes with an injected plaintext EHLO reply (a man in the middle's "
                     + "STARTTLS response injection): senders must discard it, and fail if they act on it",
-            List.of());
+            List.of()),
+    // The DANE scenarios (RFC 7672): the defect is in the lab zone's TLSA records or their DNSSEC, see DaneScenario.
+    // The checker without DNS sees only the certificate, so the expected findings are the certificate's.
+    DANE_EE("dane-ee", LabCertificate.SELF_SIGNED, DaneScenario.EE_MATCHING, List.of(UNKNOWN_ISSUER)),
+    DANE_TA("dane-ta", LabCertificate.MX_NAMES, DaneScenario.TA_MATCHING, List.of()),
+    DANE_NOT_MATCHING("dane-not-matching", LabCertificate.MX_NAMES, DaneScenario.NOT_MATCHING, List.of()),
+    DANE_BROKEN_RRSIG("dane-broken-rrsig", LabCertificate.MX_NAMES, DaneScenario.BROKEN_RRSIG, List.of()),
+    DANE_SERVFAIL("dane-servfail", LabCertificate.MX_NAMES, DaneScenario.SERVFAIL, List.of()),
+    DANE_INSECURE("dane-insecure", LabCertificate.MX_NAMES, DaneScenario.INSECURE_ZONE, List.of()),
+    DANE_NO_TLSA("dane-no-tlsa", LabCertificate.MX_NAMES, DaneScenario.NO_TLSA, List.of()),
+    DANE_TA_WRONG_NAME("dane-ta-wrong-name", LabCertificate.WRONG_HOST, DaneScenario.TA_WRONG_NAME, List.of(BAD_CERT_DOMAIN)),
+    DANE_EXPIRED_RRSIG("dane-expired-rrsig", LabCertificate.MX_NAMES, DaneScenario.EXPIRED_RRSIG, List.of());
 
     /** How STARTTLS is offered. */
     public enum StartTls {
@@ -140,9 +151,22 @@ public enum LabProfile {
     private final StartTls startTls;
     private final String defects;
     private final List<FindingCode> expectedFindings;
+    private final DaneScenario dane;
 
     LabProfile(String profileName, LabCertificate certificate, Tls tls, StartTls startTls, String defects,
                List<FindingCode> expectedFindings) {
+        this(profileName, certificate, tls, startTls, defects, expectedFindings, null);
+    }
+
+    /** A DANE scenario: modern TLS with STARTTLS, the defect (if any) in DNS. */
+    LabProfile(String profileName, LabCertificate certificate, DaneScenario dane, List<FindingCode> expectedFindings) {
+        this(profileName, certificate, Tls.MODERN, StartTls.OFFERED, "DANE: " + dane.description()
+                + "; a sender must " + dane.expectation().words(), expectedFindings, dane);
+    }
+
+    private LabProfile(String profileName, LabCertificate certificate, Tls tls, StartTls startTls, String defects,
+                       List<FindingCode> expectedFindings, DaneScenario dane) {
+        this.dane = dane;
         this.profileName = profileName;
         this.certificate = certificate;
         this.tls = tls;
@@ -197,7 +221,30 @@ public enum LabProfile {
             case CN_ONLY -> "host name only in the CN";
             case WILDCARD_TOO_DEEP -> "wildcard spanning two labels";
             case MD5_SIGNATURE -> "MD5 signature";
+            case DANE_EE -> "DANE-EE: a self-signed leaf its TLSA record matches";
+            case DANE_TA -> "DANE-TA: the TLSA record matches the issuing CA";
+            case DANE_NOT_MATCHING -> "DANE: no TLSA record matches";
+            case DANE_BROKEN_RRSIG -> "DANE: the TLSA signature is broken (bogus)";
+            case DANE_SERVFAIL -> "DANE: the TLSA lookup fails (SERVFAIL)";
+            case DANE_INSECURE -> "DANE: TLSA in an unsigned zone (to be ignored)";
+            case DANE_NO_TLSA -> "DANE: securely no TLSA record";
+            case DANE_TA_WRONG_NAME -> "DANE-TA: the leaf names neither the MX host nor the domain";
+            case DANE_EXPIRED_RRSIG -> "DANE: the TLSA signature has expired (bogus)";
         };
+    }
+
+    /** The DANE scenario this profile is, if it is one. */
+    public Optional<DaneScenario> dane() {
+        return Optional.ofNullable(dane);
+    }
+
+    /**
+     * What a careful sender does here: for a DANE scenario what RFC 7672 requires of a DANE sender; otherwise deliver
+     * to a {@link #isGood() good} profile and refuse a defect.
+     */
+    public SenderExpectation expectation() {
+        if (dane != null) return dane.expectation();
+        return isGood() ? SenderExpectation.DELIVER : SenderExpectation.REFUSE;
     }
 
     /** Finding codes the checker must report for this endpoint (empty: compliant). */
@@ -212,9 +259,10 @@ public enum LabProfile {
 
     /**
      * The profiles a sender should deliver to (with TLS): no defect, or only one on the server's side that no
-     * sender can see in the TLS it gets (starttls-injection).
+     * sender can see in the TLS it gets (starttls-injection); and the DANE scenarios where RFC 7672 lets it deliver.
      */
     public boolean isGood() {
+        if (dane != null) return dane.expectation().delivers();
         return (startTls == StartTls.OFFERED || startTls == StartTls.OFFERED_EXECUTES_INJECTED
                 || startTls == StartTls.OFFERED_INJECTS_RESPONSES)
                 && expectedFindings.stream().allMatch(c -> c == FindingCode.STARTTLS_INJECTION);

@@ -205,7 +205,9 @@ final class SessionRecorder implements SessionHandler {
     private Verdict verdict(Instant now) {
         if (actedOnInjectedReply) return Verdict.ACTED_ON_INJECTED_REPLY;
         if (deliveredOverTls) {
-            return profile.isGood() ? Verdict.DELIVERED : Verdict.DELIVERED_INSECURELY;
+            if (profile.expectation().delivers()) return Verdict.DELIVERED;
+            return profile.expectation() == SenderExpectation.DEFER ? Verdict.DELIVERED_DESPITE_DANE
+                    : Verdict.DELIVERED_INSECURELY;
         }
         if (deliveredWithoutTls) {
             boolean refusedBefore = !startTls.equals("not-tried")

@@ -38,9 +38,12 @@ public final class SniProfiles {
         return new SniProfiles(Collections.unmodifiableMap(names));
     }
 
-    /** True when a profile differs from good only from the TLS handshake on. */
+    /**
+     * True when a profile differs from good only from the TLS handshake on. Not the DANE scenarios: their TLSA records
+     * name their own endpoint's port and certificate, which the SNI listener's port and leaves are not.
+     */
     public static boolean selectable(LabProfile p) {
-        return p.startTls() == LabProfile.StartTls.OFFERED;
+        return p.startTls() == LabProfile.StartTls.OFFERED && p.dane().isEmpty();
     }
 
     /** Every selectable profile, in profile order. */

@@ -12,6 +12,11 @@ public enum Verdict {
     ACTED_ON_INJECTED_REPLY("acted on a reply injected before TLS", true),
     /** It completed a TLS handshake with a defective endpoint and delivered the message. */
     DELIVERED_INSECURELY("delivered over defective TLS", true),
+    /**
+     * On a DANE scenario where RFC 7672 requires deferral (no TLSA record matches, DANE-TA's name check fails, the TLSA
+     * lookup is bogus or fails): it delivered all the same.
+     */
+    DELIVERED_DESPITE_DANE("delivered where DANE requires it to defer", true),
     /** A failed or refused handshake, then the same sender delivered without TLS. */
     PLAINTEXT_FALLBACK("refused TLS, then delivered in plaintext", true),
     /** It delivered without even trying STARTTLS. */
@@ -20,7 +25,10 @@ public enum Verdict {
     REFUSED_AFTER_HANDSHAKE("refused after the handshake", false),
     /** The sender aborted the TLS handshake (usually with an alert). */
     REFUSED_AT_HANDSHAKE("refused at the handshake", false),
-    /** Delivered over TLS to the good endpoint: the expected behaviour there. */
+    /**
+     * Delivered over TLS where that is right: a good endpoint, or a DANE scenario whose TLSA records authenticate the
+     * server or that has no usable DANE.
+     */
     DELIVERED("delivered over good TLS", false),
     /** Connected, delivered nothing, tried no TLS. */
     ABANDONED("connected, sent nothing", false);

@@ -65,7 +65,8 @@ class LabDnsValidationTest {
                 .withDns(Optional.of(LabDnsOptions.of(ZONE, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))));
         assertThat(lab.dns().orElseThrow().ds().rdataToString()).as("the lab signs with the keys 'lab zone' made")
                 .isEqualTo(anchor);
-        unbound = UnboundInstance.start(ZONE, anchor, lab.dns().orElseThrow().address());
+        unbound = UnboundInstance.start(ZONE, anchor, lab.dns().orElseThrow().address(),
+                List.of(LabZone.domain(LabProfile.DANE_INSECURE, Name.fromConstantString(ZONE)).toString()));
     }
 
     @AfterAll
@@ -80,20 +81,53 @@ class LabDnsValidationTest {
         for (LabProfile p : LabProfile.values()) {
             String domain = LabZone.domain(p, zone).toString();
             Message mx = unbound.ask(domain, Type.MX);
+            boolean secure = !LabZone.insecureChild(p); // dane-insecure: an unsigned child zone, no DS
             assertThat(mx.getRcode()).as(domain + "\n" + unbound.log()).isEqualTo(Rcode.NOERROR);
-            assertThat(mx.getHeader().getFlag(Flags.AD)).as(domain + " MX validated").isTrue();
+            assertThat(mx.getHeader().getFlag(Flags.AD)).as(domain + " MX validated").isEqualTo(secure);
             List<Record> answer = mx.getSection(Section.ANSWER).stream().filter(r -> r.getType() == Type.MX).toList();
             assertThat(answer).hasSize(1);
             Name host = ((MXRecord) answer.get(0)).getTarget();
             assertThat(host).isEqualTo(LabZone.mxHost(p, zone));
             Message a = unbound.ask(host.toString(), Type.A);
-            assertThat(a.getHeader().getFlag(Flags.AD)).as(host + " A validated").isTrue();
+            assertThat(a.getHeader().getFlag(Flags.AD)).as(host + " A validated").isEqualTo(secure);
             assertThat(a.getSection(Section.ANSWER)).filteredOn(r -> r.getType() == Type.A)
                     .extracting(r -> ((ARecord) r).getAddress())
                     .containsExactly(lab.endpoint(p).address().getAddress());
         }
         assertThat(LabZone.mxHost(LabProfile.WILDCARD_TOO_DEEP, zone).toString())
                 .isEqualTo("a.b.deep.wildcard-too-deep.lab.test.");
+    }
+
+    /** What a DANE sender's resolver makes of each scenario's TLSA question at the endpoint's real port. */
+    @Test
+    void everyDaneScenariosTlsaIsSecureBogusFailedInsecureOrDeniedAsItShouldBe() throws Exception {
+        Name zone = Name.fromConstantString(ZONE);
+        for (LabProfile p : LabProfile.values()) {
+            if (p.dane().isEmpty()) continue;
+            String name = LabZone.tlsaName(p, zone, lab.endpoint(p).port()).toString();
+            Message m = unbound.ask(name, Type.TLSA);
+            List<Record> tlsa = m.getSection(Section.ANSWER).stream().filter(r -> r.getType() == Type.TLSA).toList();
+            String what = p + " " + name + "\n" + m + "\n" + unbound.log();
+            switch (p.dane().get()) {
+                case EE_MATCHING, TA_MATCHING, NOT_MATCHING, TA_WRONG_NAME -> {
+                    assertThat(m.getRcode()).as(what).isEqualTo(Rcode.NOERROR);
+                    assertThat(m.getHeader().getFlag(Flags.AD)).as(what).isTrue();
+                    assertThat(tlsa).as(what).hasSize(1);
+                }
+                case BROKEN_RRSIG, EXPIRED_RRSIG, SERVFAIL -> assertThat(m.getRcode()).as(what).isEqualTo(Rcode.SERVFAIL);
+                case INSECURE_ZONE -> {
+                    assertThat(m.getRcode()).as(what).isEqualTo(Rcode.NOERROR);
+                    assertThat(m.getHeader().getFlag(Flags.AD)).as(what).isFalse();
+                    assertThat(tlsa).as(what).hasSize(1);
+                }
+                case NO_TLSA -> {
+                    assertThat(m.getRcode()).as(what).isEqualTo(Rcode.NXDOMAIN);
+                    assertThat(m.getHeader().getFlag(Flags.AD)).as("denial validated: " + what).isTrue();
+                }
+            }
+        }
+        String log = unbound.log();
+        assertThat(log).contains("signature expired").containsIgnoringCase("signature crypto failed");
     }
 
     @Test

@@ -48,7 +48,48 @@ class LabZoneTest {
         assertThat(dev.doublelock.policy.mtasts.TlsRptRecord.select(List.of(LabZone.tlsRptRecord(ZONE))))
                 .isInstanceOf(dev.doublelock.policy.mtasts.TlsRptRecord.Published.One.class);
         long domains = content.records().stream().filter(r -> r.getType() == Type.MX).count();
-        assertThat(domains).isEqualTo(LabProfile.values().length);
+        assertThat(domains).as("every profile but dane-insecure, whose MX is in its own child zone")
+                .isEqualTo(LabProfile.values().length - 1);
+        assertThat(zone.lookup(Name.fromConstantString("dane-insecure.lab.example.org."), Type.MX).isReferral()).isTrue();
+    }
+
+    @Test
+    void theDaneScenariosPublishTheirTlsaRecordsAtTheEndpointsPortAndTheInsecureOneInAnUnsignedChild() throws Exception {
+        dev.doublelock.tls.pki.LabPki pki = dev.doublelock.tls.pki.LabPki.loadOrCreate(
+                java.nio.file.Files.createTempDirectory("labzone-pki"), "localhost");
+        java.util.Map<LabProfile, LabZone.DaneEndpoint> dane = new java.util.EnumMap<>(LabProfile.class);
+        java.util.Map<LabProfile, InetAddress> addresses = new java.util.EnumMap<>(LabProfile.class);
+        int port = 2560;
+        for (LabProfile p : LabProfile.values()) {
+            addresses.put(p, InetAddress.getByName("192.0.2.1"));
+            if (p.dane().isPresent()) dane.put(p, new LabZone.DaneEndpoint(port++, pki.certificate(p.certificate()).chain()));
+        }
+        LabZone.Zones zones = LabZone.build(ZONE, List.of(InetAddress.getByName("192.0.2.53")), addresses, dane);
+        ServedZone parent = ServedZone.unsigned(zones.parent());
+        java.util.function.Function<LabProfile, String> tlsaAt = p -> LabZone.tlsaName(p, ZONE, dane.get(p).port()).toString();
+        byte[] leafSpki = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(pki.certificate(dev.doublelock.tls.pki.LabCertificate.SELF_SIGNED).leaf().getPublicKey().getEncoded());
+        assertThat(rdata(parent, tlsaAt.apply(LabProfile.DANE_EE), Type.TLSA))
+                .containsExactly("3 1 1 " + java.util.HexFormat.of().withUpperCase().formatHex(leafSpki));
+        assertThat(rdata(parent, tlsaAt.apply(LabProfile.DANE_TA), Type.TLSA)).singleElement().asString().startsWith("2 1 1 ");
+        assertThat(tlsaAt.apply(LabProfile.DANE_TA)).isEqualTo("_" + dane.get(LabProfile.DANE_TA).port() + "._tcp.dane-ta.lab.example.org.");
+        assertThat(rdata(parent, tlsaAt.apply(LabProfile.DANE_NOT_MATCHING), Type.TLSA))
+                .containsExactly(new org.xbill.DNS.TLSARecord(Name.root, 1, 0, 3, 1, 1, LabZone.matchingNothing().data()).rdataToString());
+        assertThat(parent.lookup(Name.fromConstantString(tlsaAt.apply(LabProfile.DANE_SERVFAIL)), Type.TLSA).rcode())
+                .isEqualTo(Rcode.SERVFAIL);
+        assertThat(parent.faults().signatures()).extracting(f -> f.owner().toString()).containsExactlyInAnyOrder(
+                tlsaAt.apply(LabProfile.DANE_BROKEN_RRSIG), tlsaAt.apply(LabProfile.DANE_EXPIRED_RRSIG));
+        assertThat(parent.lookup(Name.fromConstantString(tlsaAt.apply(LabProfile.DANE_NO_TLSA)), Type.TLSA).rcode())
+                .isEqualTo(Rcode.NXDOMAIN);
+        assertThat(zones.unsignedChildren()).singleElement().satisfies(c -> {
+            assertThat(c.origin().toString()).isEqualTo("dane-insecure.lab.example.org.");
+            ServedZone child = ServedZone.unsigned(c);
+            assertThat(child.isSigned()).isFalse();
+            assertThat(rdata(child, tlsaAt.apply(LabProfile.DANE_INSECURE), Type.TLSA)).hasSize(1);
+            assertThat(rdata(child, "dane-insecure.lab.example.org.", Type.MX)).containsExactly("10 dane-insecure.lab.example.org.");
+        });
+        assertThat(LabZone.daneMxNames(ZONE)).contains("dane-ta.lab.example.org", "dane-no-tlsa.lab.example.org")
+                .doesNotContain("dane-ee.lab.example.org", "dane-ta-wrong-name.lab.example.org");
     }
 
     private static List<String> rdata(ServedZone zone, String name, int type) {

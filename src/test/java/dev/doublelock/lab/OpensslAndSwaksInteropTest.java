@@ -48,6 +48,11 @@ class OpensslAndSwaksInteropTest {
                  TLS_1_3_ONLY, STARTTLS_INJECTION, RESPONSE_INJECTION -> 0; // at SECLEVEL=0
             case CN_ONLY -> 0; // OpenSSL still falls back to the CN when there is no SAN: the lax behaviour the profile tests
             case WILDCARD_TOO_DEEP -> 62; // *.deep.localhost for a.b.deep.localhost: OpenSSL matches one label only
+            // the DANE scenarios: what openssl sees without DNS is their certificate
+            case DANE_TA, DANE_NOT_MATCHING, DANE_BROKEN_RRSIG, DANE_SERVFAIL, DANE_INSECURE, DANE_NO_TLSA,
+                 DANE_EXPIRED_RRSIG -> 0;
+            case DANE_EE -> 18;
+            case DANE_TA_WRONG_NAME -> 62;
             case SELF_SIGNED -> 18;
             case UNTRUSTED_ROOT -> 19;
             case MISSING_INTERMEDIATE -> 21; // "unable to verify the first certificate": the issuer is neither sent nor trusted

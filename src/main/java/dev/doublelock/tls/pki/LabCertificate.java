@@ -56,7 +56,13 @@ public enum LabCertificate {
      * SHA1withRSA, valid 1970-01-01 to 1970-01-02, that subject, no SAN, and only the extensions
      * openssl adds by default (SKI, AKI, basicConstraints critical CA:true).
      */
-    SHAME("shame");
+    SHAME("shame"),
+    /**
+     * As GOOD, with the names of the lab zone's DANE scenario MX hosts as further DNS SANs ({@link
+     * LabPki#nameMxHosts}), so that a sender can check the name against the MX host as DANE-TA(2) and PKIX require
+     * (RFC 7672 §3.2.3). Without such names it is GOOD under another file name.
+     */
+    MX_NAMES("mx-names");
 
     private final String fileStem;
 

@@ -41,6 +41,13 @@ record LabHost(String name, List<String> dnsNames, List<String> ipAddresses) {
         return new LabHost(name, List.of(name), List.of());
     }
 
+    /** This host with further DNS SANs (the names come after the host's own, duplicates dropped). */
+    LabHost alsoNaming(List<String> more) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(dnsNames);
+        for (String n : more) all.add(of(n).name());
+        return new LabHost(name, List.copyOf(all), ipAddresses);
+    }
+
     /**
      * The DNS name the wildcard-too-deep certificate hangs its wildcard below: {@code deep.<name>}, or
      * {@code deep.lab.invalid} when the lab host is an IP literal (a wildcard over an address means nothing).

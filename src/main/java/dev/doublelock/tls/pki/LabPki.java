@@ -50,6 +50,7 @@ public final class LabPki {
     public static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
     private static final String HOST_KEY = "hostName";
+    private static final String NAMES_KEY = "mxNames";
     /** The lock file in a PKI directory; whoever makes certificates holds it exclusively. */
     public static final String LOCK_FILE = "pki.lock";
     private static final Map<Path, ReentrantLock> THREAD_LOCKS = new ConcurrentHashMap<>();
@@ -62,6 +63,7 @@ public final class LabPki {
     private final LabPki issuing;
     private CertifiedKey untrustedRoot;
     private final Map<LabCertificate, CertifiedKey> leaves = new EnumMap<>(LabCertificate.class);
+    private List<String> mxNames = List.of();
 
     private LabPki(LabFiles files, LabHost host, Clock clock) {
         this.files = files;
@@ -216,6 +218,18 @@ public final class LabPki {
         return files.dir();
     }
 
+    /**
+     * The further names of the {@link LabCertificate#MX_NAMES} leaf (the lab zone's DANE scenario MX hosts); set before
+     * that leaf is first used. A stored leaf with other names is made anew.
+     */
+    public synchronized void nameMxHosts(List<String> names) {
+        List<String> normalised = names.stream().map(n -> LabHost.of(n).name()).toList();
+        if (!normalised.equals(mxNames)) {
+            mxNames = normalised;
+            leaves.remove(LabCertificate.MX_NAMES);
+        }
+    }
+
     /** The key and the chain a server presents for {@code which}, made and stored on first use. */
     public synchronized CertifiedKey certificate(LabCertificate which) {
         CertifiedKey cached = leaves.get(which);
@@ -226,14 +240,18 @@ public final class LabPki {
     private CertifiedKey loadOrMake(LabCertificate which) {
         String stem = which.fileStem();
         CertifiedKey issuer = issuerOf(which);
+        String names = String.join(",", mxNames);
         Optional<CertifiedKey> stored = files.load(stem + ".chain.pem", stem + ".key.pem")
                 .filter(k -> host.name().equals(files.metadata(stem + "." + HOST_KEY)) || !which.dependsOnHostName())
+                .filter(k -> which != LabCertificate.MX_NAMES || names.equals(files.metadata(stem + "." + NAMES_KEY)))
                 .filter(k -> issuedBy(k, which, issuer))
                 .filter(k -> fresh(k.leaf(), which));
         CertifiedKey leaf = stored.orElseGet(() -> {
-            CertifiedKey made = LabRecipes.leaf(which, host, issuer, now());
+            LabHost named = which == LabCertificate.MX_NAMES ? host.alsoNaming(mxNames) : host;
+            CertifiedKey made = LabRecipes.leaf(which, named, issuer, now());
             files.save(made, stem + ".chain.pem", stem + ".key.pem");
             files.setMetadata(stem + "." + HOST_KEY, host.name());
+            if (which == LabCertificate.MX_NAMES) files.setMetadata(stem + "." + NAMES_KEY, names);
             return made;
         });
         leaves.put(which, leaf);
@@ -252,7 +270,8 @@ public final class LabPki {
     /** Signed by the expected issuer, and sending exactly the chain the recipe sends. */
     private static boolean issuedBy(CertifiedKey stored, LabCertificate which, CertifiedKey issuer) {
         List<X509Certificate> tail = switch (which) {
-            case GOOD, GOOD_RSA, EXPIRED, NOT_YET_VALID, WRONG_HOST, RSA_1024, UNTRUSTED_ROOT, CN_ONLY, WILDCARD_TOO_DEEP ->
+            case GOOD, GOOD_RSA, EXPIRED, NOT_YET_VALID, WRONG_HOST, RSA_1024, UNTRUSTED_ROOT, CN_ONLY, WILDCARD_TOO_DEEP,
+                 MX_NAMES ->
                     issuer.chain();
             default -> List.of();
         };

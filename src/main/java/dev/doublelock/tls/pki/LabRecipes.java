@@ -61,7 +61,7 @@ final class LabRecipes {
                 .validity(now.minus(BACKDATING), now.plus(LEAF_LIFETIME)).signatureAlgorithm("SHA256withECDSA")
                 .revocationUrls(CRL_URL, null);
         return switch (which) {
-            case GOOD, UNTRUSTED_ROOT -> good.issuer(issuer).build();
+            case GOOD, UNTRUSTED_ROOT, MX_NAMES -> good.issuer(issuer).build();
             case GOOD_RSA -> good.rsa(3072).issuer(issuer).build();
             case SELF_SIGNED -> good.build();
             case MISSING_INTERMEDIATE -> onlyLeaf(good.issuer(issuer).build());
