@@ -61,12 +61,24 @@ public final class UnboundInstance implements AutoCloseable {
      */
     public static UnboundInstance start(String zone, String trustAnchor, InetSocketAddress authoritative,
                                         java.util.List<String> childZones) throws IOException, InterruptedException {
+        return start(zone, trustAnchor, authoritative, childZones,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), PostfixInstance.freePort()));
+    }
+
+    /**
+     * As {@link #start(String, String, InetSocketAddress, java.util.List)}, listening on {@code listen}: for a client
+     * that can only be told an address, not a port (the C library's resolver, which reads {@code nameserver} lines
+     * of resolv.conf and always asks port 53), a loopback address of its own on port 53 (needs root).
+     */
+    public static UnboundInstance start(String zone, String trustAnchor, InetSocketAddress authoritative,
+                                        java.util.List<String> childZones, InetSocketAddress listen)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "doublelock-unbound-");
-        int port = PostfixInstance.freePort();
+        int port = listen.getPort();
         String stubAddr = authoritative.getAddress().getHostAddress() + "@" + authoritative.getPort();
         String conf = String.join("\n",
                 "server:",
-                "    interface: 127.0.0.1",
+                "    interface: " + listen.getAddress().getHostAddress(),
                 "    port: " + port,
                 "    do-ip6: no",
                 "    access-control: 127.0.0.0/8 allow",
@@ -101,7 +113,7 @@ public final class UnboundInstance implements AutoCloseable {
         Files.writeString(confFile, conf, StandardCharsets.US_ASCII);
         Process p = new ProcessBuilder(BINARY.toString(), "-d", "-c", confFile.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
-        UnboundInstance u = new UnboundInstance(p, dir, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        UnboundInstance u = new UnboundInstance(p, dir, new InetSocketAddress(listen.getAddress(), port));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
