@@ -35,15 +35,19 @@ final class LabProfilesCommand implements Callable<Integer> {
             row.put("expected_findings", p.expectedFindings().stream().map(FindingCode::name).toList());
             row.put("ipv6_interface_id", "::" + Integer.toHexString(p.ordinal() + 1));
             row.put("sni_selectable", dev.doublelock.lab.SniProfiles.selectable(p));
+            row.put("sender_must", p.expectation().name());
+            row.put("dane", p.dane().map(Enum::name).orElse(null));
             rows.add(row);
         }
         if (json) {
             System.out.println(Json.write(rows));
         } else {
-            System.out.printf("%-6s %-21s %-60s %s%n", "PORT", "PROFILE", "DEFECTS", "CHECKER MUST REPORT");
-            for (Map<String, Object> r : rows) {
-                System.out.printf("%-6s %-21s %-60s %s%n", r.get("port"), r.get("name"), r.get("defects"),
-                        String.join(", ", castList(r.get("expected_findings"))));
+            System.out.printf("%-6s %-21s %-60s %-21s %s%n", "PORT", "PROFILE", "DEFECTS", "A SENDER MUST",
+                    "CHECKER MUST REPORT");
+            for (LabProfile p : LabProfile.values()) {
+                Map<String, Object> r = rows.get(p.ordinal());
+                System.out.printf("%-6s %-21s %-60s %-21s %s%n", r.get("port"), r.get("name"), r.get("defects"),
+                        p.expectation().words(), String.join(", ", castList(r.get("expected_findings"))));
             }
             System.out.println();
             System.out.println("With --ipv6-prefix P/64 profile number N (from 0, in this order) listens on [P::N+1]:25. On the "

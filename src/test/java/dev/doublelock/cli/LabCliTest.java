@@ -58,7 +58,9 @@ class LabCliTest {
                 "not-yet-valid", "wrong-host", "sha1-signature", "rsa-1024", "tls-1.0-only", "tls-1.1-only", "no-pfs",
                 "no-starttls", "starttls-broken", "shame",
                 "dhe-1024", "cbc-sha1", "cn-only", "wildcard-too-deep", "md5-signature", "tls-1.3-only",
-                "starttls-injection", "starttls-response-injection");
+                "starttls-injection", "starttls-response-injection",
+                "dane-ee", "dane-ta", "dane-not-matching", "dane-broken-rrsig", "dane-servfail", "dane-insecure",
+                "dane-no-tlsa", "dane-ta-wrong-name", "dane-expired-rrsig");
         for (int i = 0; i < rows.size(); i++) {
             assertThat(rows.get(i).get("port").asInt()).as(names.get(i)).isEqualTo(2525 + i);
         }
@@ -67,7 +69,15 @@ class LabCliTest {
                 "wildcard-too-deep", "[\"BAD_CERT_DOMAIN\"]", "md5-signature", "[\"WEAK_SIGNATURE_ALGORITHM\"]",
                 "tls-1.3-only", "[]", "starttls-injection", "[\"STARTTLS_INJECTION\"]",
                 "starttls-response-injection", "[]");
+        java.util.Map<String, String> senderMust = new java.util.HashMap<>(java.util.Map.of(
+                "good", "DELIVER", "expired", "REFUSE", "dane-ee", "DELIVER", "dane-ta", "DELIVER",
+                "dane-not-matching", "DEFER", "dane-broken-rrsig", "DEFER", "dane-servfail", "DEFER",
+                "dane-insecure", "DELIVER_WITHOUT_DANE", "dane-no-tlsa", "DELIVER_WITHOUT_DANE", "dane-ta-wrong-name", "DEFER"));
+        senderMust.put("dane-expired-rrsig", "DEFER");
         rows.forEach(r -> {
+            String must = senderMust.get(r.get("name").asText());
+            if (must != null) assertThat(r.get("sender_must").asText()).as(r.get("name").asText()).isEqualTo(must);
+            assertThat(r.get("dane").isNull()).as(r.get("name").asText()).isEqualTo(!r.get("name").asText().startsWith("dane-"));
             String want = expected.get(r.get("name").asText());
             if (want != null) assertThat(r.get("expected_findings").toString()).as(r.get("name").asText()).isEqualTo(want);
         });

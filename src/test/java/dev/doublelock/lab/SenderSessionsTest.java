@@ -53,7 +53,8 @@ class SenderSessionsTest {
         SenderSummary s = SenderSummary.of(row);
         int defective = SenderSummary.defectiveProfiles();
         // good, tls-1.3-only and starttls-injection (its defect is the server's, not one a sender can see)
-        assertThat(defective).isEqualTo(LabProfile.values().length - 4); // good, tls-1.3-only and the two injection profiles
+        // also the DANE scenarios a sender may deliver to: dane-ee, dane-ta, dane-insecure, dane-no-tlsa
+        assertThat(defective).isEqualTo(LabProfile.values().length - 8);
         assertThat(s.line()).isEqualTo("mta.example.org (192.0.2.7) delivered to 3 of 4 defective endpoints it tried ("
                 + defective + " in the lab): expired certificate, TLS 1.0 only, STARTTLS refused (454).");
         assertThat(s.remedies()).containsExactlyInAnyOrder(Remedy.VERIFY_CERTIFICATES, Remedy.MODERN_PROTOCOLS,
