@@ -92,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
             progress("relay: sending one message to each profile through the relay (policy " + policy.name() + ") ...");
             Map<LabProfile, Attempt> attempts = relay(lab, ca, dir);
             List<Row> rows = new ArrayList<>();
-            for (LabProfile p : LabProfile.values()) {
+            for (LabProfile p : LabProfile.tlsProfiles()) {
                 Attempt a = attempts.get(p);
                 String outcome = a == null ? "pending" : a.outcome().equals("delivered") ? "delivered" : "refused";
                 rows.add(new Row(p.profileName(), checks.get(p), outcome, a == null ? List.of() : a.findingCodes()));
@@ -111,7 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
         Map<LabProfile, List<String>> out = new EnumMap<>(LabProfile.class);
         try (ExecutorService pool = Executors.newFixedThreadPool(4, Thread.ofVirtual().factory())) {
             Map<LabProfile, Future<CheckReport>> futures = new EnumMap<>(LabProfile.class);
-            for (LabProfile p : LabProfile.values()) {
+            for (LabProfile p : LabProfile.tlsProfiles()) {
                 // the name a sender would expect: localhost, or a.b.deep.localhost for wildcard-too-deep
                 CheckOptions options = new CheckOptions(Instant.now().atZone(java.time.ZoneOffset.UTC).getYear(),
                         Pem.readCertificates(ca), Optional.of(p.referenceName("localhost")), CheckOptions.SMTP_PORT, probe,
@@ -134,7 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private Map<LabProfile, Attempt> relay(LabChild lab, Path ca, Path relayDir) throws Exception {
         StringBuilder routes = new StringBuilder();
-        for (LabProfile p : LabProfile.values()) {
+        for (LabProfile p : LabProfile.tlsProfiles()) {
             if (routes.length() > 0) routes.append(", ");
             routes.append('"').append(domain(p)).append("\": [\"[127.0.0.1]:").append(lab.port(p.profileName())).append("\"]");
         }
@@ -150,7 +150,7 @@ public final class DemoCommand implements Callable<Integer> {
             try (SmtpClientSession s = SmtpClientSession.connect(Dialer.direct(), address, "localhost",
                     ClientOptions.defaults("demo.doublelock.test"))) {
                 s.ehlo();
-                for (LabProfile p : LabProfile.values()) {
+                for (LabProfile p : LabProfile.tlsProfiles()) {
                     String id = "demo-" + p.profileName() + "-" + System.nanoTime() + "@doublelock.test";
                     byte[] msg = ("From: <demo@doublelock.test>\r\nTo: <check@" + domain(p) + ">\r\nSubject: doublelock demo: "
                             + p.profileName() + "\r\nMessage-ID: <" + id + ">\r\n\r\nHello from the doublelock demo.\r\n")

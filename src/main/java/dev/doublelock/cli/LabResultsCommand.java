@@ -42,6 +42,10 @@ final class LabResultsCommand implements Callable<Integer> {
             + "with --json as a JSON array.")
     boolean tlsReports;
 
+    @Option(names = "--dane", description = "Print each sender's results at the DANE scenarios (RFC 7672): what it "
+            + "must do, what the lab saw, passed or failed (with --json: as JSON).")
+    boolean dane;
+
     @Option(names = "--all", description = "Also show the checker's own probes (EHLO doublelock-check…, no mail) and "
             + "bare port checks (no EHLO/HELO); by default they are left out.")
     boolean all;
@@ -67,6 +71,7 @@ final class LabResultsCommand implements Callable<Integer> {
             if (tlsReports) return printTlsReports(store);
             SenderSessions senders = SenderSessions.of(store.all(0), all);
             List<SessionRecord> records = senders.shown();
+            if (dane) return printDane(records);
             if (json) {
                 System.out.println(Json.write(records));
                 if (senders.hiddenTotal() > 0) System.err.println(senders.hiddenNote() + " (--all shows them)");
@@ -99,6 +104,11 @@ final class LabResultsCommand implements Callable<Integer> {
                     var v = row.verdicts().get(p);
                     if (v != null) System.out.printf("    %-21s %-24s %s%n", p.profileName(), v, v.words());
                 }
+                List<dev.doublelock.lab.DaneScenarioResult> dane = row.dane();
+                if (!dane.isEmpty()) {
+                    System.out.println("    DANE (RFC 7672):");
+                    for (var d : dane) System.out.println("      " + d.line());
+                }
                 List<LabProfile> failed = row.failed();
                 System.out.println(failed.isEmpty() ? "    => no insecure delivery seen"
                         : "    => FAILED: delivered to " + failed.size() + " insecure endpoint(s): " + failed);
@@ -107,6 +117,35 @@ final class LabResultsCommand implements Callable<Integer> {
             if (reports > 0) System.out.println("\n" + reports + " TLS report(s) received; --tls-reports shows them");
             return 0;
         }
+    }
+
+    private int printDane(List<SessionRecord> records) {
+        List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        for (ResultsMatrix.Row row : ResultsMatrix.of(records).rows()) {
+            List<dev.doublelock.lab.DaneScenarioResult> results = row.dane();
+            if (results.isEmpty()) continue;
+            List<java.util.Map<String, Object>> scenarios = new java.util.ArrayList<>();
+            for (var d : results) {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("profile", d.profile().profileName());
+                m.put("sender_must", d.expectation().name());
+                m.put("verdict", d.verdict().map(Enum::name).orElse(null));
+                m.put("result", d.result().name());
+                scenarios.add(m);
+            }
+            java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+            s.put("sender", row.sender());
+            s.put("label", row.label());
+            s.put("dane", scenarios);
+            out.add(s);
+            if (!json) {
+                System.out.println(row.label());
+                for (var d : results) System.out.println("    " + d.line());
+            }
+        }
+        if (json) System.out.println(Json.write(out));
+        else if (out.isEmpty()) System.out.println("no sender has been seen at a DANE scenario yet (dane-* profiles)");
+        return 0;
     }
 
     private int printTlsReports(RecordStore store) {

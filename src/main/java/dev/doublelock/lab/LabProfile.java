@@ -276,6 +276,14 @@ public enum LabProfile {
         return LabPki.referenceName(certificate, labHost);
     }
 
+    /**
+     * The profiles whose test is the TLS their endpoint presents: all but the DANE scenarios, whose test is in the lab's
+     * DNS (a sender or checker that reaches them by address, without the lab zone, sees only a certificate).
+     */
+    public static List<LabProfile> tlsProfiles() {
+        return Arrays.stream(values()).filter(p -> p.dane == null).toList();
+    }
+
     public static Optional<LabProfile> byName(String name) {
         return Arrays.stream(values()).filter(p -> p.profileName.equalsIgnoreCase(name)).findFirst();
     }

@@ -38,7 +38,12 @@ public enum Remedy {
             new Setting("Postfix", "smtp_tls_mandatory_ciphers = high with tls_high_cipherlist = HIGH:!aNULL:!kRSA:@SECLEVEL=2 (OpenSSL security level 2; secure alone delivers to RSA-1024 and DH-1024, measured)"),
             new Setting("Exim", "add %PROFILE_MEDIUM to the GnuTLS tls_require_ciphers string (2048-bit minimum)"),
             new Setting("OpenSMTPD", "no client-side setting: 6.8 delivered to RSA-1024 and SHA-1 with relay tls (measured)"),
-            new Setting("msmtp", "add %PROFILE_MEDIUM to tls_priorities")));
+            new Setting("msmtp", "add %PROFILE_MEDIUM to tls_priorities"))),
+    USE_DANE("Look up TLSA records through a validating resolver and obey them (DANE, RFC 7672): defer when they do not match or cannot be validated", List.of(
+            new Setting("Postfix", "smtp_dns_support_level = dnssec and smtp_tls_security_level = dane, with a local validating resolver in resolv.conf (options trust-ad on glibc 2.31+) (measured)"),
+            new Setting("Exim", "dnssec_request_domains = * and hosts_try_dane = * on the smtp transport, with a local validating resolver"),
+            new Setting("OpenSMTPD", "no DANE support: relay through an MTA that has it"),
+            new Setting("msmtp", "no DANE support: submit to an MTA that has it")));
 
     /** One MTA's setting for a remedy. */
     public record Setting(String mta, String setting) {
@@ -66,6 +71,10 @@ public enum Remedy {
         Set<Remedy> out = EnumSet.noneOf(Remedy.class);
         if (verdict == Verdict.PLAINTEXT_FALLBACK || verdict == Verdict.NO_TLS_DELIVERED) {
             out.add(REQUIRE_TLS);
+            return out;
+        }
+        if (verdict == Verdict.DELIVERED_DESPITE_DANE) {
+            out.add(USE_DANE);
             return out;
         }
         if (verdict != Verdict.DELIVERED_INSECURELY) return out;

@@ -25,6 +25,11 @@ public final class ResultsMatrix {
             return (ehloName.isEmpty() ? "no EHLO" : ehloName) + " (" + clientAddress + ")";
         }
 
+        /** Its results at the DANE scenarios (RFC 7672), every scenario in profile order; empty if it tried none. */
+        public List<DaneScenarioResult> dane() {
+            return DaneScenarioResult.of(verdicts);
+        }
+
         /** Profiles this sender failed (delivered to a defect endpoint or without TLS). */
         public List<LabProfile> failed() {
             return verdicts.entrySet().stream()

@@ -201,6 +201,17 @@ public final class LabWebServer implements AutoCloseable {
             row.verdicts().forEach((p, verdict) -> v.put(p.profileName(), verdict.name()));
             m.put("verdicts", v);
             m.put("failed", row.failed().stream().map(LabProfile::profileName).toList());
+            List<Map<String, Object>> dane = new ArrayList<>();
+            for (dev.doublelock.lab.DaneScenarioResult d : row.dane()) {
+                Map<String, Object> dm = new LinkedHashMap<>();
+                dm.put("profile", d.profile().profileName());
+                dm.put("sender_must", d.expectation().name());
+                dm.put("verdict", d.verdict().map(Enum::name).orElse(null));
+                dm.put("result", d.result().name());
+                dm.put("line", d.line());
+                dane.add(dm);
+            }
+            m.put("dane", dane);
             m.put("summary", summary.line());
             m.put("remedies", summary.remedies().stream().sorted().map(Enum::name).toList());
             dev.doublelock.lab.SenderSni s = sni.get(row.sender());
@@ -222,6 +233,7 @@ public final class LabWebServer implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("profiles", java.util.Arrays.stream(LabProfile.values()).map(LabProfile::profileName).toList());
         out.put("defects", java.util.Arrays.stream(LabProfile.values()).map(LabProfile::shortDefect).toList());
+        out.put("sender_must", java.util.Arrays.stream(LabProfile.values()).map(p -> p.expectation().name()).toList());
         out.put("rows", rows);
         out.put("remedies", remedies);
         out.put("hidden", senders.hidden().entrySet().stream().sorted(Map.Entry.comparingByKey())

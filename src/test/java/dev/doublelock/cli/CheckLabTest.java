@@ -97,7 +97,8 @@ class CheckLabTest {
     @Nested
     class Table {
         @ParameterizedTest
-        @EnumSource(LabProfile.class)
+        // the DANE scenarios differ from good, self-signed and wrong-host only in DNS, which this check has none of
+        @EnumSource(value = LabProfile.class, names = "DANE_.*", mode = EnumSource.Mode.MATCH_NONE)
         void reportsExactlyTheProfilesExpectedFindings(LabProfile profile) {
             // the reference name a sender would use: localhost, but a.b.deep.localhost for wildcard-too-deep
             Run run = check(endpoint(profile), "--json", "--trust", lab.caFile().toString(), "--name",

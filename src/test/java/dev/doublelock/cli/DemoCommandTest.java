@@ -43,7 +43,7 @@ class DemoCommandTest {
     @Test
     void checkerAndRelayAgreeOnEveryLabProfile() throws Exception {
         JsonNode rows = demo();
-        assertThat(rows).hasSize(LabProfile.values().length);
+        assertThat(rows).hasSize(LabProfile.tlsProfiles().size()); // the DANE scenarios need the lab's DNS
         for (JsonNode row : rows) {
             LabProfile p = LabProfile.byName(row.get("profile").asText()).orElseThrow();
             Set<String> check = new HashSet<>();
