@@ -157,6 +157,7 @@ public final class LabWebServer implements AutoCloseable {
             row.put("host", r.hostName());
             row.put("defects", p.defects());
             row.put("expected_findings", p.expectedFindings().stream().map(Enum::name).toList());
+            row.put("sender_must", p.expectation().words());
             row.put("starttls", p.startTls().name());
             row.put("protocols", p.tls().versions().stream().map(v -> v.displayName()).toList());
             row.put("cipher_suites", p.tls().suites());

@@ -53,7 +53,8 @@ class LabPageBrowserTest {
         var pki = lab.pki("localhost");
         SSLContext strict = TestTls.trusting(pki.caCertificate());
         // sender 1, opportunistic: takes whatever certificate it is shown (pinned here, as no trust-all is allowed)
-        for (LabProfile p : List.of(LabProfile.EXPIRED, LabProfile.WRONG_HOST, LabProfile.SELF_SIGNED)) {
+        // (and, at dane-not-matching, delivers where a DANE sender must defer)
+        for (LabProfile p : List.of(LabProfile.EXPIRED, LabProfile.WRONG_HOST, LabProfile.SELF_SIGNED, LabProfile.DANE_NOT_MATCHING)) {
             session(p, "mta.sloppy.example", PinnedTrustManager.context(pki.certificate(p.certificate()).chain().get(0)),
                     false, true, "a@sloppy.example");
         }
@@ -127,9 +128,12 @@ class LabPageBrowserTest {
             int defective = (int) java.util.Arrays.stream(LabProfile.values()).filter(p -> !p.isGood()).count();
             assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("mx.careful.example (127.0.0.1) refused all 2 "
                     + "defective endpoints it tried (" + defective + " in the lab)"));
-            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("mta.sloppy.example (127.0.0.1) delivered to 4 of 4 "
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("mta.sloppy.example (127.0.0.1) delivered to 5 of 5 "
                     + "defective endpoints it tried (" + defective + " in the lab): ")
-                    .contains("self-signed certificate", "expired certificate", "certificate for another host", "no STARTTLS"));
+                    .contains("self-signed certificate", "expired certificate", "certificate for another host", "no STARTTLS",
+                            "DANE: no TLSA record matches"));
+            WebElement dane = driver.findElement(By.cssSelector("#senders li.sender details.dane summary"));
+            assertThat(dane.getText()).isEqualTo("DANE (RFC 7672): 0 passed, 1 failed, 8 no session");
             String page = driver.findElement(By.tagName("body")).getText();
             assertThat(page).doesNotContain("doublelock-check").contains("checker probe", "port check", "not shown");
 
@@ -137,7 +141,8 @@ class LabPageBrowserTest {
             assertThat(fix.isDisplayed()).isTrue();
             assertThat(fix.getText()).contains("Verify the certificate chain and the host name",
                     "smtp_tls_security_level = secure", "smtp_tls_CAfile", "tls_verify_hosts = *", "tls_verify_certificates",
-                    "relay tls", "tls_trust_file", "Require TLS", "hosts_require_tls = *");
+                    "relay tls", "tls_trust_file", "Require TLS", "hosts_require_tls = *",
+                    "smtp_tls_security_level = dane", "hosts_try_dane = *");
             // certificate and cipher details exist, but only on demand
             WebElement details = driver.findElement(By.cssSelector("#profiles details"));
             assertThat(details.getAttribute("open")).isNull();
