@@ -149,7 +149,8 @@ final class LabResultsCommand implements Callable<Integer> {
     }
 
     private int printTlsReports(RecordStore store) {
-        List<java.util.Map<String, Object>> orgs = dev.doublelock.lab.TlsReportSummary.of(store.tlsReports());
+        List<java.util.Map<String, Object>> orgs = dev.doublelock.lab.TlsReportSummary.of(store.tlsReports(),
+                ResultsMatrix.of(SenderSessions.of(store.all(0), false).shown()).rows());
         if (json) {
             System.out.println(Json.write(orgs));
             return 0;
@@ -169,6 +170,14 @@ final class LabResultsCommand implements Callable<Integer> {
                         .toString().substring(0, 10), row.get("policy_domain"), row.get("policy_type"),
                         row.get("successful_sessions"), row.get("failed_sessions"), row.get("result_types"), row.get("via"),
                         row.get("report_id"));
+            }
+            @SuppressWarnings("unchecked")
+            List<java.util.Map<String, Object>> dane = (List<java.util.Map<String, Object>>) org.get("dane");
+            for (var d : dane) {
+                System.out.println("    DANE scenarios of " + d.get("sender") + ":");
+                @SuppressWarnings("unchecked")
+                List<java.util.Map<String, Object>> scenarios = (List<java.util.Map<String, Object>>) d.get("scenarios");
+                for (var sc : scenarios) System.out.println("      " + sc.get("line"));
             }
         }
         return 0;

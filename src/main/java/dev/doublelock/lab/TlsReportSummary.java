@@ -18,6 +18,33 @@ public final class TlsReportSummary {
     }
 
     public static List<Map<String, Object>> of(List<TlsReportRecord> records) {
+        return of(records, List.of());
+    }
+
+    /**
+     * As {@link #of(List)}, and per organization, beside each of its senders' DANE scenario results, whether it reported
+     * the DANE failure there ({@link DaneReporting}): {@code dane: [{sender, scenarios: [{profile, sender_result,
+     * reported}]}]}.
+     */
+    public static List<Map<String, Object>> of(List<TlsReportRecord> records, List<ResultsMatrix.Row> senders) {
+        Map<String, List<Map<String, Object>>> daneByOrg = new LinkedHashMap<>();
+        for (ResultsMatrix.Row row : senders) {
+            for (DaneReporting d : DaneReporting.of(row, records)) {
+                List<Map<String, Object>> scenarios = new ArrayList<>();
+                for (DaneReporting.Scenario s : d.scenarios()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("profile", s.profile().profileName());
+                    m.put("sender_result", s.senderResult().name());
+                    m.put("reported", s.reported());
+                    m.put("line", DaneReporting.words(s));
+                    scenarios.add(m);
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("sender", d.sender());
+                m.put("scenarios", scenarios);
+                daneByOrg.computeIfAbsent(d.organization(), k -> new ArrayList<>()).add(m);
+            }
+        }
         Map<String, List<TlsReportRecord>> byOrg = new LinkedHashMap<>();
         for (TlsReportRecord r : records.reversed()) {
             byOrg.computeIfAbsent(r.report().organization(), k -> new ArrayList<>()).add(r);
@@ -48,6 +75,7 @@ public final class TlsReportSummary {
                 }
             }
             m.put("policies", rows);
+            m.put("dane", daneByOrg.getOrDefault(org, List.of()));
             out.add(m);
         });
         return out;

@@ -98,7 +98,9 @@ public final class LabWebServer implements AutoCloseable {
                 case "/api/sessions" -> sendJson(ex, SenderSessions.of(lab.records().all(
                         after(ex.getRequestURI().getQuery())), all(ex.getRequestURI().getQuery())).shown());
                 case "/api/matrix" -> sendJson(ex, matrix(all(ex.getRequestURI().getQuery())));
-                case "/api/tls-reports" -> sendJson(ex, dev.doublelock.lab.TlsReportSummary.of(lab.records().tlsReports()));
+                case "/api/tls-reports" -> sendJson(ex, dev.doublelock.lab.TlsReportSummary.of(lab.records().tlsReports(),
+                        dev.doublelock.lab.ResultsMatrix.of(dev.doublelock.lab.SenderSessions.of(lab.records().all(0), false)
+                                .shown()).rows()));
                 default -> send(ex, 404, "text/plain", ("no such page: " + path + "\n").getBytes(StandardCharsets.UTF_8));
             }
         } catch (RuntimeException e) {
