@@ -45,6 +45,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class RelayDaneScenariosTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String HOST = "relay-dane.doublelock.test";
+    static final String ORG = "DANE relay e2e";
 
     @TempDir
     Path dir;
@@ -93,7 +94,8 @@ class RelayDaneScenariosTest {
             Path relayData = dir.resolve("relay");
             Path config = RelayConfigFile.write(dir.resolve("relay.json"), HOST, relayData, relayData.resolve("queue.db").toString(),
                     ca, lab.endpoint(LabProfile.GOOD).port(), 4, 30, """
-                    "dns": {"server": "127.0.0.1:%d", "trustAnchor": "%s"}""".formatted(unbound.address().getPort(), anchor));
+                    "dns": {"server": "127.0.0.1:%d", "trustAnchor": "%s"},
+                    "tlsrpt": {"enabled": true, "organizationName": "%s"}""".formatted(unbound.address().getPort(), anchor, ORG));
             Map<LabProfile, String> ids = new LinkedHashMap<>();
             try (RelayProcess relay = RelayProcess.start(config)) {
                 for (LabProfile p : scenarios()) {
@@ -126,7 +128,62 @@ class RelayDaneScenariosTest {
                 assertThat(attempts.get("dane-ta.lab.test").path("decided_by").asText()).isEqualTo("dane");
                 assertThat(attempts.get("dane-no-tlsa.lab.test").path("decided_by").asText()).isEqualTo("bsi");
                 assertThat(attempts.get("dane-insecure.lab.test").path("decided_by").asText()).isEqualTo("bsi");
+
+                // its TLS reports (RFC 8460) go to the scenarios' rua, the lab's inbox at good.lab.test (a static route),
+                // and the lab shows beside the relay's DANE results whether it reported each failure
+                java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+                String sent = sendReports(config, today);
+                Map<String, Boolean> relayCountedFailure = new LinkedHashMap<>();
+                try (var store = dev.doublelock.queue.QueueStores.open(relayData.resolve("queue.db").toString())) {
+                    for (LabProfile p : scenarios()) {
+                        String domain = LabZone.domain(p, zone).toString(true);
+                        relayCountedFailure.put(p.profileName(), store.tlsResults(today).stream()
+                                .anyMatch(c -> c.policyDomain().equals(domain) && c.failure().isPresent()));
+                    }
+                }
+                List<dev.doublelock.lab.DaneReporting> reporting = awaitReporting(lab, Duration.ofSeconds(30));
+                System.out.println("tlsrpt send: " + sent + "\nthe relay counted failures: " + relayCountedFailure
+                        + "\nthe lab: " + reporting);
+                assertThat(reporting).as(sent + "\n" + String.join("\n", relay.output())).singleElement().satisfies(d -> {
+                    assertThat(d.organization()).isEqualTo(ORG);
+                    assertThat(d.scenarios()).extracting(s -> s.profile()).as("the five it had to defer")
+                            .containsExactlyInAnyOrder(LabProfile.DANE_NOT_MATCHING, LabProfile.DANE_BROKEN_RRSIG,
+                                    LabProfile.DANE_SERVFAIL, LabProfile.DANE_TA_WRONG_NAME, LabProfile.DANE_EXPIRED_RRSIG);
+                    // the lab's yes/no is what the relay's own counts say it reported
+                    d.scenarios().forEach(s -> assertThat(s.reported()).as(dev.doublelock.lab.DaneReporting.words(s))
+                            .isEqualTo(relayCountedFailure.get(s.profile().profileName())));
+                    assertThat(d.scenarios()).filteredOn(s -> s.profile() == LabProfile.DANE_NOT_MATCHING
+                            || s.profile() == LabProfile.DANE_TA_WRONG_NAME).allMatch(dev.doublelock.lab.DaneReporting.Scenario::reported);
+                });
             }
+        }
+    }
+
+    /** {@code doublelock tlsrpt send --config FILE --day DAY}, in its own JVM as the relay's daily schedule would. */
+    static String sendReports(Path config, java.time.LocalDate day) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), "dev.doublelock.cli.Main", "tlsrpt", "send", "--config",
+                config.toString(), "--day", day.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    /** The lab's DaneReporting for the relay, once the reports of all nine scenario domains have arrived. */
+    static List<dev.doublelock.lab.DaneReporting> awaitReporting(Lab lab, Duration timeout) throws InterruptedException {
+        Instant until = Instant.now().plus(timeout);
+        while (true) {
+            var reports = lab.records().tlsReports();
+            long domains = reports.stream().flatMap(r -> r.report().policies().stream())
+                    .map(p -> p.domain()).filter(d -> d.startsWith("dane-")).distinct().count();
+            if (domains >= scenarios().size() || Instant.now().isAfter(until)) {
+                var row = dev.doublelock.lab.ResultsMatrix.of(lab.records().all(0)).rows().stream()
+                        .filter(r -> HOST.equals(r.ehloName())).findFirst().orElseThrow();
+                return dev.doublelock.lab.DaneReporting.of(row, reports);
+            }
+            Thread.sleep(250);
         }
     }
 
