@@ -156,6 +156,9 @@ final class LabZoneCommand implements Callable<Integer> {
         for (LabProfile p : profiles) {
             out.printf("; %s: %s%n", LabZone.domain(p, origin), p.defects());
         }
+        out.println("; the DANE scenarios' TLSA records (at _<port>._tcp.<mx host>, with their deliberate defects) are made by "
+                + "the running lab from its endpoints' ports and certificates; dane-insecure." + origin + " is an unsigned "
+                + "child zone the lab serves too (delegated above without DS)");
         if (plan.isPresent()) {
             out.println("; start the lab with --zone " + origin + " --ipv6-prefix " + plan.get().cidr() + ": each profile "
                     + "listens on port 25 of its address, its certificate naming its subdomain. The host must accept the /64:");
