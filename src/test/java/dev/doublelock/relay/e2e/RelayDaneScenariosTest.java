@@ -135,6 +135,17 @@ class RelayDaneScenariosTest {
                 String sent = sendReports(config, today);
                 Map<String, Boolean> relayCountedFailure = new LinkedHashMap<>();
                 try (var store = dev.doublelock.queue.QueueStores.open(relayData.resolve("queue.db").toString())) {
+                    // RFC 7672 defers: the five it must not deliver wait in the queue for a retry, none bounced
+                    Map<String, dev.doublelock.queue.State> states = new LinkedHashMap<>();
+                    for (var m : store.list(java.util.EnumSet.allOf(dev.doublelock.queue.State.class), 1000)) {
+                        if (m.messageId() != null && m.messageId().contains("dane-")) states.put(Submitter.bare(m.messageId()), m.state());
+                    }
+                    for (LabProfile p : scenarios()) {
+                        assertThat(states.get(ids.get(p))).as(p + ": " + states).isIn(p.expectation().delivers()
+                                ? java.util.Set.of(dev.doublelock.queue.State.DELIVERED)
+                                : java.util.Set.of(dev.doublelock.queue.State.DEFERRED, dev.doublelock.queue.State.QUEUED,
+                                dev.doublelock.queue.State.DELIVERING));
+                    }
                     for (LabProfile p : scenarios()) {
                         String domain = LabZone.domain(p, zone).toString(true);
                         relayCountedFailure.put(p.profileName(), store.tlsResults(today).stream()
