@@ -188,6 +188,16 @@ public final class LabPki {
         return intermediate.leaf();
     }
 
+    /**
+     * A good leaf (ECDSA P-256, SHA-256, issued by the lab intermediate, sent with it) for other names than the lab
+     * host name, such as an MTA-STS scenario's MX and policy host. Made in memory on each call, never stored: the CA
+     * users trust stays the same, so a leaf made anew at each start is as good as a stored one.
+     */
+    public synchronized CertifiedKey leafFor(String... dnsNames) {
+        if (dnsNames.length == 0) throw new IllegalArgumentException("a leaf needs at least one DNS name");
+        return LabRecipes.namedLeaf(java.util.List.of(dnsNames), intermediate, now());
+    }
+
     /** The root of UNTRUSTED_ROOT's chain, which nobody is meant to trust. */
     public synchronized X509Certificate untrustedRootCertificate() {
         return untrustedRoot().leaf();

@@ -55,6 +55,14 @@ final class LabRecipes {
      * The leaf {@code which} for {@code host}, signed by {@code issuer} (the lab intermediate, the
      * lab CA for SHA1_SIGNATURE and MD5_SIGNATURE, the untrusted root for UNTRUSTED_ROOT; ignored for self-signed ones).
      */
+    /** A GOOD-style leaf for {@code dnsNames} (the first is the CN), issued by {@code issuer}. */
+    static CertifiedKey namedLeaf(List<String> dnsNames, CertifiedKey issuer, Instant now) {
+        return new CertificateBuilder().ecdsa("secp256r1").subject("/CN=" + dnsNames.get(0))
+                .dnsNames(dnsNames.toArray(String[]::new))
+                .validity(now.minus(BACKDATING), now.plus(LEAF_LIFETIME)).signatureAlgorithm("SHA256withECDSA")
+                .revocationUrls(CRL_URL, null).issuer(issuer).build();
+    }
+
     static CertifiedKey leaf(LabCertificate which, LabHost host, CertifiedKey issuer, Instant now) {
         CertificateBuilder good = new CertificateBuilder().ecdsa("secp256r1").subject("/CN=" + host.name())
                 .dnsNames(host.dnsNames().toArray(String[]::new)).ipAddresses(host.ipAddresses().toArray(String[]::new))
