@@ -47,6 +47,16 @@ public final class Lab implements AutoCloseable {
     private RunningDns dns;
     private AuthoritativeServer dnsServer;
     private InetSocketAddress sniAddress;
+    // MTA-STS scenarios (RFC 8461): their MX endpoints and the policy host
+    private final List<RunningScenario> scenarios = new ArrayList<>();
+    private MtaStsPolicyHost policyHost;
+
+    /** An MTA-STS scenario's MX endpoint once it is bound. */
+    public record RunningScenario(MtaStsScenario scenario, InetSocketAddress address) {
+        public int port() {
+            return address.getPort();
+        }
+    }
 
     /**
      * The lab's DNS endpoint once it answers.
@@ -113,6 +123,12 @@ public final class Lab implements AutoCloseable {
                 lab.startEndpoint(endpoint);
             }
             if (sniBind.isPresent()) lab.startSni(sniBind.get());
+            if (options.mtaSts().isPresent()) {
+                if (options.dns().isEmpty()) {
+                    throw new IllegalArgumentException("the MTA-STS scenarios need the lab's DNS: their records are in its zone");
+                }
+                lab.startMtaSts(options.mtaSts().get(), options.dns().get().zone());
+            }
             if (options.dns().isPresent()) lab.startDns(options.dns().get());
         } catch (IOException | RuntimeException e) {
             lab.close();
@@ -152,30 +168,67 @@ public final class Lab implements AutoCloseable {
             case NOT_ADVERTISED -> new StartTlsSupport.NotAdvertised();
             case REFUSED_454 -> new StartTlsSupport.AdvertisedButRefused(Replies.TLS_NOT_AVAILABLE);
         };
+        SmtpServer server = startSmtp(endpoint.bind(), endpoint.hostName(), startTls, profile, profile.profileName(),
+                "lab profile " + profile.profileName(), "choose another --base-port, or move this profile with --config (profile."
+                        + profile.profileName() + ".bind=ADDRESS:PORT)");
+        running.add(new Running(profile, server.address(), endpoint.hostName()));
+    }
+
+    /** Starts one SMTP listener recording as {@code recordedAs}, with {@code tlsProfile}'s verdict rules. */
+    private SmtpServer startSmtp(InetSocketAddress bind, String hostName, StartTlsSupport startTls, LabProfile tlsProfile,
+                                 String recordedAs, String what, String remedy) throws IOException {
         SmtpServer server = SmtpServer.builder()
-                .bind(endpoint.bind())
-                .hostName(endpoint.hostName())
+                .bind(bind)
+                .hostName(hostName)
                 .limits(SmtpLimits.defaults().withIdleTimeout(options.idleTimeout()).withMaxConnections(1000))
                 .startTls(startTls)
-                .handlerFactory(info -> new SessionRecorder(profile, info, store, Clock.systemUTC(), this::publish,
-                        options.keepBodyBytes(), reports))
+                .handlerFactory(info -> new SessionRecorder(tlsProfile, recordedAs, info, store, Clock.systemUTC(),
+                        this::publish, options.keepBodyBytes(), reports))
                 .build();
         try {
             server.start();
         } catch (java.net.BindException e) {
             server.close();
-            boolean foreignV6 = endpoint.bind().getAddress() instanceof java.net.Inet6Address a
+            boolean foreignV6 = bind.getAddress() instanceof java.net.Inet6Address a
                     && !a.isLoopbackAddress() && !a.isAnyLocalAddress()
                     && String.valueOf(e.getMessage()).contains("assign requested address");
-            throw new dev.doublelock.io.ListenerBindException("lab profile " + profile.profileName(), endpoint.bind(),
+            throw new dev.doublelock.io.ListenerBindException(what, bind,
                     foreignV6 ? "no interface has this address: with --ipv6-prefix P/64 the host must accept the /64 "
                             + "(ip -6 route add local P/64 dev lo; sysctl -w net.ipv6.ip_nonlocal_bind=1), see the "
-                            + "README's \"Publishing the lab\""
-                            : "choose another --base-port, or move this profile with --config (profile."
-                            + profile.profileName() + ".bind=ADDRESS:PORT)", e);
+                            + "README's \"Publishing the lab\"" : remedy, e);
         }
         servers.add(server);
-        running.add(new Running(profile, server.address(), endpoint.hostName()));
+        return server;
+    }
+
+    /**
+     * The MTA-STS scenarios: one SMTP endpoint per scenario MX (the good profile's TLS, with a lab leaf for
+     * {@code mx.<domain>}, or a self-signed one where the scenario says so) and the HTTPS policy host.
+     */
+    private void startMtaSts(MtaStsOptions sts, Name zone) throws IOException {
+        LabPki pki = pki(options.hostName());
+        for (MtaStsScenario s : MtaStsScenario.values()) {
+            String mx = s.mxHost(zone).toString(true);
+            dev.doublelock.tls.pki.CertifiedKey key = s.mxCertificate() == MtaStsScenario.MxCertificate.GOOD
+                    ? pki.leafFor(mx)
+                    : new dev.doublelock.tls.pki.CertificateBuilder().ecdsa("secp256r1").subject("/CN=" + mx).dnsNames(mx).build();
+            InetSocketAddress bind = new InetSocketAddress(sts.mxAddress(), sts.mxPort(s));
+            SmtpServer server = startSmtp(bind, mx, new StartTlsSupport.Offered(new ProfileTls(s.tlsProfile(), key)),
+                    s.tlsProfile(), s.scenarioName(), "lab MTA-STS scenario " + s.scenarioName(),
+                    "choose another --base-port (scenario MX ports are base + " + MtaStsScenario.PORT_OFFSET + " and up)");
+            scenarios.add(new RunningScenario(s, server.address()));
+        }
+        policyHost = MtaStsPolicyHost.start(sts.policyHost(), zone, pki, Clock.systemUTC());
+    }
+
+    /** The MTA-STS scenarios' MX endpoints (empty when the lab runs none). */
+    public List<RunningScenario> mtaStsEndpoints() {
+        return List.copyOf(scenarios);
+    }
+
+    /** The MTA-STS policy host, when the lab runs the scenarios. */
+    public java.util.Optional<MtaStsPolicyHost> mtaStsPolicyHost() {
+        return java.util.Optional.ofNullable(policyHost);
     }
 
     /** The lab zone: the DNS's, or the default one's names when the lab serves no DNS. */
@@ -249,7 +302,18 @@ public final class Lab implements AutoCloseable {
             InetAddress sniIp = sniAddress.getAddress();
             sniRecords = b -> SniProfiles.addAddresses(b, sniIp, addresses);
         }
-        LabZone.Zones zones = LabZone.build(dnsOptions.zone(), glue, addresses, dane, sniRecords);
+        java.util.function.Consumer<dev.doublelock.dns.server.ZoneBuilder> stsRecords = b -> { };
+        if (policyHost != null) {
+            InetAddress mxAddress = scenarios.get(0).address().getAddress();
+            InetAddress policyAddress = policyHost.address().getAddress();
+            if (mxAddress.isAnyLocalAddress() || policyAddress.isAnyLocalAddress()) {
+                warnings.add("the MTA-STS scenarios' MX or policy host listens on the wildcard address: their names "
+                        + "have no address records; bind them to their own address");
+            }
+            stsRecords = b -> MtaStsZone.addTo(b, dnsOptions.zone(), mxAddress, policyAddress);
+        }
+        java.util.function.Consumer<dev.doublelock.dns.server.ZoneBuilder> more = sniRecords.andThen(stsRecords);
+        LabZone.Zones zones = LabZone.build(dnsOptions.zone(), glue, addresses, dane, more);
         ZoneKeys keys = ZoneKeys.loadOrCreate(LabZone.keyDirectory(options.dataDir(), dnsOptions.zone()));
         LiveZone zone = LiveZone.signed(zones.parent(), keys, Clock.systemUTC());
         List<java.util.function.Supplier<dev.doublelock.dns.server.ServedZone>> served = new ArrayList<>();
@@ -316,6 +380,7 @@ public final class Lab implements AutoCloseable {
     @Override
     public void close() {
         if (dnsServer != null) dnsServer.close();
+        if (policyHost != null) policyHost.close();
         for (SmtpServer s : servers) {
             try {
                 s.close();

@@ -26,6 +26,8 @@ final class SessionRecorder implements SessionHandler {
     private LabProfile profile;
     /** On the SNI listener: which profile the handshake's server name chose (else null: the profile is fixed). */
     private final SniTls sniTls;
+    /** The endpoint's name in the records when it is not the profile's (an MTA-STS scenario's); else null. */
+    private final String recordedAs;
     private final ConnectionInfo connection;
     private final RecordStore store;
     private final Clock clock;
@@ -58,7 +60,17 @@ final class SessionRecorder implements SessionHandler {
 
     SessionRecorder(LabProfile profile, ConnectionInfo connection, RecordStore store, Clock clock,
                     Consumer<SessionRecord> listener, int keepBodyBytes, TlsReportInbox reports) {
-        this(profile, null, connection, store, clock, listener, keepBodyBytes, reports);
+        this(profile, null, null, connection, store, clock, listener, keepBodyBytes, reports);
+    }
+
+    /**
+     * @param profile    whose TLS the endpoint serves, which decides "delivered" against "delivered insecurely"
+     * @param recordedAs the endpoint's name in the records: an MTA-STS scenario's (the profile's is the default)
+     */
+    SessionRecorder(LabProfile profile, String recordedAs, ConnectionInfo connection, RecordStore store, Clock clock,
+                    Consumer<SessionRecord> listener, int keepBodyBytes, TlsReportInbox reports) {
+        this(profile, null, recordedAs.equals(profile.profileName()) ? null : recordedAs, connection, store, clock,
+                listener, keepBodyBytes, reports);
     }
 
     /**
@@ -67,12 +79,14 @@ final class SessionRecorder implements SessionHandler {
      */
     static SessionRecorder onSniListener(SniTls tls, ConnectionInfo connection, RecordStore store, Clock clock,
                                          Consumer<SessionRecord> listener, int keepBodyBytes, TlsReportInbox reports) {
-        return new SessionRecorder(LabProfile.GOOD, tls, connection, store, clock, listener, keepBodyBytes, reports);
+        return new SessionRecorder(LabProfile.GOOD, tls, null, connection, store, clock, listener, keepBodyBytes, reports);
     }
 
-    private SessionRecorder(LabProfile profile, SniTls sniTls, ConnectionInfo connection, RecordStore store,
-                            Clock clock, Consumer<SessionRecord> listener, int keepBodyBytes, TlsReportInbox reports) {
+    private SessionRecorder(LabProfile profile, SniTls sniTls, String recordedAs, ConnectionInfo connection,
+                            RecordStore store, Clock clock, Consumer<SessionRecord> listener, int keepBodyBytes,
+                            TlsReportInbox reports) {
         this.sniTls = sniTls;
+        this.recordedAs = recordedAs;
         this.keepBodyBytes = keepBodyBytes;
         this.reports = reports;
         this.profile = profile;
@@ -80,6 +94,11 @@ final class SessionRecorder implements SessionHandler {
         this.store = store;
         this.clock = clock;
         this.listener = listener;
+    }
+
+    /** The name the session is recorded under: the MTA-STS scenario's, else the (possibly SNI-chosen) profile's. */
+    private String recordedName() {
+        return recordedAs != null ? recordedAs : profile.profileName();
     }
 
     @Override
@@ -191,14 +210,14 @@ final class SessionRecorder implements SessionHandler {
         Instant now = clock.instant();
         Verdict verdict = verdict(now);
         SessionRecord record = new SessionRecord(-1, connection.sessionId(), connection.connectedAt(), now,
-                profile.profileName(), connection.local().getPort(),
+                recordedName(), connection.local().getPort(),
                 connection.remote().getAddress().getHostAddress(), ehloName, startTls, tlsProtocol, tlsCipher, sni, alert,
                 tlsEstablished && messages == 0, mailFrom, rcptTo, size, messageId, subject, messages, injectedBytes,
                 reason.name(), verdict, body, messageIds);
         try {
             listener.accept(store.insert(record));
         } catch (RuntimeException e) {
-            LOG.error("lab: could not record session {} on {}: {}", connection.sessionId(), profile, e.getMessage(), e);
+            LOG.error("lab: could not record session {} on {}: {}", connection.sessionId(), recordedName(), e.getMessage(), e);
         }
     }
 
@@ -211,7 +230,7 @@ final class SessionRecorder implements SessionHandler {
         }
         if (deliveredWithoutTls) {
             boolean refusedBefore = !startTls.equals("not-tried")
-                    || store.hadRefusedTls(profile.profileName(), connection.remote().getAddress().getHostAddress(),
+                    || store.hadRefusedTls(recordedName(), connection.remote().getAddress().getHostAddress(),
                     ehloName, now);
             return refusedBefore ? Verdict.PLAINTEXT_FALLBACK : Verdict.NO_TLS_DELIVERED;
         }

@@ -1,0 +1,33 @@
+package dev.doublelock.lab;
+
+import dev.doublelock.dns.server.ZoneBuilder;
+import org.xbill.DNS.Name;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * The MTA-STS scenarios' records in the lab zone: per scenario domain its MX ({@code mx.<domain>}) with the address
+ * of the scenario's SMTP endpoint, {@code mta-sts.<domain>} with the policy host's address, the {@code _mta-sts} TXT
+ * record (RFC 8461 §3.1) and the domain's TLS-RPT record (RFC 8460 §3), the same as every profile's.
+ */
+public final class MtaStsZone {
+    private MtaStsZone() {
+    }
+
+    /**
+     * @param mxAddress         the scenario MX endpoints' address (a wildcard address gets no address record)
+     * @param policyHostAddress the policy host's address (likewise)
+     */
+    public static ZoneBuilder addTo(ZoneBuilder b, Name zone, InetAddress mxAddress, InetAddress policyHostAddress) {
+        for (MtaStsScenario s : MtaStsScenario.values()) {
+            Name domain = s.domain(zone);
+            b.mx(domain, 10, s.mxHost(zone));
+            if (!mxAddress.isAnyLocalAddress()) b.address(s.mxHost(zone), mxAddress);
+            if (!policyHostAddress.isAnyLocalAddress()) b.address(s.policyHost(zone), policyHostAddress);
+            b.txt(s.recordName(zone), List.of(s.record(zone)));
+            b.txt(LabZone.tlsRptName(domain), List.of(LabZone.tlsRptRecord(zone)));
+        }
+        return b;
+    }
+}
