@@ -89,12 +89,14 @@ public final class DeliveryWorker implements AutoCloseable {
 
     /**
      * DANE and MTA-STS need DNS: with a resolver they are on, with the MTA-STS policy cache kept in the queue's
-     * database (RFC 8461 §5.1: a restart does not forget a policy before its max_age).
+     * database (RFC 8461 §5.1: a restart does not forget a policy before its max_age). The policy host's address is
+     * asked of the same resolver as everything else (not of the operating system's).
      */
     private static DomainSecurity domainSecurity(Router router, DeliveryOptions options, QueueStore store,
                                                  Clock clock) {
         Optional<StsLookup> sts = router.resolver().map(r -> new StsLookup(r,
-                options.stsFetcher().orElseGet(() -> StsFetcher.withDefaults(Duration.ofSeconds(10))),
+                options.stsFetcher().orElseGet(() -> StsFetcher.resolvingThrough(
+                        StsFetcher.PolicyHostAddresses.from(r), Duration.ofSeconds(10))),
                 store.stsCache(), clock));
         return new DomainSecurity(router.resolver(), sts);
     }
