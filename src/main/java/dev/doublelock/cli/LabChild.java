@@ -25,6 +25,9 @@ public final class LabChild implements AutoCloseable {
 
     private static final String DNS = "dns";
     private static final String SNI = "sni";
+    private static final String POLICY_HOST = "mta-sts";
+    private final Map<String, Integer> scenarioPorts = new LinkedHashMap<>();
+    private java.util.Optional<Integer> policyHostPort = java.util.Optional.empty();
 
     private final java.util.Optional<Integer> dnsPort;
     private final java.util.Optional<Integer> sniPort;
@@ -62,6 +65,7 @@ public final class LabChild implements AutoCloseable {
         command.addAll(labOptions);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         Map<String, Integer> ports = new LinkedHashMap<>();
+        Map<String, Integer> scenarios = new LinkedHashMap<>();
         List<String> said = new ArrayList<>();
         BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -73,9 +77,14 @@ public final class LabChild implements AutoCloseable {
                 // the profiles' table, then the lab's DNS endpoint as "PORT dns ..."
                 if (dev.doublelock.lab.LabProfile.byName(cols[1]).isPresent()) ports.put(cols[1], Integer.parseInt(cols[0]));
                 else if (cols[1].equals(DNS) || cols[1].equals(SNI)) ports.put(cols[1], Integer.parseInt(cols[0]));
+                else if (dev.doublelock.lab.MtaStsScenario.byName(cols[1]).isPresent() || cols[1].equals(POLICY_HOST)) {
+                    scenarios.put(cols[1], Integer.parseInt(cols[0]));
+                }
             }
             if (line.startsWith("recording sessions")) {
                 LabChild child = new LabChild(p, ports, said);
+                child.policyHostPort = java.util.Optional.ofNullable(scenarios.remove(POLICY_HOST));
+                child.scenarioPorts.putAll(scenarios);
                 Thread.ofVirtual().name("lab-child-output").start(() -> child.collect(in));
                 return child;
             }
@@ -107,6 +116,18 @@ public final class LabChild implements AutoCloseable {
     /** Every profile's port, by profile name. */
     public Map<String, Integer> ports() {
         return ports;
+    }
+
+    /** The port of an MTA-STS scenario's MX by its contract name ("sts-enforce-good", ...). */
+    public int scenarioPort(String scenario) {
+        Integer port = scenarioPorts.get(scenario);
+        if (port == null) throw new IllegalArgumentException("no such MTA-STS scenario: " + scenario + "; have " + scenarioPorts.keySet());
+        return port;
+    }
+
+    /** The port of the MTA-STS policy host (HTTPS on 127.0.0.1), when the lab runs the scenarios. */
+    public java.util.Optional<Integer> policyHostPort() {
+        return policyHostPort;
     }
 
     /** The port of the lab's DNS (UDP and TCP on 127.0.0.1), when it runs one. */

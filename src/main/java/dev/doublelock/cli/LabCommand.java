@@ -3,6 +3,8 @@ package dev.doublelock.cli;
 import dev.doublelock.lab.Lab;
 import dev.doublelock.lab.LabConfigFile;
 import dev.doublelock.lab.LabDnsOptions;
+import dev.doublelock.lab.MtaStsOptions;
+import dev.doublelock.lab.MtaStsScenario;
 import dev.doublelock.lab.LabOptions;
 import dev.doublelock.lab.LabProfile;
 import dev.doublelock.lab.LegacyTls;
@@ -25,6 +27,8 @@ import java.util.concurrent.CountDownLatch;
                 + "what every sending system does. Runs until stopped (Ctrl-C).",
                 "Also serves the lab's DNS zone (--zone, DNSSEC-signed, UDP and TCP on --dns-port): every profile is a "
                 + "mail domain <profile>.ZONE with its MX and address records.",
+                "With the DNS, the MTA-STS scenarios too (RFC 8461): <scenario>.ZONE with its own MX endpoint, _mta-sts "
+                + "record and policy, served over HTTPS by the policy host on --mta-sts-port.",
                 "A sending system that delivers to any profile but 'good' has failed that test."},
         subcommands = {LabProfilesCommand.class, LabCertsCommand.class, LabResultsCommand.class, LabZoneCommand.class})
 public final class LabCommand implements Callable<Integer> {
@@ -96,6 +100,18 @@ public final class LabCommand implements Callable<Integer> {
                     + "names there where their own endpoints have no address of that family. Port 0: any free one.")
     String sniBind;
 
+    @Option(names = "--mta-sts-port", paramLabel = "PORT",
+            description = "HTTPS port of the MTA-STS policy host (mta-sts.<scenario>.ZONE for every MTA-STS scenario); "
+                    + "-1 turns the scenarios off; they need the lab's DNS (default: " + MtaStsOptions.DEFAULT_POLICY_PORT
+                    + " on a loopback --bind, 443 otherwise, as senders fetch only from 443; any free port with --base-port 0).")
+    Integer mtaStsPort;
+
+    @Option(names = "--mta-sts-bind", paramLabel = "ADDRESS",
+            description = "Address of the MTA-STS policy host (default: the --bind address); mta-sts.<scenario>.ZONE's "
+                    + "address record. The scenarios' MX endpoints listen on --bind, ports base + "
+                    + MtaStsScenario.PORT_OFFSET + " and up.")
+    String mtaStsBind;
+
     @Option(names = "--config", description = "Properties file binding profiles to address:port and host name "
             + "(profile.<name>.bind=ADDR:PORT, profile.<name>.host=NAME).")
     Path config;
@@ -145,6 +161,20 @@ public final class LabCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        InetAddress stsAddress = InetAddress.getByName(mtaStsBind == null ? bind : mtaStsBind);
+        int stsPort = mtaStsPort != null ? mtaStsPort
+                : basePort == 0 ? 0 : stsAddress.isLoopbackAddress() ? MtaStsOptions.DEFAULT_POLICY_PORT : 443;
+        if (stsPort < -1 || stsPort > 65535) {
+            System.err.println("--mta-sts-port must be a port (0 = any free one) or -1 (off); got " + stsPort);
+            return 2;
+        }
+        if (stsPort >= 0 && options.dns().isPresent()) {
+            options = options.withMtaSts(java.util.Optional.of(new MtaStsOptions(
+                    new java.net.InetSocketAddress(stsAddress, stsPort), options.bindAddress(),
+                    basePort == 0 ? 0 : basePort + MtaStsScenario.PORT_OFFSET)));
+        } else if (stsPort >= 0) {
+            System.err.println("lab: no MTA-STS scenarios: they need the lab's DNS (--dns-port)");
+        }
         System.err.println(LegacyTls.relaxForThisProcess());
         System.err.println("lab: data " + data);
         System.err.println("lab: creating or loading the lab PKI under " + data.resolve("pki")
@@ -185,6 +215,13 @@ public final class LabCommand implements Callable<Integer> {
                     + "; <profile>." + dns.origin() + " MX per profile");
             for (String w : dns.warnings()) System.err.println("lab: DNS: " + w);
         }
+        for (Lab.RunningScenario r : lab.mtaStsEndpoints()) {
+            out.printf("%-6d %-21s %s%n", r.port(), r.scenario().scenarioName(), "MTA-STS: " + r.scenario().description()
+                    + "; a sender " + r.scenario().expectation().words());
+        }
+        lab.mtaStsPolicyHost().ifPresent(h -> out.printf("%-6d %-21s %s%n", h.address().getPort(), "mta-sts",
+                "MTA-STS policy host (HTTPS) on " + h.address().getAddress().getHostAddress()
+                        + " for mta-sts.<scenario>." + lab.dns().orElseThrow().origin()));
         out.println();
         if (lab.dns().isPresent()) {
             out.println("lab DNS: delegation (NS, glue, DS) and a resolver's trust anchor: 'doublelock lab zone --data "

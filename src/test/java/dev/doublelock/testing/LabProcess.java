@@ -46,6 +46,16 @@ public final class LabProcess implements AutoCloseable {
         return child.ports();
     }
 
+    /** The port of an MTA-STS scenario's MX ("sts-enforce-good", ...). */
+    public int scenarioPort(String scenario) {
+        return child.scenarioPort(scenario);
+    }
+
+    /** The MTA-STS policy host's HTTPS port (on 127.0.0.1). */
+    public int policyHostPort() {
+        return child.policyHostPort().orElseThrow(() -> new IllegalStateException("the lab printed no MTA-STS policy host"));
+    }
+
     /** The lab's DNS port (UDP and TCP on 127.0.0.1). */
     public int dnsPort() {
         return child.dnsPort().orElseThrow(() -> new IllegalStateException("the lab printed no DNS port"));
