@@ -54,8 +54,9 @@ done
 grep -q '^recording sessions' "$work/lab.log" || { echo "bench: the lab did not start in 120 s" >&2; exit 2; }
 ca="$work/lab/pki/ca.pem"
 good=$(awk '$2 == "good" { print $1 }' "$work/lab.log")
-# the profile table's rows (the DNS endpoint's line, "PORT dns zone …", is not an SMTP endpoint)
-mapfile -t ports < <(awk '$1 ~ /^[0-9]+$/ && NF >= 2 && $2 != "dns" { print $1 }' "$work/lab.log")
+# the profile table's rows (not the DNS endpoint "PORT dns zone …", nor the MTA-STS scenarios "PORT sts-…" and
+# their HTTPS policy host "PORT mta-sts …", which are not profiles)
+mapfile -t ports < <(awk '$1 ~ /^[0-9]+$/ && NF >= 2 && $2 != "dns" && $2 != "mta-sts" && $2 !~ /^sts-/ { print $1 }' "$work/lab.log")
 echo "lab: ${#ports[@]} endpoints on 127.0.0.1:${ports[0]}..${ports[-1]}, good = $good"
 
 cat >"$work/openssl.cnf" <<'CNF'
