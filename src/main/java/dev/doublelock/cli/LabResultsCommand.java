@@ -46,6 +46,10 @@ final class LabResultsCommand implements Callable<Integer> {
             + "must do, what the lab saw, passed or failed (with --json: as JSON).")
     boolean dane;
 
+    @Option(names = "--mta-sts", description = "Print each sender's result at every MTA-STS scenario (passed, failed or "
+            + "not judged, with what it did); with --json as a JSON array.")
+    boolean mtaSts;
+
     @Option(names = "--all", description = "Also show the checker's own probes (EHLO doublelock-check…, no mail) and "
             + "bare port checks (no EHLO/HELO); by default they are left out.")
     boolean all;
@@ -69,6 +73,7 @@ final class LabResultsCommand implements Callable<Integer> {
     private int print() {
         try (RecordStore store = open()) {
             if (tlsReports) return printTlsReports(store);
+            if (mtaSts) return printMtaSts(store);
             SenderSessions senders = SenderSessions.of(store.all(0), all);
             List<SessionRecord> records = senders.shown();
             if (dane) return printDane(records);
@@ -145,6 +150,29 @@ final class LabResultsCommand implements Callable<Integer> {
         }
         if (json) System.out.println(Json.write(out));
         else if (out.isEmpty()) System.out.println("no sender has been seen at a DANE scenario yet (dane-* profiles)");
+        return 0;
+    }
+
+    private int printMtaSts(RecordStore store) {
+        dev.doublelock.lab.MtaStsResults results = dev.doublelock.lab.MtaStsResults.of(SenderSessions.of(store.all(0), all).shown());
+        if (json) {
+            System.out.println(Json.write(results.json()));
+            return 0;
+        }
+        if (results.rows().isEmpty()) {
+            System.out.println("no sender has been to an MTA-STS scenario yet: send mail to probe@<scenario>.<zone> "
+                    + "(the scenarios are listed when the lab starts)");
+            return 0;
+        }
+        for (var row : results.rows()) {
+            System.out.println(row.sender());
+            for (var cell : row.cells()) {
+                System.out.printf("    %-26s %-36s %s%n", cell.scenario().scenarioName(), cell.scenario().expectation().words(),
+                        cell.words());
+            }
+            System.out.println(row.failed().isEmpty() ? "    => no MTA-STS scenario failed"
+                    : "    => FAILED " + row.failed().size() + " MTA-STS scenario(s): " + row.failed());
+        }
         return 0;
     }
 

@@ -114,21 +114,17 @@ public final class MtaStsPolicyHost implements AutoCloseable {
             Optional<MtaStsScenario> scenario = Optional.ofNullable(byHost.get(host));
             String path = ex.getRequestURI().getRawPath();
             boolean get = ex.getRequestMethod().equals("GET") || ex.getRequestMethod().equals("HEAD");
-            int status;
-            if (!get) {
-                status = 405;
-                PageResponse.send(ex, status, "text/plain", "only GET\n".getBytes(StandardCharsets.UTF_8));
-            } else if (scenario.isEmpty() || !path.equals(POLICY_PATH)) {
-                status = 404;
-                PageResponse.send(ex, status, "text/plain", ("no MTA-STS policy at " + host + path + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
-            } else {
-                status = 200;
-                PageResponse.send(ex, status, "text/plain; charset=utf-8",
-                        scenario.get().policyText(zone).getBytes(StandardCharsets.UTF_8));
-            }
+            int status = !get ? 405 : scenario.isEmpty() || !path.equals(POLICY_PATH) ? 404 : 200;
+            // remembered before answering: whoever got the answer finds the fetch recorded
             remember(new Fetch(clock.instant(), ex.getRemoteAddress().getAddress().getHostAddress(), host, path,
                     scenario, status));
+            String text = switch (status) {
+                case 405 -> "only GET\n";
+                case 404 -> "no MTA-STS policy at " + host + path + "\n";
+                default -> scenario.orElseThrow().policyText(zone);
+            };
+            PageResponse.send(ex, status, status == 200 ? "text/plain; charset=utf-8" : "text/plain",
+                    text.getBytes(StandardCharsets.UTF_8));
         }
     }
 

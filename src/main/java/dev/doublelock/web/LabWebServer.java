@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.doublelock.lab.Lab;
+import dev.doublelock.lab.MtaStsPolicyHost;
+import dev.doublelock.lab.MtaStsResults;
+import dev.doublelock.lab.MtaStsScenario;
 import dev.doublelock.lab.LabProfile;
 import dev.doublelock.lab.Remedy;
 import dev.doublelock.lab.ResultsMatrix;
@@ -35,6 +38,8 @@ import java.util.concurrent.Executors;
  *   <li>{@code GET /} the page</li>
  *   <li>{@code GET /api/profiles} profiles with port, defects, expected findings and certificate details</li>
  *   <li>{@code GET /api/sessions?after=ID} session records with an id above ID</li>
+ *   <li>{@code GET /api/mta-sts} the MTA-STS scenarios (domain, MX, policy, expected behaviour), each sender's
+ *   pass/fail per scenario and the policy host's last fetches</li>
  *   <li>{@code GET /api/matrix} sender × profile → verdict, one summary sentence per sender and the settings
  *   that would fix what the senders did wrong</li>
  * </ul>
@@ -98,6 +103,7 @@ public final class LabWebServer implements AutoCloseable {
                 case "/api/sessions" -> sendJson(ex, SenderSessions.of(lab.records().all(
                         after(ex.getRequestURI().getQuery())), all(ex.getRequestURI().getQuery())).shown());
                 case "/api/matrix" -> sendJson(ex, matrix(all(ex.getRequestURI().getQuery())));
+                case "/api/mta-sts" -> sendJson(ex, mtaSts(all(ex.getRequestURI().getQuery())));
                 case "/api/tls-reports" -> sendJson(ex, dev.doublelock.lab.TlsReportSummary.of(lab.records().tlsReports(),
                         dev.doublelock.lab.ResultsMatrix.of(dev.doublelock.lab.SenderSessions.of(lab.records().all(0), false)
                                 .shown()).rows()));
@@ -243,6 +249,50 @@ public final class LabWebServer implements AutoCloseable {
                 .collect(java.util.stream.Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue,
                         (a, b) -> a, LinkedHashMap::new)));
         out.put("hidden_note", senders.hiddenNote());
+        return out;
+    }
+
+    /** The MTA-STS scenarios and the senders' results there (empty lists when the lab runs none). */
+    private Map<String, Object> mtaSts(boolean all) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<Map<String, Object>> scenarios = new ArrayList<>();
+        org.xbill.DNS.Name zone = lab.dns().map(Lab.RunningDns::origin).orElse(null);
+        for (Lab.RunningScenario r : lab.mtaStsEndpoints()) {
+            MtaStsScenario s = r.scenario();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", s.scenarioName());
+            m.put("domain", s.domain(zone).toString(true));
+            m.put("mx", s.mxHost(zone).toString(true));
+            m.put("port", r.port());
+            m.put("mode", s.mode().token());
+            m.put("mx_listed", s.mxListed());
+            m.put("mx_certificate", s.mxCertificate().name());
+            m.put("policy_host_certificate_valid", s.policyHostCertificateValid());
+            m.put("expected", s.expectation().words());
+            m.put("description", s.description());
+            m.put("record", s.record(zone));
+            m.put("policy", s.policyText(zone));
+            scenarios.add(m);
+        }
+        out.put("scenarios", scenarios);
+        out.put("policy_host", lab.mtaStsPolicyHost().map(h -> (Object) Map.of("address",
+                h.address().getAddress().getHostAddress(), "port", h.address().getPort())).orElse(null));
+        out.put("rows", MtaStsResults.of(SenderSessions.of(lab.records().all(0), all).shown()).json());
+        List<Map<String, Object>> fetches = new ArrayList<>();
+        lab.mtaStsPolicyHost().ifPresent(h -> {
+            List<MtaStsPolicyHost.Fetch> all2 = h.fetches();
+            for (MtaStsPolicyHost.Fetch f : all2.subList(Math.max(0, all2.size() - 50), all2.size())) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("at", f.at().toString());
+                m.put("client", f.clientAddress());
+                m.put("host", f.host());
+                m.put("path", f.path());
+                m.put("scenario", f.scenario().map(MtaStsScenario::scenarioName).orElse(null));
+                m.put("status", f.status());
+                fetches.add(m);
+            }
+        });
+        out.put("fetches", fetches);
         return out;
     }
 
