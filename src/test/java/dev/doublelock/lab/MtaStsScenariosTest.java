@@ -158,6 +158,21 @@ class MtaStsScenariosTest {
         JsonNode notListed = row.get("scenarios").get(MtaStsScenario.ENFORCE_MX_NOT_LISTED.ordinal());
         assertThat(notListed.get("verdict").isNull()).isTrue();
         assertThat(notListed.get("outcome").asText()).as("never connecting is refusing").isEqualTo("PASSED");
+
+        // the page's API: the same rows, with the scenarios and the policy host's fetches
+        try (dev.doublelock.web.LabWebServer web = dev.doublelock.web.LabWebServer.start(lab,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(web.url() + "api/mta-sts")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode api = new ObjectMapper().readTree(r.body());
+            assertThat(api.get("scenarios")).hasSize(MtaStsScenario.values().length);
+            assertThat(api.get("scenarios").get(0).get("record").asText()).isEqualTo(MtaStsScenario.values()[0].record(ZONE));
+            assertThat(api.get("policy_host").get("port").asInt())
+                    .isEqualTo(lab.mtaStsPolicyHost().orElseThrow().address().getPort());
+            assertThat(api.get("rows")).isEqualTo(rows);
+        }
     }
 
     static SSLContext labCaContext() throws Exception {

@@ -110,6 +110,17 @@ class LabMtaStsDeliveryTest {
                 }
             }
             System.out.println("the relay against the MTA-STS scenarios:\n" + String.join("\n", table));
+            // testing mode: delivered, and the failure is in the day's TLS report for the domain (RFC 8460)
+            java.time.LocalDate day = clock.instant().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+            String testing = MtaStsScenario.TESTING_BAD_MX.domain(ZONE).toString(true);
+            var counts = dev.doublelock.tlsrpt.AggregateReport.byDomain(store.tlsResults(day)).get(testing);
+            assertThat(counts).as("sessions counted for " + testing).isNotNull();
+            var report = new dev.doublelock.tlsrpt.AggregateReport("relay.test", "mailto:postmaster@relay.test", "r1", day,
+                    testing, counts).json();
+            assertThat(report.at("/policies/0/policy/policy-type").asText()).isEqualTo("sts");
+            assertThat(report.at("/policies/0/policy/policy-string").toString()).contains("mode: testing");
+            assertThat(report.at("/policies/0/summary/total-failure-session-count").asLong()).isEqualTo(1);
+            assertThat(report.at("/policies/0/failure-details/0/result-type").asText()).isEqualTo("validation-failure");
         }
         Thread.sleep(300); // the lab writes its record when the session closes
         try (RecordStore records = RecordStore.openDefault(lab.dataDir())) {
