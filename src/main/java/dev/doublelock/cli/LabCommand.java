@@ -113,7 +113,8 @@ public final class LabCommand implements Callable<Integer> {
     String mtaStsBind;
 
     @Option(names = "--config", description = "Properties file binding profiles to address:port and host name "
-            + "(profile.<name>.bind=ADDR:PORT, profile.<name>.host=NAME).")
+            + "(profile.<name>.bind=ADDR:PORT, profile.<name>.host=NAME) and MTA-STS scenario MXs to address:port "
+            + "(mta-sts.<scenario>.bind=ADDR:PORT).")
     Path config;
 
     @Override
@@ -171,7 +172,8 @@ public final class LabCommand implements Callable<Integer> {
         if (stsPort >= 0 && options.dns().isPresent()) {
             options = options.withMtaSts(java.util.Optional.of(new MtaStsOptions(
                     new java.net.InetSocketAddress(stsAddress, stsPort), options.bindAddress(),
-                    basePort == 0 ? 0 : basePort + MtaStsScenario.PORT_OFFSET)));
+                    basePort == 0 ? 0 : basePort + MtaStsScenario.PORT_OFFSET,
+                    config == null ? java.util.Map.of() : dev.doublelock.lab.LabConfigFile.readMtaStsBinds(config))));
         } else if (stsPort >= 0) {
             System.err.println("lab: no MTA-STS scenarios: they need the lab's DNS (--dns-port)");
         }

@@ -5,6 +5,8 @@ import dev.doublelock.dns.server.ZoneBuilder;
 import dev.doublelock.dns.server.ZoneContent;
 import dev.doublelock.lab.Ipv6Plan;
 import dev.doublelock.lab.LabDnsOptions;
+import dev.doublelock.lab.MtaStsScenario;
+import dev.doublelock.lab.MtaStsZone;
 import dev.doublelock.lab.LabProfile;
 import dev.doublelock.lab.LabZone;
 import dev.doublelock.lab.SniProfiles;
@@ -68,6 +70,11 @@ final class LabZoneCommand implements Callable<Integer> {
                     + "as 'doublelock lab --ipv6-prefix' binds them: one host with one /64 publishes every profile.")
     String ipv6Prefix;
 
+    @Option(names = "--mta-sts-ip", split = ",", paramLabel = "IP",
+            description = "IP address(es) of the MTA-STS scenarios: one for the policy host and every scenario MX, or the "
+                    + "policy host's followed by one per scenario in scenario order (default: the first --ip).")
+    List<String> mtaStsIps;
+
     @Option(names = "--ttl", defaultValue = "3600", description = "TTL of the delegation records (default: ${DEFAULT-VALUE}).")
     int ttl;
 
@@ -103,6 +110,18 @@ final class LabZoneCommand implements Callable<Integer> {
         for (int i = 0; i < profiles.length && !ips.isEmpty() && !sniIp; i++) {
             addresses.put(profiles[i], InetAddress.getByName(ips.size() == 1 ? ips.get(0) : ips.get(i)));
         }
+        MtaStsScenario[] scenarios = MtaStsScenario.values();
+        List<String> stsIps = mtaStsIps == null ? List.of(ips.get(0)) : mtaStsIps;
+        if (stsIps.size() != 1 && stsIps.size() != scenarios.length + 1) {
+            System.err.println("give one --mta-sts-ip, or exactly " + (scenarios.length + 1) + " (the policy host's, then "
+                    + "one per MTA-STS scenario); got " + stsIps.size());
+            return 2;
+        }
+        Map<MtaStsScenario, InetAddress> stsAddresses = new EnumMap<>(MtaStsScenario.class);
+        for (int i = 0; i < scenarios.length; i++) {
+            stsAddresses.put(scenarios[i], InetAddress.getByName(stsIps.size() == 1 ? stsIps.get(0) : stsIps.get(i + 1)));
+        }
+        InetAddress policyHost = InetAddress.getByName(stsIps.get(0));
         Path dataDir = DataLocation.of(data).dir();
         Path keyDir = LabZone.keyDirectory(dataDir, origin);
         ZoneKeys keys = ZoneKeys.loadOrCreate(keyDir);
@@ -143,7 +162,7 @@ final class LabZoneCommand implements Callable<Integer> {
         ZoneBuilder builder = LabZone.builder(origin, nameServer, addresses);
         plan.ifPresent(p -> p.addAddresses(builder));
         if (sniIp) SniProfiles.addAddresses(builder, InetAddress.getByName(ips.get(0)), addresses);
-        ZoneContent content = builder.build();
+        ZoneContent content = MtaStsZone.addTo(builder, origin, stsAddresses, policyHost).build();
         out.println("; (the lab replaces the SOA serial by the signing time; it signs again, new serial, a week before "
                 + "its 14-day signatures expire)");
         for (Record r : content.records()) {
@@ -155,6 +174,9 @@ final class LabZoneCommand implements Callable<Integer> {
         }
         for (LabProfile p : profiles) {
             out.printf("; %s: %s%n", LabZone.domain(p, origin), p.defects());
+        }
+        for (MtaStsScenario sc : scenarios) {
+            out.printf("; %s: MTA-STS %s; a sender %s%n", sc.domain(origin), sc.description(), sc.expectation().words());
         }
         out.println("; the DANE scenarios' TLSA records (at _<port>._tcp.<mx host>, with their deliberate defects) are made by "
                 + "the running lab from its endpoints' ports and certificates; dane-insecure." + origin + " is an unsigned "

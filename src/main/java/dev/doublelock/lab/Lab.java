@@ -212,10 +212,11 @@ public final class Lab implements AutoCloseable {
             dev.doublelock.tls.pki.CertifiedKey key = s.mxCertificate() == MtaStsScenario.MxCertificate.GOOD
                     ? pki.leafFor(mx)
                     : new dev.doublelock.tls.pki.CertificateBuilder().ecdsa("secp256r1").subject("/CN=" + mx).dnsNames(mx).build();
-            InetSocketAddress bind = new InetSocketAddress(sts.mxAddress(), sts.mxPort(s));
+            InetSocketAddress bind = sts.mxBind(s);
             SmtpServer server = startSmtp(bind, mx, new StartTlsSupport.Offered(new ProfileTls(s.tlsProfile(), key)),
                     s.tlsProfile(), s.scenarioName(), "lab MTA-STS scenario " + s.scenarioName(),
-                    "choose another --base-port (scenario MX ports are base + " + MtaStsScenario.PORT_OFFSET + " and up)");
+                    "choose another --base-port (scenario MX ports are base + " + MtaStsScenario.PORT_OFFSET
+                            + " and up), or move it with --config (mta-sts." + s.scenarioName() + ".bind=ADDRESS:PORT)");
             scenarios.add(new RunningScenario(s, server.address()));
         }
         policyHost = MtaStsPolicyHost.start(sts.policyHost(), zone, pki, Clock.systemUTC());
@@ -304,13 +305,14 @@ public final class Lab implements AutoCloseable {
         }
         java.util.function.Consumer<dev.doublelock.dns.server.ZoneBuilder> stsRecords = b -> { };
         if (policyHost != null) {
-            InetAddress mxAddress = scenarios.get(0).address().getAddress();
+            Map<MtaStsScenario, InetAddress> mxAddresses = new EnumMap<>(MtaStsScenario.class);
+            for (RunningScenario r : scenarios) mxAddresses.put(r.scenario(), r.address().getAddress());
             InetAddress policyAddress = policyHost.address().getAddress();
-            if (mxAddress.isAnyLocalAddress() || policyAddress.isAnyLocalAddress()) {
-                warnings.add("the MTA-STS scenarios' MX or policy host listens on the wildcard address: their names "
-                        + "have no address records; bind them to their own address");
+            if (policyAddress.isAnyLocalAddress() || mxAddresses.values().stream().anyMatch(InetAddress::isAnyLocalAddress)) {
+                warnings.add("an MTA-STS scenario's MX or the policy host listens on the wildcard address: its name has "
+                        + "no address record; bind it to its own address (--mta-sts-bind, mta-sts.<scenario>.bind)");
             }
-            stsRecords = b -> MtaStsZone.addTo(b, dnsOptions.zone(), mxAddress, policyAddress);
+            stsRecords = b -> MtaStsZone.addTo(b, dnsOptions.zone(), mxAddresses, policyAddress);
         }
         java.util.function.Consumer<dev.doublelock.dns.server.ZoneBuilder> more = sniRecords.andThen(stsRecords);
         LabZone.Zones zones = LabZone.build(dnsOptions.zone(), glue, addresses, dane, more);

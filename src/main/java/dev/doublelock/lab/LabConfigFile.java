@@ -16,6 +16,10 @@ import java.util.Properties;
  * profile.good.bind = 192.0.2.10:25
  * profile.good.host = good.lab.example.org
  * </pre>
+ * and per MTA-STS scenario MX ({@link #readMtaStsBinds}):
+ * <pre>
+ * mta-sts.sts-enforce-good.bind = 192.0.2.30:25
+ * </pre>
  * Unknown keys and profile names are errors that name the line's key, so typos do not go unnoticed.
  */
 public final class LabConfigFile {
@@ -32,8 +36,10 @@ public final class LabConfigFile {
         defaults.endpoints().forEach(e -> base.put(e.profile(), e));
         for (String key : props.stringPropertyNames()) {
             String[] parts = key.split("\\.");
+            if (key.startsWith(MTA_STS_PREFIX)) continue; // readMtaStsBinds
             if (parts.length < 3 || !parts[0].equals("profile")) {
-                throw new IllegalArgumentException(file + ": unknown key '" + key + "' (expected profile.<name>.bind or profile.<name>.host)");
+                throw new IllegalArgumentException(file + ": unknown key '" + key + "' (expected profile.<name>.bind, "
+                        + "profile.<name>.host or mta-sts.<scenario>.bind)");
             }
             String name = key.substring("profile.".length(), key.lastIndexOf('.'));
             String field = parts[parts.length - 1];
@@ -47,6 +53,28 @@ public final class LabConfigFile {
                 default -> throw new IllegalArgumentException(file + ": unknown field '" + field + "' in key '" + key
                         + "' (expected bind or host)");
             }
+        }
+        return out;
+    }
+
+    private static final String MTA_STS_PREFIX = "mta-sts.";
+
+    /** The {@code mta-sts.<scenario>.bind} lines: where each MTA-STS scenario's MX listens. */
+    public static Map<MtaStsScenario, InetSocketAddress> readMtaStsBinds(Path file) throws IOException {
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            props.load(r);
+        }
+        Map<MtaStsScenario, InetSocketAddress> out = new EnumMap<>(MtaStsScenario.class);
+        for (String key : props.stringPropertyNames()) {
+            if (!key.startsWith(MTA_STS_PREFIX)) continue;
+            if (!key.endsWith(".bind")) {
+                throw new IllegalArgumentException(file + ": unknown key '" + key + "' (expected mta-sts.<scenario>.bind)");
+            }
+            String name = key.substring(MTA_STS_PREFIX.length(), key.length() - ".bind".length());
+            MtaStsScenario s = MtaStsScenario.byName(name).orElseThrow(() -> new IllegalArgumentException(
+                    file + ": unknown MTA-STS scenario '" + name + "' in key '" + key + "'"));
+            out.put(s, parseAddress(file, key, props.getProperty(key).trim()));
         }
         return out;
     }

@@ -16,14 +16,16 @@ public final class MtaStsZone {
     }
 
     /**
-     * @param mxAddress         the scenario MX endpoints' address (a wildcard address gets no address record)
+     * @param mxAddresses       each scenario MX endpoint's address (none or a wildcard address: no address record)
      * @param policyHostAddress the policy host's address (likewise)
      */
-    public static ZoneBuilder addTo(ZoneBuilder b, Name zone, InetAddress mxAddress, InetAddress policyHostAddress) {
+    public static ZoneBuilder addTo(ZoneBuilder b, Name zone, java.util.Map<MtaStsScenario, InetAddress> mxAddresses,
+                                    InetAddress policyHostAddress) {
         for (MtaStsScenario s : MtaStsScenario.values()) {
             Name domain = s.domain(zone);
             b.mx(domain, 10, s.mxHost(zone));
-            if (!mxAddress.isAnyLocalAddress()) b.address(s.mxHost(zone), mxAddress);
+            InetAddress mxAddress = mxAddresses.get(s);
+            if (mxAddress != null && !mxAddress.isAnyLocalAddress()) b.address(s.mxHost(zone), mxAddress);
             if (!policyHostAddress.isAnyLocalAddress()) b.address(s.policyHost(zone), policyHostAddress);
             b.txt(s.recordName(zone), List.of(s.record(zone)));
             b.txt(LabZone.tlsRptName(domain), List.of(LabZone.tlsRptRecord(zone)));

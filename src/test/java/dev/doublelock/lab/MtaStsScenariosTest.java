@@ -175,6 +175,35 @@ class MtaStsScenariosTest {
         }
     }
 
+    @Test
+    void labZonePrintsTheScenarioRecordsForPublishingAndTheConfigFileBindsTheirMxs(@TempDir Path tmp) throws Exception {
+        String out = capture(() -> Main.run("lab", "zone", "--data", tmp.toString(), "--zone", "lab.example.org",
+                "--ip", "192.0.2.1", "--mta-sts-ip", "192.0.2.80,192.0.2.81,192.0.2.82,192.0.2.83,192.0.2.84,192.0.2.85"));
+        Name zone = Name.fromConstantString("lab.example.org.");
+        for (MtaStsScenario s : MtaStsScenario.values()) {
+            assertThat(out).containsPattern(java.util.regex.Pattern.quote(s.domain(zone).toString()) + "\\s+\\d+ IN MX\\s+10 "
+                    + java.util.regex.Pattern.quote(s.mxHost(zone).toString()));
+            assertThat(out).containsPattern(java.util.regex.Pattern.quote(s.mxHost(zone).toString()) + "\\s+\\d+ IN A\\s+192\\.0\\.2\\.8"
+                    + (s.ordinal() + 1));
+            assertThat(out).containsPattern(java.util.regex.Pattern.quote(s.policyHost(zone).toString()) + "\\s+\\d+ IN A\\s+192\\.0\\.2\\.80");
+            assertThat(out).contains("\"" + s.record(zone) + "\"");
+        }
+        assertThat(Main.run("lab", "zone", "--data", tmp.toString(), "--mta-sts-ip", "192.0.2.80,192.0.2.81")).isEqualTo(2);
+
+        Path config = tmp.resolve("lab.properties");
+        java.nio.file.Files.writeString(config, "profile.good.bind = 192.0.2.10:25\nmta-sts.sts-enforce-good.bind = 192.0.2.85:25\n");
+        assertThat(LabConfigFile.readMtaStsBinds(config)).isEqualTo(java.util.Map.of(MtaStsScenario.ENFORCE_GOOD,
+                new InetSocketAddress("192.0.2.85", 25)));
+        assertThat(LabConfigFile.read(config, LabOptions.defaults())).containsOnlyKeys(LabProfile.GOOD);
+        MtaStsOptions sts = new MtaStsOptions(new InetSocketAddress("192.0.2.80", 443), InetAddress.getByName("192.0.2.1"), 2625,
+                LabConfigFile.readMtaStsBinds(config));
+        assertThat(sts.mxBind(MtaStsScenario.ENFORCE_GOOD)).isEqualTo(new InetSocketAddress("192.0.2.85", 25));
+        assertThat(sts.mxBind(MtaStsScenario.TESTING_BAD_MX)).isEqualTo(new InetSocketAddress("192.0.2.1", 2627));
+        java.nio.file.Files.writeString(config, "mta-sts.sts-nonsense.bind = 192.0.2.85:25\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LabConfigFile.readMtaStsBinds(config))
+                .hasMessageContaining("unknown MTA-STS scenario 'sts-nonsense'");
+    }
+
     static SSLContext labCaContext() throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
