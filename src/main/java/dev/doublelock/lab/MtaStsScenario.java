@@ -190,7 +190,10 @@ public enum MtaStsScenario {
         };
     }
 
-    /** The lab profile whose TLS (protocols, suites, STARTTLS) the scenario's MX serves: always the good one. */
+    /**
+     * The lab profile whose TLS (protocols, suites, STARTTLS) the scenario's MX serves and whose rule decides a
+     * session's verdict ("delivered" against "delivered insecurely"): good, or self-signed for the self-signed MX.
+     */
     LabProfile tlsProfile() {
         return mxCertificate == MxCertificate.SELF_SIGNED ? LabProfile.SELF_SIGNED : LabProfile.GOOD;
     }
