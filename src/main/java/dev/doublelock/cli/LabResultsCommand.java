@@ -118,6 +118,12 @@ final class LabResultsCommand implements Callable<Integer> {
                 System.out.println(failed.isEmpty() ? "    => no insecure delivery seen"
                         : "    => FAILED: delivered to " + failed.size() + " insecure endpoint(s): " + failed);
             }
+            var sts = dev.doublelock.lab.MtaStsResults.of(records).rows();
+            if (!sts.isEmpty()) {
+                long failed = sts.stream().filter(r -> !r.failed().isEmpty()).count();
+                System.out.println("\n" + sts.size() + " sender(s) at the MTA-STS scenarios, " + failed
+                        + " failed one or more; --mta-sts shows them");
+            }
             int reports = store.tlsReports().size();
             if (reports > 0) System.out.println("\n" + reports + " TLS report(s) received; --tls-reports shows them");
             return 0;
