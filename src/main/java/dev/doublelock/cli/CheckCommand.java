@@ -277,7 +277,9 @@ public final class CheckCommand implements Callable<Integer> {
                 Duration.ofMinutes(3), ehloName, transport, !noVulnerabilities);
         CheckOptions options = new CheckOptions(y, anchors, Optional.ofNullable(name), smtpPort, probe, clock,
                 noProbeReuse ? 0 : CheckOptions.DEFAULT_PROBE_REUSE);
-        StsLookup sts = new StsLookup(mail, () -> StsFetcher.withDefaults(t), new InMemoryStsCache(), clock);
+        // the policy host is found through the same resolver as everything else the checker asks (--resolver)
+        StsLookup sts = new StsLookup(mail, () -> StsFetcher.resolvingThrough(StsFetcher.PolicyHostAddresses.from(mail), t),
+                new InMemoryStsCache(), clock);
         return new CheckRunner(mail, new TlsProber(probe), p, options, sts);
     }
 
