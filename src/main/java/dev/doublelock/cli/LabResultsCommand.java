@@ -50,6 +50,11 @@ final class LabResultsCommand implements Callable<Integer> {
             + "not judged, with what it did); with --json as a JSON array.")
     boolean mtaSts;
 
+    @Option(names = "--zone", paramLabel = "NAME", defaultValue = dev.doublelock.lab.LabZone.DEFAULT_ZONE,
+            description = "With --mta-sts: the lab's zone, to find the TLS reports about its scenario domains "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String zone;
+
     @Option(names = "--all", description = "Also show the checker's own probes (EHLO doublelock-check…, no mail) and "
             + "bare port checks (no EHLO/HELO); by default they are left out.")
     boolean all;
@@ -178,6 +183,11 @@ final class LabResultsCommand implements Callable<Integer> {
             }
             System.out.println(row.failed().isEmpty() ? "    => no MTA-STS scenario failed"
                     : "    => FAILED " + row.failed().size() + " MTA-STS scenario(s): " + row.failed());
+        }
+        for (var rep : dev.doublelock.lab.MtaStsResults.reports(store.tlsReports(),
+                dev.doublelock.dns.server.ZoneBuilder.zoneName(zone))) {
+            System.out.printf("TLS report from %s on %s (%s): %d successful, %d failed %s%n", rep.organization(),
+                    rep.scenario().scenarioName(), rep.policyType(), rep.successful(), rep.failed(), rep.resultTypes());
         }
         return 0;
     }

@@ -77,6 +77,38 @@ public final class MtaStsResults {
         return rows;
     }
 
+    /**
+     * One reporting organization's word on a scenario domain (RFC 8460): what a testing-mode scenario asks for
+     * besides the delivery. Reports come per organization, not per connecting address, so they stand beside the
+     * senders' rows rather than in them.
+     */
+    public record Reported(MtaStsScenario scenario, String organization, String policyType, long successful, long failed,
+                           List<String> resultTypes) {
+        public Reported {
+            resultTypes = List.copyOf(resultTypes);
+        }
+    }
+
+    /** Every policy of the received TLS reports that is about a scenario domain of {@code zone}, in report order. */
+    public static List<Reported> reports(List<TlsReportRecord> received, org.xbill.DNS.Name zone) {
+        Map<String, MtaStsScenario> byDomain = new java.util.HashMap<>();
+        for (MtaStsScenario s : MtaStsScenario.values()) {
+            byDomain.put(s.domain(zone).toString(true).toLowerCase(java.util.Locale.ROOT), s);
+        }
+        List<Reported> out = new ArrayList<>();
+        for (TlsReportRecord r : received) {
+            for (dev.doublelock.tlsrpt.ReceivedReport.Policy p : r.report().policies()) {
+                String domain = p.domain().toLowerCase(java.util.Locale.ROOT);
+                if (domain.endsWith(".")) domain = domain.substring(0, domain.length() - 1);
+                MtaStsScenario s = byDomain.get(domain);
+                if (s != null) {
+                    out.add(new Reported(s, r.report().organization(), p.type(), p.successful(), p.failed(), p.resultTypes()));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The JSON shape of {@code lab results --mta-sts --json} and the web's {@code /api/mta-sts}. */
     public List<Map<String, Object>> json() {
         List<Map<String, Object>> out = new ArrayList<>();

@@ -257,6 +257,8 @@ public final class LabWebServer implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         List<Map<String, Object>> scenarios = new ArrayList<>();
         org.xbill.DNS.Name zone = lab.dns().map(Lab.RunningDns::origin).orElse(null);
+        List<MtaStsResults.Reported> reported = zone == null ? List.of()
+                : MtaStsResults.reports(lab.records().tlsReports(), zone);
         for (Lab.RunningScenario r : lab.mtaStsEndpoints()) {
             MtaStsScenario s = r.scenario();
             Map<String, Object> m = new LinkedHashMap<>();
@@ -272,6 +274,15 @@ public final class LabWebServer implements AutoCloseable {
             m.put("description", s.description());
             m.put("record", s.record(zone));
             m.put("policy", s.policyText(zone));
+            m.put("reported_by", reported.stream().filter(x -> x.scenario() == s).map(x -> {
+                Map<String, Object> rep = new LinkedHashMap<>();
+                rep.put("organization", x.organization());
+                rep.put("policy_type", x.policyType());
+                rep.put("successful_sessions", x.successful());
+                rep.put("failed_sessions", x.failed());
+                rep.put("result_types", x.resultTypes());
+                return rep;
+            }).toList());
             scenarios.add(m);
         }
         out.put("scenarios", scenarios);

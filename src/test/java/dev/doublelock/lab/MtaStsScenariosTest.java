@@ -172,6 +172,7 @@ class MtaStsScenariosTest {
             assertThat(api.get("policy_host").get("port").asInt())
                     .isEqualTo(lab.mtaStsPolicyHost().orElseThrow().address().getPort());
             assertThat(api.get("rows")).isEqualTo(rows);
+            assertThat(api.get("scenarios").get(0).get("reported_by")).as("no TLS report received").isEmpty();
         }
     }
 

@@ -53,6 +53,7 @@ class LabMtaStsDeliveryTest {
     static final PolicyMap OPPORTUNISTIC = new PolicyMap("opportunistic", Map.of(), PolicyMap.Mode.ENFORCE);
     static final String EHLO = "sts.relay.test";
     static final Name ZONE = Name.fromConstantString("lab.test.");
+    static final String ORGANIZATION = "doublelock relay (MTA-STS lab test)";
 
     @TempDir
     static Path labDir;
@@ -121,6 +122,20 @@ class LabMtaStsDeliveryTest {
             assertThat(report.at("/policies/0/policy/policy-string").toString()).contains("mode: testing");
             assertThat(report.at("/policies/0/summary/total-failure-session-count").asLong()).isEqualTo(1);
             assertThat(report.at("/policies/0/failure-details/0/result-type").asText()).isEqualTo("validation-failure");
+
+            // ...and sent, as the domain's _smtp._tls record asks: by mail to tlsrpt@good.lab.test, the lab's inbox
+            var settings = new TlsReportSender.TlsReportSettings(ORGANIZATION, "mailto:postmaster@relay.test",
+                    "relay.test", "tlsrpt-noreply@relay.test", Optional.empty());
+            List<TlsReportSender.Sent> sent = new TlsReportSender(store, resolver, settings,
+                    java.net.http.HttpClient.newHttpClient(), clock, "node-1").send(day);
+            assertThat(sent).filteredOn(x -> x.domain().equals(testing)).singleElement()
+                    .satisfies(x -> assertThat(x.destinations()).hasSize(1));
+            DeliveryOptions toGood = DeliveryOptions.defaults(EHLO).withTrust(List.of(labCa), false)
+                    .withPolicies(OPPORTUNISTIC).withMxPort(lab.port("good")).withStsFetcher(fetcher);
+            try (DeliveryWorker w = new DeliveryWorker(store, new Router(Optional.of(resolver), Map.of()), toGood,
+                    Dialer.direct(), clock)) {
+                w.runOnce();
+            }
         }
         Thread.sleep(300); // the lab writes its record when the session closes
         try (RecordStore records = RecordStore.openDefault(lab.dataDir())) {
@@ -134,7 +149,28 @@ class LabMtaStsDeliveryTest {
             }
             // the relay never connects to an MX the enforced policy does not list
             assertThat(rows.get(0).cell(MtaStsScenario.ENFORCE_MX_NOT_LISTED).verdict()).isEmpty();
+            // the lab has the relay's report about the testing-mode failure, beside its results
+            assertThat(MtaStsResults.reports(records.tlsReports(), ZONE))
+                    .filteredOn(r -> r.scenario() == MtaStsScenario.TESTING_BAD_MX).singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.organization()).isEqualTo(ORGANIZATION);
+                        assertThat(r.policyType()).isEqualTo("sts");
+                        assertThat(r.failed()).isEqualTo(1);
+                        assertThat(r.resultTypes()).containsExactly("validation-failure");
+                    });
         }
+        // and 'lab results --mta-sts' says so, beside the relay's results
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(dev.doublelock.cli.Main.run("lab", "results", "--data", labDir.toString(), "--mta-sts")).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        String printed = buf.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains(EHLO, "=> no MTA-STS scenario failed", "TLS report from " + ORGANIZATION
+                + " on sts-testing-bad-mx (sts): 0 successful, 1 failed [validation-failure]");
     }
 
     static SSLContext trusting(X509Certificate ca) throws Exception {
