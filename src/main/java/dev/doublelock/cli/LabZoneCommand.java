@@ -111,17 +111,18 @@ final class LabZoneCommand implements Callable<Integer> {
             addresses.put(profiles[i], InetAddress.getByName(ips.size() == 1 ? ips.get(0) : ips.get(i)));
         }
         MtaStsScenario[] scenarios = MtaStsScenario.values();
-        List<String> stsIps = mtaStsIps == null ? List.of(ips.get(0)) : mtaStsIps;
-        if (stsIps.size() != 1 && stsIps.size() != scenarios.length + 1) {
+        // with only the /64 and no --mta-sts-ip, the scenarios have no address to publish: their records are left out
+        List<String> stsIps = mtaStsIps != null ? mtaStsIps : ips.isEmpty() ? List.of() : List.of(ips.get(0));
+        if (!stsIps.isEmpty() && stsIps.size() != 1 && stsIps.size() != scenarios.length + 1) {
             System.err.println("give one --mta-sts-ip, or exactly " + (scenarios.length + 1) + " (the policy host's, then "
                     + "one per MTA-STS scenario); got " + stsIps.size());
             return 2;
         }
         Map<MtaStsScenario, InetAddress> stsAddresses = new EnumMap<>(MtaStsScenario.class);
-        for (int i = 0; i < scenarios.length; i++) {
+        for (int i = 0; i < scenarios.length && !stsIps.isEmpty(); i++) {
             stsAddresses.put(scenarios[i], InetAddress.getByName(stsIps.size() == 1 ? stsIps.get(0) : stsIps.get(i + 1)));
         }
-        InetAddress policyHost = InetAddress.getByName(stsIps.get(0));
+        InetAddress policyHost = stsIps.isEmpty() ? null : InetAddress.getByName(stsIps.get(0));
         Path dataDir = DataLocation.of(data).dir();
         Path keyDir = LabZone.keyDirectory(dataDir, origin);
         ZoneKeys keys = ZoneKeys.loadOrCreate(keyDir);
@@ -162,7 +163,7 @@ final class LabZoneCommand implements Callable<Integer> {
         ZoneBuilder builder = LabZone.builder(origin, nameServer, addresses);
         plan.ifPresent(p -> p.addAddresses(builder));
         if (sniIp) SniProfiles.addAddresses(builder, InetAddress.getByName(ips.get(0)), addresses);
-        ZoneContent content = MtaStsZone.addTo(builder, origin, stsAddresses, policyHost).build();
+        ZoneContent content = (policyHost == null ? builder : MtaStsZone.addTo(builder, origin, stsAddresses, policyHost)).build();
         out.println("; (the lab replaces the SOA serial by the signing time; it signs again, new serial, a week before "
                 + "its 14-day signatures expire)");
         for (Record r : content.records()) {
@@ -175,7 +176,11 @@ final class LabZoneCommand implements Callable<Integer> {
         for (LabProfile p : profiles) {
             out.printf("; %s: %s%n", LabZone.domain(p, origin), p.defects());
         }
-        for (MtaStsScenario sc : scenarios) {
+        if (policyHost == null) {
+            out.println("; the MTA-STS scenarios are left out: give --mta-sts-ip (the policy host's address, then one per "
+                    + "scenario) to publish them");
+        }
+        for (MtaStsScenario sc : policyHost == null ? new MtaStsScenario[0] : scenarios) {
             out.printf("; %s: MTA-STS %s; a sender %s%n", sc.domain(origin), sc.description(), sc.expectation().words());
         }
         out.println("; the DANE scenarios' TLSA records (at _<port>._tcp.<mx host>, with their deliberate defects) are made by "
