@@ -3,9 +3,6 @@ package dev.doublelock.cli;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Command;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,24 +25,12 @@ class MainTest {
 
     @Test
     void topLevelHelpListsEveryCommandAndHelpCommandNamesOne() {
-        String help = captureOut(() -> assertThat(Main.run("--help")).isZero());
+        String help = LabCliTest.capture(() -> assertThat(Main.run("--help")).isZero());
         for (Class<?> c : Main.COMMANDS) {
             Command command = c.getAnnotation(Command.class);
             if (!command.hidden()) assertThat(help).contains("  " + command.name() + " ");
         }
         assertThat(help).contains("  help ");
-        assertThat(captureOut(() -> assertThat(Main.run("help", "check")).isZero())).contains("Usage: doublelock check");
-    }
-
-    private static String captureOut(Runnable r) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            r.run();
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        assertThat(LabCliTest.capture(() -> assertThat(Main.run("help", "check")).isZero())).contains("Usage: doublelock check");
     }
 }
