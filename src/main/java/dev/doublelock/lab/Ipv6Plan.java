@@ -104,6 +104,8 @@ public record Ipv6Plan(Inet6Address prefix) {
     /** Adds every profile's AAAA record (its mail domain and, where it differs, its MX host) to a lab zone. */
     public ZoneBuilder addAddresses(ZoneBuilder zone) {
         for (LabProfile p : LabProfile.values()) {
+            // dane-insecure is a child zone of its own, delegated: its addresses are in the child (LabZone.build)
+            if (LabZone.insecureChild(p)) continue;
             Name domain = LabZone.domain(p, zone.origin());
             Name mx = LabZone.mxHost(p, zone.origin());
             zone.address(domain, address(p));

@@ -76,6 +76,7 @@ class Ipv6PlanTest {
         assertThat(rdata(zone, "a.b.deep.wildcard-too-deep.lab.example.org.", Type.AAAA))
                 .containsExactly(rdata(zone, "wildcard-too-deep.lab.example.org.", Type.AAAA).get(0));
         for (LabProfile p : LabProfile.values()) {
+            if (LabZone.insecureChild(p)) continue; // below a delegation: its records are the child zone's
             assertThat(rdata(zone, LabZone.mxHost(p, ZONE).toString(), Type.AAAA)).as(p.profileName())
                     .containsExactly(plan.address(p).getHostAddress().replaceAll("%.*", ""));
         }
