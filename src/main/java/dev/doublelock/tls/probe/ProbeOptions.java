@@ -94,6 +94,12 @@ public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int ma
                 ehloName, transport, vulnerabilityProbes);
     }
 
+    /** At most {@code n} connections at once to one host (the default is 4). */
+    public ProbeOptions withMaxConnectionsPerHost(int n) {
+        return new ProbeOptions(connectTimeout, readTimeout, n, versions, enumerateSuites, enumerateGroups,
+                targetDeadline, ehloName, transport, vulnerabilityProbes);
+    }
+
     public ProbeOptions withVersions(Set<TlsVersion> v) {
         return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, v, enumerateSuites, enumerateGroups,
                 targetDeadline, ehloName, transport, vulnerabilityProbes);
