@@ -24,13 +24,17 @@ public final class LabProcess implements AutoCloseable {
         this.caFile = caFile;
     }
 
-    /** Starts {@code doublelock lab --base-port 0 --web-port -1 --data DIR} and waits for its table. */
+    /**
+     * Starts {@code doublelock lab --base-port 0 --web-port -1 --data DIR} and waits for its table. A {@code DIR} without
+     * a {@code pki} directory gets the build's {@link LabPkiTemplate} first (keys made once per build, not per lab).
+     */
     public static LabProcess start(Path dataDir) throws IOException, InterruptedException {
         return start(dataDir, List.of());
     }
 
     /** As {@link #start(Path)}, with options for the lab's JVM (e.g. {@code -Xmx256m}). */
     public static LabProcess start(Path dataDir, List<String> jvmOptions) throws IOException, InterruptedException {
+        LabPkiTemplate.seed(dataDir);
         LabChild child = LabChild.start(dataDir, jvmOptions);
         Path ca = dataDir.resolve("exported-ca.pem");
         Files.copy(dataDir.resolve("pki").resolve("ca.pem"), ca, StandardCopyOption.REPLACE_EXISTING);
