@@ -122,7 +122,7 @@ class PostfixCertificateAndGroupsInteropTest {
         PostfixInstance p = PostfixInstance.receiver(port, Pem.encode(key.chain()), Pem.encode(key.privateKey()), tls);
         servers.add(p);
         p.start();
-        Thread.sleep(1000);
+        PostfixInstance.awaitGreeting(port, java.time.Duration.ofSeconds(30));
         return port;
     }
 

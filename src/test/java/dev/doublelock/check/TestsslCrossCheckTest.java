@@ -89,17 +89,17 @@ class TestsslCrossCheckTest {
     @Test
     void protocolsAndCertificateProblemsAgreeWithTestssl() throws Exception {
         int good = start(pki.certificate(LabCertificate.GOOD), Map.of());
-        Thread.sleep(1000);
         java.util.List<String> notCompared = new java.util.ArrayList<>();
         assertThat(compare("good", good, testssl(good).get(6, TimeUnit.MINUTES), notCompared))
                 .as("testssl must see the good receiver (TLS 1.2/1.3): %s", notCompared).isTrue();
     }
 
-    private static int start(CertifiedKey key, Map<String, String> tls) throws IOException {
+    private static int start(CertifiedKey key, Map<String, String> tls) throws IOException, InterruptedException {
         int port = PostfixInstance.freePort();
         PostfixInstance p = PostfixInstance.receiver(port, Pem.encode(key.chain()), Pem.encode(key.privateKey()), tls);
         servers.add(p);
         p.start();
+        PostfixInstance.awaitGreeting(port, java.time.Duration.ofSeconds(30));
         return port;
     }
 

@@ -176,6 +176,33 @@ public final class PostfixInstance implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits until an SMTP server on 127.0.0.1:{@code port} greets with a 220 (then says QUIT): Postfix's master opens
+     * its listeners a moment after {@code postfix start} returns. Polls every 20 ms; fails after {@code timeout}.
+     */
+    public static void awaitGreeting(int port, Duration timeout) throws IOException, InterruptedException {
+        Instant end = Instant.now().plus(timeout);
+        String last = "nothing";
+        while (Instant.now().isBefore(end)) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+                s.setSoTimeout(5000);
+                String line = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine();
+                if (line != null && line.startsWith("220")) {
+                    s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    return;
+                }
+                last = String.valueOf(line);
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("no SMTP greeting on 127.0.0.1:" + port + " within " + timeout + " (last: " + last + ")");
+    }
+
     /** Injects a message with sendmail. */
     public void send(String from, String to, String subject, String messageId, String body) throws IOException {
         String msg = "From: <" + from + ">\r\nTo: <" + to + ">\r\nSubject: " + subject + "\r\nMessage-ID: <" + messageId
