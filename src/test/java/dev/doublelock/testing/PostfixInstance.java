@@ -157,7 +157,7 @@ public final class PostfixInstance implements AutoCloseable {
             for (String line : maillog().split("\n")) {
                 if (pattern.matcher(line).find()) return Optional.of(line);
             }
-            Thread.sleep(200);
+            Thread.sleep(50);
         }
         return Optional.empty();
     }
@@ -249,7 +249,7 @@ public final class PostfixInstance implements AutoCloseable {
                     if (s.status().equals(w)) return Optional.of(s);
                 }
             }
-            Thread.sleep(200);
+            Thread.sleep(50);
         }
         return Optional.empty();
     }
