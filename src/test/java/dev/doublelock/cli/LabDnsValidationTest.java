@@ -63,6 +63,7 @@ class LabDnsValidationTest {
         assertThat(printed).contains("lab.test.", "IN NS   ns.lab.test.", "IN DS   " + anchor, "stub-addr: 127.0.0.1@8053");
         // the unsigned child zone of dane-insecure needs its own stub (a referral's glue has no port)
         assertThat(printed).contains("name: \"dane-insecure.lab.test.\"", "IN NS   ns.lab.test.");
+        dev.doublelock.testing.LabPkiTemplate.seed(data); // the build's lab PKI: no RSA keys made here
         lab = Lab.start(LabOptions.defaults().withBasePort(0).withDataDir(data)
                 .withDns(Optional.of(LabDnsOptions.of(ZONE, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))));
         assertThat(lab.dns().orElseThrow().ds().rdataToString()).as("the lab signs with the keys 'lab zone' made")

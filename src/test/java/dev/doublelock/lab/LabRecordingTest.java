@@ -25,6 +25,7 @@ class LabRecordingTest {
 
     @BeforeAll
     static void startLab() throws Exception {
+        dev.doublelock.testing.LabPkiTemplate.seed(data); // the build's lab PKI: no RSA keys made here
         lab = Lab.start(LabOptions.defaults().withBasePort(0).withDataDir(data).withKeepBodyBytes(64));
     }
 

@@ -41,6 +41,7 @@ class LabSniTest {
 
     @BeforeAll
     static void startLab() throws Exception {
+        dev.doublelock.testing.LabPkiTemplate.seed(data); // the build's lab PKI: no RSA keys made here
         lab = Lab.start(LabOptions.defaults().withBasePort(0).withDataDir(data),
                 Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
         port = lab.sni().orElseThrow().getPort();

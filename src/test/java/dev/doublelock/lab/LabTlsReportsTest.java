@@ -52,6 +52,7 @@ class LabTlsReportsTest {
     @BeforeAll
     static void startLab() throws Exception {
         data = Files.createTempDirectory("lab-tlsrpt");
+        dev.doublelock.testing.LabPkiTemplate.seed(data); // the build's lab PKI: no RSA keys made here
         lab = Lab.start(LabOptions.defaults().withBasePort(0).withDataDir(data));
         web = LabWebServer.start(lab, new InetSocketAddress("127.0.0.1", 0));
     }

@@ -31,6 +31,7 @@ class OpensslAndSwaksInteropTest {
 
     @BeforeAll
     static void startLab() throws Exception {
+        dev.doublelock.testing.LabPkiTemplate.seed(data); // the build's lab PKI: no RSA keys made here
         lab = Lab.start(LabOptions.defaults().withBasePort(0).withDataDir(data));
         ca = data.resolve("ca.pem");
         Files.writeString(ca, Pem.encode(lab.pki("localhost").caCertificate()));

@@ -40,6 +40,7 @@ class PostfixSenderInteropTest {
     @BeforeAll
     static void startLab() throws Exception {
         assumeTrue(PostfixInstance.available(), "needs root and Debian's postfix package (installed by .ci/run)");
+        dev.doublelock.testing.LabPkiTemplate.seed(data); // the build's lab PKI: no RSA keys made here
         lab = Lab.start(LabOptions.defaults().withBasePort(0).withDataDir(data));
     }
 

@@ -42,6 +42,7 @@ class ResponseInjectionSendersTest {
 
     @BeforeAll
     static void startLab() throws Exception {
+        dev.doublelock.testing.LabPkiTemplate.seed(data); // the build's lab PKI: no RSA keys made here
         lab = Lab.start(LabOptions.defaults().withBasePort(0).withDataDir(data));
         port = lab.endpoint(LabProfile.RESPONSE_INJECTION).port();
     }

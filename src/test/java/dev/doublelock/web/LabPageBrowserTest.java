@@ -47,6 +47,7 @@ class LabPageBrowserTest {
         if (!HeadlessChromium.available()) return; // the test skips itself, with the reason; spare the lab's start
         long t0 = System.nanoTime();
         data = Files.createTempDirectory("lab-page-browser");
+        dev.doublelock.testing.LabPkiTemplate.seed(data); // the build's lab PKI: no RSA keys made here
         lab = Lab.start(LabOptions.defaults().withBasePort(0).withDataDir(data));
         web = LabWebServer.start(lab, new InetSocketAddress("127.0.0.1", 0));
         System.err.printf("lab started in %d ms%n", (System.nanoTime() - t0) / 1_000_000);

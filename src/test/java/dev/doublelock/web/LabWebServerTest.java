@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LabWebServerTest {
     @Test
     void pageAndApiShowProfilesAndLiveResults(@TempDir Path data) throws Exception {
+        dev.doublelock.testing.LabPkiTemplate.seed(data); // the build's lab PKI: no RSA keys made here
         try (Lab lab = Lab.start(LabOptions.defaults().withBasePort(0).withDataDir(data));
              LabWebServer web = LabWebServer.start(lab, new InetSocketAddress("127.0.0.1", 0))) {
             HttpClient http = HttpClient.newHttpClient();
