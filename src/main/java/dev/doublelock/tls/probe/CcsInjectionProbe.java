@@ -26,7 +26,7 @@ final class CcsInjectionProbe {
             byte[] ccs = RecordIo.record(20, v, new byte[]{1});
             c.socket().getOutputStream().write(ccs);
             c.socket().getOutputStream().flush();
-            RecordIo.Next first = RecordIo.next(c.socket(), deadline, RecordIo.REACTION_MILLIS);
+            RecordIo.Next first = RecordIo.next(c.socket(), deadline, exchange.reactionMillis());
             if (first instanceof RecordIo.Next.Received r && r.type() == 21) {
                 return r.alert() == BAD_RECORD_MAC || r.alert() == DECRYPTION_FAILED
                         ? Exposure.vulnerable("accepted an early ChangeCipherSpec and failed to decrypt what followed (alert "
@@ -41,7 +41,7 @@ final class CcsInjectionProbe {
             // silent: it took the ChangeCipherSpec; the next record tells whether it switched keys
             c.socket().getOutputStream().write(ccs);
             c.socket().getOutputStream().flush();
-            RecordIo.Next second = RecordIo.next(c.socket(), deadline, RecordIo.REACTION_MILLIS);
+            RecordIo.Next second = RecordIo.next(c.socket(), deadline, exchange.reactionMillis());
             if (second instanceof RecordIo.Next.Received r && r.type() == 21) {
                 if (r.alert() == UNEXPECTED_MESSAGE) {
                     return Exposure.notVulnerable("ignored one early ChangeCipherSpec and refused the second (unexpected_message)");

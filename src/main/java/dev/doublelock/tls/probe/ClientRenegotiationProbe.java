@@ -95,7 +95,7 @@ final class ClientRenegotiationProbe {
                 byte[] firstSession = ssl.getSession().getId();
                 try {
                     ssl.startHandshake(); // on an established TLS 1.2 connection: a renegotiation ClientHello
-                    raw.setSoTimeout(RecordIo.REACTION_MILLIS);
+                    raw.setSoTimeout(exchange.reactionMillis());
                     ssl.getInputStream().read(); // drives the second handshake; the server sends no data of its own
                 } catch (SocketTimeoutException quiet) {
                     // no data: whether it renegotiated is in the count
@@ -109,7 +109,7 @@ final class ClientRenegotiationProbe {
                             + "connection (client-initiated renegotiation)");
                 }
                 return Exposure.notVulnerable("did not renegotiate when the client asked (no second handshake within "
-                        + RecordIo.REACTION_MILLIS + " ms)");
+                        + exchange.reactionMillis() + " ms)");
             }
         });
         return HelloExchange.settle(r, name, why, untested);
@@ -119,7 +119,7 @@ final class ClientRenegotiationProbe {
      * The same probe where the JDK's TLS cannot complete the first handshake (TLS 1.0/1.1 only, or suites and curves it
      * lacks): BouncyCastle's low-level TLS client ({@link ProbeTlsClient}, pinned to the same leaf), then one
      * renegotiation ClientHello through its record layer ({@link RenegotiatingTlsProtocol}). A ServerHello in answer
-     * means the server renegotiates on request; an alert, a close or silence within {@link RecordIo#REACTION_MILLIS}
+     * means the server renegotiates on request; an alert, a close or silence within the reaction wait ({@link ProbeOptions#reactionWait})
      * means it does not. Confined to this connection: the relay and every other TLS client keep the JDK's constraints.
      */
     static Exposure viaBouncyCastle(HelloExchange exchange, SuiteEnumeration e, X509Certificate leaf, Consumer<String> untested) {
@@ -162,7 +162,7 @@ final class ClientRenegotiationProbe {
                 why.append("the renegotiation ClientHello could not be sent: ").append(x.getMessage());
                 return null;
             }
-            raw.setSoTimeout(RecordIo.REACTION_MILLIS);
+            raw.setSoTimeout(exchange.reactionMillis());
             String version = e.version().displayName();
             try {
                 int b = p.getInputStream().read();
@@ -187,7 +187,7 @@ final class ClientRenegotiationProbe {
                         + org.bouncycastle.tls.AlertDescription.getText(p.warning()) + " (" + version + ")");
             }
             return Exposure.notVulnerable("did not answer a client-initiated renegotiation ClientHello within "
-                    + RecordIo.REACTION_MILLIS + " ms (" + version + ")");
+                    + exchange.reactionMillis() + " ms (" + version + ")");
         });
         return HelloExchange.settle(r, name, why, untested);
     }

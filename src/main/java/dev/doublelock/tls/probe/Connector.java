@@ -14,6 +14,11 @@ import java.net.SocketTimeoutException;
 final class Connector {
     private final ProbeOptions options;
 
+    /** The options this connector was made with. */
+    ProbeOptions options() {
+        return options;
+    }
+
     Connector(ProbeOptions options) {
         this.options = options;
     }

@@ -27,7 +27,7 @@ final class HeartbleedProbe {
             c.socket().getOutputStream().write(RecordIo.record(24, best.version().wire(), request));
             c.socket().getOutputStream().flush();
             for (int i = 0; i < 4; i++) { // skip a few unrelated records (e.g. a NewSessionTicket is not sent yet, but be lenient)
-                RecordIo.Next n = RecordIo.next(c.socket(), deadline, RecordIo.REACTION_MILLIS);
+                RecordIo.Next n = RecordIo.next(c.socket(), deadline, exchange.reactionMillis());
                 switch (n) {
                     case RecordIo.Next.Received r when r.type() == 24 && r.payload().length > request.length ->
                             { return Exposure.vulnerable("answered a heartbeat request claiming " + CLAIMED + " bytes and carrying "

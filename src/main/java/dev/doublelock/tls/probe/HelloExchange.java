@@ -32,6 +32,11 @@ final class HelloExchange {
     private final AtomicBoolean reached = new AtomicBoolean();
     private final AtomicBoolean gaveUp = new AtomicBoolean();
 
+    /** How long a vulnerability probe waits for the server's reaction ({@link ProbeOptions#reactionWait}), in ms. */
+    int reactionMillis() {
+        return (int) connector.options().reactionWait().toMillis();
+    }
+
     HelloExchange(ProbeTarget target, Connector connector, HostLimiter limiter, Deadline targetDeadline) {
         this.target = target;
         this.connector = connector;

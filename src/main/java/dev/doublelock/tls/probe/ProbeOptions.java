@@ -25,15 +25,26 @@ import java.util.Set;
  * @param vulnerabilityProbes   run the vulnerability probes (SSL 2.0, fallback SCSV, renegotiation, Heartbleed, CCS,
  *                              STARTTLS injection) after the enumeration; on by default ({@code check --no-vulnerabilities}
  *                              turns them off: fewer connections, no vulnerability facts)
+ * @param reactionWait          how long a vulnerability probe waits for the server's reaction to what it sent before it
+ *                              takes silence for the answer (Heartbleed, CCS injection, ROBOT, SSL 2.0, renegotiation);
+ *                              {@link #DEFAULT_REACTION_WAIT} by default
  */
 public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int maxConnectionsPerHost,
                            Set<TlsVersion> versions, boolean enumerateSuites, boolean enumerateGroups,
-                           Duration targetDeadline, String ehloName, Transport transport, boolean vulnerabilityProbes) {
+                           Duration targetDeadline, String ehloName, Transport transport, boolean vulnerabilityProbes,
+                           Duration reactionWait) {
+    /** What a probe waits for a server's reaction unless told otherwise: long enough for a loaded server, short per probe. */
+    public static final Duration DEFAULT_REACTION_WAIT = Duration.ofMillis(1_500);
+
     public ProbeOptions {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(targetDeadline, "targetDeadline");
+        Objects.requireNonNull(reactionWait, "reactionWait");
+        if (reactionWait.isNegative() || reactionWait.isZero() || reactionWait.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the reaction wait must be positive (e.g. 1500 ms), got " + reactionWait);
+        }
         if (maxConnectionsPerHost < 1) {
             throw new IllegalArgumentException("maxConnectionsPerHost must be at least 1, got " + maxConnectionsPerHost);
         }
@@ -55,9 +66,17 @@ public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int ma
                 targetDeadline, ehloName, transport, true);
     }
 
+    /** With the {@link #DEFAULT_REACTION_WAIT}. */
+    public ProbeOptions(Duration connectTimeout, Duration readTimeout, int maxConnectionsPerHost,
+                        Set<TlsVersion> versions, boolean enumerateSuites, boolean enumerateGroups,
+                        Duration targetDeadline, String ehloName, Transport transport, boolean vulnerabilityProbes) {
+        this(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites, enumerateGroups,
+                targetDeadline, ehloName, transport, vulnerabilityProbes, DEFAULT_REACTION_WAIT);
+    }
+
     public ProbeOptions withVulnerabilityProbes(boolean on) {
         return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites,
-                enumerateGroups, targetDeadline, ehloName, transport, on);
+                enumerateGroups, targetDeadline, ehloName, transport, on, reactionWait);
     }
 
     /** Probing SMTP STARTTLS where the target does not say otherwise. */
@@ -91,27 +110,33 @@ public record ProbeOptions(Duration connectTimeout, Duration readTimeout, int ma
 
     public ProbeOptions withTimeouts(Duration connect, Duration read, Duration target) {
         return new ProbeOptions(connect, read, maxConnectionsPerHost, versions, enumerateSuites, enumerateGroups, target,
-                ehloName, transport, vulnerabilityProbes);
+                ehloName, transport, vulnerabilityProbes, reactionWait);
     }
 
     /** At most {@code n} connections at once to one host (the default is 4). */
     public ProbeOptions withMaxConnectionsPerHost(int n) {
         return new ProbeOptions(connectTimeout, readTimeout, n, versions, enumerateSuites, enumerateGroups,
-                targetDeadline, ehloName, transport, vulnerabilityProbes);
+                targetDeadline, ehloName, transport, vulnerabilityProbes, reactionWait);
     }
 
     public ProbeOptions withVersions(Set<TlsVersion> v) {
         return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, v, enumerateSuites, enumerateGroups,
-                targetDeadline, ehloName, transport, vulnerabilityProbes);
+                targetDeadline, ehloName, transport, vulnerabilityProbes, reactionWait);
     }
 
     public ProbeOptions withEhloName(String name) {
         return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites,
-                enumerateGroups, targetDeadline, name, transport, vulnerabilityProbes);
+                enumerateGroups, targetDeadline, name, transport, vulnerabilityProbes, reactionWait);
     }
 
     public ProbeOptions withTransport(Transport t) {
         return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites,
-                enumerateGroups, targetDeadline, ehloName, t, vulnerabilityProbes);
+                enumerateGroups, targetDeadline, ehloName, t, vulnerabilityProbes, reactionWait);
+    }
+
+    /** Waiting {@code wait} for a server's reaction in the vulnerability probes (see {@link #reactionWait}). */
+    public ProbeOptions withReactionWait(Duration wait) {
+        return new ProbeOptions(connectTimeout, readTimeout, maxConnectionsPerHost, versions, enumerateSuites,
+                enumerateGroups, targetDeadline, ehloName, transport, vulnerabilityProbes, wait);
     }
 }

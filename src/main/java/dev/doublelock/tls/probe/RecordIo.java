@@ -8,9 +8,6 @@ import java.net.SocketTimeoutException;
 
 /** Reading single TLS records after the server's first flight, with a short bound, for the vulnerability probes. */
 final class RecordIo {
-    /** How long a probe waits for the server's reaction to what it sent. */
-    static final int REACTION_MILLIS = 1_500;
-
     private RecordIo() {
     }
 

@@ -125,10 +125,10 @@ final class RobotProbe {
             out.write(concat(RecordIo.record(22, version, cke), RecordIo.record(20, version, new byte[]{1}),
                     RecordIo.record(22, version, finished)));
             out.flush();
-            return switch (RecordIo.next(c.socket(), deadline, RecordIo.REACTION_MILLIS)) {
+            return switch (RecordIo.next(c.socket(), deadline, exchange.reactionMillis())) {
                 case RecordIo.Next.Received x when x.type() == 21 -> "alert " + HandshakeParser.alertName(x.alert());
                 case RecordIo.Next.Received x -> "record of type " + x.type();
-                case RecordIo.Next.Silent s -> "silence for " + RecordIo.REACTION_MILLIS + " ms";
+                case RecordIo.Next.Silent s -> "silence for " + exchange.reactionMillis() + " ms";
                 case RecordIo.Next.Closed cl -> cl.how();
                 case RecordIo.Next.Garbage g -> "garbage (" + g.what() + ")";
             };

@@ -35,7 +35,7 @@ final class Sslv2Probe {
         HelloExchange.Connected<Exposure> r = exchange.connect((c, deadline) -> {
             c.socket().getOutputStream().write(clientHello());
             c.socket().getOutputStream().flush();
-            InputStream in = new DeadlineInputStream(c.socket(), deadline, RecordIo.REACTION_MILLIS);
+            InputStream in = new DeadlineInputStream(c.socket(), deadline, exchange.reactionMillis());
             byte[] head = new byte[3];
             int got = 0;
             try {
@@ -46,7 +46,7 @@ final class Sslv2Probe {
                 }
             } catch (SocketTimeoutException e) {
                 // an SSL 2.0 server answers at once; silence is a TLS server waiting for a hello it can read
-                return Exposure.notVulnerable(got == 0 ? "no SSLv2 SERVER-HELLO within " + RecordIo.REACTION_MILLIS + " ms"
+                return Exposure.notVulnerable(got == 0 ? "no SSLv2 SERVER-HELLO within " + exchange.reactionMillis() + " ms"
                         : "answered an SSLv2 hello with " + got + " byte(s), then nothing");
             } catch (IOException e) {
                 return Exposure.notVulnerable("reset the connection on an SSLv2 hello");
