@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Test-only PKI: root → intermediate → leaf with chosen key, signature algorithm, validity and SANs.
- * Keys are cached per spec so a test run generates each size once. Nothing is written to disk.
+ * Keys are cached per spec so a test run generates each size once; RSA keys once per build ({@code TestRsaKeys},
+ * under {@code target/}). Certificates are never written to disk.
  * Certificates are made by {@link CertificateBuilder}, so they carry its extensions (SKI, AKI; for
  * leaves also EKU serverAuth, and keyEncipherment only on RSA keys); this is test code in
  * {@code tls} using the fixture factory of {@code tls.pki}, which main code in {@code tls} may not.
@@ -34,7 +35,9 @@ public final class CertFixture {
 
     /** Cached key; {@code slot} lets tests ask for two different keys of the same kind. */
     public static KeyPair rsa(int bits, String slot) {
-        return KEYS.computeIfAbsent("RSA" + bits + slot, k -> generate("RSA", bits, null));
+        // made once per build, not per test JVM (TestRsaKeys); the slot, in hex, names the key there
+        return KEYS.computeIfAbsent("RSA" + bits + slot, k -> dev.doublelock.testing.TestRsaKeys.rsa(bits,
+                java.util.HexFormat.of().formatHex(slot.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     public static KeyPair rsa(int bits) {

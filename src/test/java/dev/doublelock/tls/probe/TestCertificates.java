@@ -17,7 +17,7 @@ record TestCertificates(KeyPair keys, X509Certificate certificate) {
     static TestCertificates rsa(String cn) {
         Instant now = Instant.now();
         CertifiedKey key = new CertificateBuilder()
-                .rsa(2048)
+                .keyPair(dev.doublelock.testing.TestRsaKeys.rsa(2048, "")) // made once per build, not per class
                 .subject("CN=" + cn)
                 .dnsNames(cn)
                 .validity(now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS))
