@@ -12,7 +12,7 @@ CONCURRENCY=${2:-200}
 # a lab runs for weeks, so its steady state is what counts (WARMUP=0 measures from a cold start)
 WARMUP=${WARMUP:-20}
 LAB_BASE=27000
-PF_PORT=27100
+PF_PORT=27400  # the lab takes base..base+40 and, for its MTA-STS scenario MXs, base+100 and up
 work=$(mktemp -d /tmp/doublelock-bench-lab.XXXXXX)
 chmod 755 "$work"
 lab_pid=""
