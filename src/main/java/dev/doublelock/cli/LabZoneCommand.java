@@ -75,6 +75,11 @@ final class LabZoneCommand implements Callable<Integer> {
                     + "policy host's followed by one per scenario in scenario order (default: the first --ip).")
     List<String> mtaStsIps;
 
+    @Option(names = "--mta-sts-port", paramLabel = "PORT", defaultValue = "" + dev.doublelock.lab.MtaStsOptions.DEFAULT_POLICY_PORT,
+            description = "The policy host's port (lab --mta-sts-port), also the TLS-RPT records' https URI's: "
+                    + "https://tlsrpt.ZONE:PORT/tlsrpt (default: ${DEFAULT-VALUE}; 443 when published, then no port in the URI).")
+    int mtaStsPort;
+
     @Option(names = "--ttl", defaultValue = "3600", description = "TTL of the delegation records (default: ${DEFAULT-VALUE}).")
     int ttl;
 
@@ -160,10 +165,17 @@ final class LabZoneCommand implements Callable<Integer> {
         out.println(";");
         out.println("; 3. The records the lab serves (signed, with DNSKEY, NSEC and RRSIG records added), from --ip; the "
                 + "running lab uses its endpoints' bind addresses");
-        ZoneBuilder builder = LabZone.builder(origin, nameServer, addresses);
+        if (mtaStsPort <= 0 || mtaStsPort > 65535) {
+            System.err.println("--mta-sts-port: not a port: " + mtaStsPort);
+            return 2;
+        }
+        java.net.InetSocketAddress policyHostAt = policyHost == null ? null : new java.net.InetSocketAddress(policyHost, mtaStsPort);
+        // with the policy host, every TLS-RPT record names its https endpoint too (tlsrpt.ZONE), as the running lab's
+        ZoneBuilder builder = LabZone.builder(origin, nameServer, addresses,
+                policyHostAt == null ? dev.doublelock.lab.TlsRptRua.mailOnly() : MtaStsZone.rua(policyHostAt));
         plan.ifPresent(p -> p.addAddresses(builder));
         if (sniIp) SniProfiles.addAddresses(builder, InetAddress.getByName(ips.get(0)), addresses);
-        ZoneContent content = (policyHost == null ? builder : MtaStsZone.addTo(builder, origin, stsAddresses, policyHost)).build();
+        ZoneContent content = (policyHost == null ? builder : MtaStsZone.addTo(builder, origin, stsAddresses, policyHostAt)).build();
         out.println("; (the lab replaces the SOA serial by the signing time; it signs again, new serial, a week before "
                 + "its 14-day signatures expire)");
         for (Record r : content.records()) {

@@ -219,7 +219,7 @@ public final class Lab implements AutoCloseable {
                             + " and up), or move it with --config (mta-sts." + s.scenarioName() + ".bind=ADDRESS:PORT)");
             scenarios.add(new RunningScenario(s, server.address()));
         }
-        policyHost = MtaStsPolicyHost.start(sts.policyHost(), zone, pki, Clock.systemUTC());
+        policyHost = MtaStsPolicyHost.start(sts.policyHost(), zone, pki, tlsReports(), Clock.systemUTC());
     }
 
     /** The MTA-STS scenarios' MX endpoints (empty when the lab runs none). */
@@ -312,10 +312,12 @@ public final class Lab implements AutoCloseable {
                 warnings.add("an MTA-STS scenario's MX or the policy host listens on the wildcard address: its name has "
                         + "no address record; bind it to its own address (--mta-sts-bind, mta-sts.<scenario>.bind)");
             }
-            stsRecords = b -> MtaStsZone.addTo(b, dnsOptions.zone(), mxAddresses, policyAddress);
+            stsRecords = b -> MtaStsZone.addTo(b, dnsOptions.zone(), mxAddresses, policyHost.address());
         }
+        // reports by HTTPS go to tlsrpt.<zone> on the policy host, when it runs
+        TlsRptRua rua = policyHost == null ? TlsRptRua.mailOnly() : MtaStsZone.rua(policyHost.address());
         java.util.function.Consumer<dev.doublelock.dns.server.ZoneBuilder> more = sniRecords.andThen(stsRecords);
-        LabZone.Zones zones = LabZone.build(dnsOptions.zone(), glue, addresses, dane, more);
+        LabZone.Zones zones = LabZone.build(dnsOptions.zone(), glue, addresses, dane, rua, more);
         ZoneKeys keys = ZoneKeys.loadOrCreate(LabZone.keyDirectory(options.dataDir(), dnsOptions.zone()));
         LiveZone zone = LiveZone.signed(zones.parent(), keys, Clock.systemUTC());
         List<java.util.function.Supplier<dev.doublelock.dns.server.ServedZone>> served = new ArrayList<>();

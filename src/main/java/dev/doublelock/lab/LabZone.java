@@ -65,6 +65,12 @@ public final class LabZone {
 
     /** As {@link #build}, but open for more records (a scenario's TLSA, TXT or address records). */
     public static ZoneBuilder builder(Name zone, List<InetAddress> nameServerAddresses, Map<LabProfile, InetAddress> addresses) {
+        return builder(zone, nameServerAddresses, addresses, TlsRptRua.mailOnly());
+    }
+
+    /** As {@link #builder(Name, List, Map)}, every profile domain's TLS-RPT record sending reports to {@code rua}. */
+    public static ZoneBuilder builder(Name zone, List<InetAddress> nameServerAddresses, Map<LabProfile, InetAddress> addresses,
+                                      TlsRptRua rua) {
         ZoneBuilder b = ZoneBuilder.forZone(zone).nameServer(nameServer(zone), nameServerAddresses);
         for (LabProfile p : LabProfile.values()) {
             Name domain = domain(p, zone);
@@ -75,7 +81,7 @@ public final class LabZone {
             }
             Name mx = mxHost(p, zone);
             b.mx(domain, 10, mx);
-            b.txt(tlsRptName(domain), List.of(tlsRptRecord(zone)));
+            b.txt(tlsRptName(domain), List.of(rua.record(zone)));
             InetAddress address = addresses.get(p);
             if (address == null || address.isAnyLocalAddress()) continue;
             b.address(domain, address);
@@ -118,13 +124,17 @@ public final class LabZone {
 
     public static Zones build(Name zone, List<InetAddress> nameServerAddresses, Map<LabProfile, InetAddress> addresses,
                               Map<LabProfile, DaneEndpoint> dane) {
-        return build(zone, nameServerAddresses, addresses, dane, b -> { });
+        return build(zone, nameServerAddresses, addresses, dane, TlsRptRua.mailOnly(), b -> { });
     }
 
-    /** As {@link #build(Name, List, Map, Map)}, with more records in the parent zone (the SNI listener's addresses). */
+    /**
+     * As {@link #build(Name, List, Map, Map)}, the TLS-RPT records (the unsigned children's too) sending reports to
+     * {@code rua}, with more records in the parent zone (the SNI listener's addresses, the MTA-STS scenarios).
+     */
     public static Zones build(Name zone, List<InetAddress> nameServerAddresses, Map<LabProfile, InetAddress> addresses,
-                              Map<LabProfile, DaneEndpoint> dane, java.util.function.Consumer<ZoneBuilder> more) {
-        ZoneBuilder parent = builder(zone, nameServerAddresses, addresses);
+                              Map<LabProfile, DaneEndpoint> dane, TlsRptRua rua,
+                              java.util.function.Consumer<ZoneBuilder> more) {
+        ZoneBuilder parent = builder(zone, nameServerAddresses, addresses, rua);
         more.accept(parent);
         List<ZoneContent> children = new java.util.ArrayList<>();
         for (LabProfile p : LabProfile.values()) {
@@ -133,7 +143,7 @@ public final class LabZone {
             if (insecureChild(p)) {
                 ZoneBuilder child = ZoneBuilder.forZone(domain).nameServer(nameServer(zone), List.of());
                 child.mx(domain, 10, mxHost(p, zone));
-                child.txt(tlsRptName(domain), List.of(tlsRptRecord(zone)));
+                child.txt(tlsRptName(domain), List.of(rua.record(zone)));
                 InetAddress address = addresses.get(p);
                 if (address != null && !address.isAnyLocalAddress()) child.address(mxHost(p, zone), address);
                 if (dane.containsKey(p)) addTlsa(child, p, zone, dane.get(p));
@@ -187,12 +197,12 @@ public final class LabZone {
     }
 
     /**
-     * The TLS-RPT record every profile domain publishes: reports by mail to the lab's own inbox at the good profile
-     * ({@link TlsReportInbox#MAILBOX}@good.<zone>), so a sender that reports what it refused is seen doing so.
+     * The TLS-RPT record of a lab without the HTTPS policy host: reports by mail to the lab's own inbox at the good
+     * profile ({@link TlsReportInbox#MAILBOX}@good.<zone>), so a sender that reports what it refused is seen doing
+     * so. With the policy host, {@link TlsRptRua#mailAndHttps} adds the HTTPS endpoint.
      */
     public static String tlsRptRecord(Name zone) {
-        String good = domain(LabProfile.GOOD, zone).toString(true);
-        return "v=TLSRPTv1; rua=mailto:" + TlsReportInbox.MAILBOX + "@" + good;
+        return TlsRptRua.mailOnly().record(zone);
     }
 
     private static Name relative(String label, Name zone) {

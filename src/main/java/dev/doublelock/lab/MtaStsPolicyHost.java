@@ -39,6 +39,11 @@ import java.util.concurrent.Executors;
  * policy host must be invalid (self-signed) — answering {@code GET /.well-known/mta-sts.txt} with the scenario's
  * policy as {@code text/plain}, anything else with 404. The JDK server's request and response bounds apply
  * ({@link HttpServerTimeouts}). It remembers the last {@value #KEPT_FETCHES} fetches, for the page.
+ *
+ * <p>It is also the lab's HTTPS report endpoint (RFC 8460 §3: https only): for the name {@code tlsrpt.<zone>}
+ * ({@link TlsRptRua#httpsHost}, a lab-CA leaf) it answers {@code POST /tlsrpt} with the lab's {@link TlsReportInbox},
+ * as the lab web does over plain HTTP ({@link TlsReportPost}); those POSTs are not policy fetches and are not
+ * remembered as such.
  */
 public final class MtaStsPolicyHost implements AutoCloseable {
     /** The one path a policy is served at. */
@@ -59,19 +64,30 @@ public final class MtaStsPolicyHost implements AutoCloseable {
     private final Map<String, MtaStsScenario> byHost;
     private final Name zone;
     private final Clock clock;
+    private final String reportHost;
+    private final TlsReportInbox reports;
     private final Deque<Fetch> fetches = new ArrayDeque<>();
 
-    private MtaStsPolicyHost(HttpsServer server, Map<String, MtaStsScenario> byHost, Name zone, Clock clock) {
+    private MtaStsPolicyHost(HttpsServer server, Map<String, MtaStsScenario> byHost, Name zone, TlsReportInbox reports,
+                             Clock clock) {
         this.server = server;
         this.byHost = byHost;
         this.zone = zone;
         this.clock = clock;
+        this.reportHost = TlsRptRua.httpsHost(zone).toString(true).toLowerCase(Locale.ROOT);
+        this.reports = reports;
     }
 
-    /** Starts the policy host for every scenario of {@code zone}, its valid certificates issued by {@code pki}. */
-    public static MtaStsPolicyHost start(InetSocketAddress bind, Name zone, LabPki pki, Clock clock) throws IOException {
+    /**
+     * Starts the policy host for every scenario of {@code zone}, its valid certificates issued by {@code pki}, and the
+     * report endpoint {@code tlsrpt.<zone>} handing POSTed reports to {@code reports}.
+     */
+    public static MtaStsPolicyHost start(InetSocketAddress bind, Name zone, LabPki pki, TlsReportInbox reports,
+                                         Clock clock) throws IOException {
         Map<String, MtaStsScenario> byHost = new LinkedHashMap<>();
         Map<String, CertifiedKey> keys = new LinkedHashMap<>();
+        String reportHost = TlsRptRua.httpsHost(zone).toString(true).toLowerCase(Locale.ROOT);
+        keys.put(reportHost, pki.leafFor(reportHost));
         for (MtaStsScenario s : MtaStsScenario.values()) {
             String host = s.policyHost(zone).toString(true).toLowerCase(Locale.ROOT);
             byHost.put(host, s);
@@ -101,7 +117,7 @@ public final class MtaStsPolicyHost implements AutoCloseable {
                 params.setSSLParameters(p);
             }
         });
-        MtaStsPolicyHost host = new MtaStsPolicyHost(server, Map.copyOf(byHost), zone, clock);
+        MtaStsPolicyHost host = new MtaStsPolicyHost(server, Map.copyOf(byHost), zone, reports, clock);
         server.createContext("/", host::handle);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
@@ -111,6 +127,15 @@ public final class MtaStsPolicyHost implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String host = requestedHost(ex);
+            if (host.equals(reportHost)) {
+                if (ex.getRequestURI().getRawPath().equals(TlsRptRua.PATH)) {
+                    TlsReportPost.answer(ex, reports);
+                } else {
+                    PageResponse.send(ex, 404, "text/plain", ("POST TLS reports to https://" + reportHost
+                            + TlsRptRua.PATH + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+                return;
+            }
             Optional<MtaStsScenario> scenario = Optional.ofNullable(byHost.get(host));
             String path = ex.getRequestURI().getRawPath();
             boolean get = ex.getRequestMethod().equals("GET") || ex.getRequestMethod().equals("HEAD");

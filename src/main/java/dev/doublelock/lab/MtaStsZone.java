@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The MTA-STS scenarios' records in the lab zone: per scenario domain its MX ({@code mx.<domain>}) with the address
  * of the scenario's SMTP endpoint, {@code mta-sts.<domain>} with the policy host's address, the {@code _mta-sts} TXT
- * record (RFC 8461 §3.1) and the domain's TLS-RPT record (RFC 8460 §3), the same as every profile's.
+ * record (RFC 8461 §3.1) and the domain's TLS-RPT record (RFC 8460 §3), the same as every profile's: mail, and HTTPS
+ * to {@code tlsrpt.<zone>} on the policy host (whose address that name gets here too).
  */
 public final class MtaStsZone {
     private MtaStsZone() {
@@ -17,10 +18,13 @@ public final class MtaStsZone {
 
     /**
      * @param mxAddresses       each scenario MX endpoint's address (none or a wildcard address: no address record)
-     * @param policyHostAddress the policy host's address (likewise)
+     * @param policyHost        the policy host's address (likewise) and port (in the TLS-RPT record's https URI)
      */
     public static ZoneBuilder addTo(ZoneBuilder b, Name zone, java.util.Map<MtaStsScenario, InetAddress> mxAddresses,
-                                    InetAddress policyHostAddress) {
+                                    java.net.InetSocketAddress policyHost) {
+        InetAddress policyHostAddress = policyHost.getAddress();
+        String tlsRpt = rua(policyHost).record(zone);
+        if (!policyHostAddress.isAnyLocalAddress()) b.address(TlsRptRua.httpsHost(zone), policyHostAddress);
         for (MtaStsScenario s : MtaStsScenario.values()) {
             Name domain = s.domain(zone);
             b.mx(domain, 10, s.mxHost(zone));
@@ -28,8 +32,13 @@ public final class MtaStsZone {
             if (mxAddress != null && !mxAddress.isAnyLocalAddress()) b.address(s.mxHost(zone), mxAddress);
             if (!policyHostAddress.isAnyLocalAddress()) b.address(s.policyHost(zone), policyHostAddress);
             b.txt(s.recordName(zone), List.of(s.record(zone)));
-            b.txt(LabZone.tlsRptName(domain), List.of(LabZone.tlsRptRecord(zone)));
+            b.txt(LabZone.tlsRptName(domain), List.of(tlsRpt));
         }
         return b;
+    }
+
+    /** The TLS-RPT addresses of a lab whose policy host listens at {@code policyHost}: mail and HTTPS there. */
+    public static TlsRptRua rua(java.net.InetSocketAddress policyHost) {
+        return TlsRptRua.mailAndHttps(policyHost.getPort());
     }
 }

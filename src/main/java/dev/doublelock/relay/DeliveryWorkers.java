@@ -25,10 +25,7 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
         DeliverySettings settings = options.delivery();
         PolicyMap policies = new PolicyMap(settings.defaultPolicy(), settings.domainPolicies(),
                 settings.policyMode());
-        List<X509Certificate> anchors = new ArrayList<>();
-        for (Path pem : settings.trustFiles()) {
-            anchors.addAll(Pem.readCertificates(pem));
-        }
+        List<X509Certificate> anchors = trustAnchors(settings);
         DeliveryOptions delivery = DeliveryOptions.defaults(options.hostName())
                 .withPolicies(policies)
                 .withTrust(anchors, true)
@@ -106,7 +103,16 @@ public final class DeliveryWorkers implements DeliveryEngineFactory {
         var settings = new dev.doublelock.relay.delivery.TlsReportSender.TlsReportSettings(rpt.organizationName(),
                 rpt.contact(), options.hostName(), "tlsrpt-noreply@" + options.hostName(), dkim);
         return new dev.doublelock.relay.delivery.TlsReportSender(store, resolver, settings,
-                java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build(),
+                dev.doublelock.relay.delivery.TlsReportSender.httpsTrust(trustAnchors(options.delivery()), true),
                 Clock.systemUTC(), nodeId);
+    }
+
+    /** The CA certificates the relay trusts besides the JDK's (delivery {@code trust} files). */
+    private static List<X509Certificate> trustAnchors(DeliverySettings settings) {
+        List<X509Certificate> anchors = new ArrayList<>();
+        for (Path pem : settings.trustFiles()) {
+            anchors.addAll(Pem.readCertificates(pem));
+        }
+        return anchors;
     }
 }

@@ -89,7 +89,7 @@ public final class LabWebServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             if (path.equals("/tlsrpt")) {
-                receiveReport(ex);
+                dev.doublelock.lab.TlsReportPost.answer(ex, lab.tlsReports());
                 return;
             }
             if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
@@ -112,24 +112,6 @@ public final class LabWebServer implements AutoCloseable {
         } catch (RuntimeException e) {
             send(ex, 500, "text/plain", ("error: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
         }
-    }
-
-    /** {@code POST /tlsrpt}: a TLS report (RFC 8460 §5.4), read within the inbox's limit and answered by it. */
-    private void receiveReport(HttpExchange ex) throws IOException {
-        if (!ex.getRequestMethod().equals("POST")) {
-            ex.getResponseHeaders().set("Allow", "POST");
-            send(ex, 405, "text/plain", "POST TLS reports here (application/tlsrpt+gzip)\n".getBytes(StandardCharsets.UTF_8));
-            return;
-        }
-        byte[] body;
-        boolean complete;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(dev.doublelock.lab.TlsReportInbox.MAX_REPORT_MAIL + 1);
-            complete = body.length <= dev.doublelock.lab.TlsReportInbox.MAX_REPORT_MAIL;
-        }
-        var answer = lab.tlsReports().acceptPost(ex.getRequestHeaders().getFirst("Content-Type"), body, complete,
-                ex.getRemoteAddress().getAddress().getHostAddress());
-        send(ex, answer.status(), "text/plain; charset=utf-8", (answer.text() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code all=1} (or {@code all=true}, or a bare {@code all}): include probes and port checks. */

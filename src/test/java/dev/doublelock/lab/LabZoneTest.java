@@ -92,6 +92,34 @@ class LabZoneTest {
                 .doesNotContain("dane-ee.lab.example.org", "dane-ta-wrong-name.lab.example.org");
     }
 
+    @Test
+    void withThePolicyHostEveryTlsRptRecordNamesTheLabsHttpsEndpointTooChildZoneAndMtaStsDomainsIncluded() throws Exception {
+        Map<LabProfile, InetAddress> addresses = new EnumMap<>(LabProfile.class);
+        for (LabProfile p : LabProfile.values()) addresses.put(p, InetAddress.getByName("192.0.2.1"));
+        java.net.InetSocketAddress policyHost = new java.net.InetSocketAddress(InetAddress.getByName("192.0.2.44"), 8443);
+        Map<MtaStsScenario, InetAddress> mx = new EnumMap<>(MtaStsScenario.class);
+        for (MtaStsScenario s : MtaStsScenario.values()) mx.put(s, InetAddress.getByName("192.0.2.45"));
+        LabZone.Zones zones = LabZone.build(ZONE, List.of(InetAddress.getByName("192.0.2.53")), addresses, Map.of(),
+                MtaStsZone.rua(policyHost), b -> MtaStsZone.addTo(b, ZONE, mx, policyHost));
+        ServedZone parent = ServedZone.unsigned(zones.parent());
+        String both = "\"v=TLSRPTv1; rua=mailto:tlsrpt@good.lab.example.org,https://tlsrpt.lab.example.org:8443/tlsrpt\"";
+        assertThat(rdata(parent, "_smtp._tls.good.lab.example.org.", Type.TXT)).containsExactly(both);
+        assertThat(rdata(parent, "_smtp._tls.dane-ee.lab.example.org.", Type.TXT)).containsExactly(both);
+        for (MtaStsScenario s : MtaStsScenario.values()) {
+            assertThat(rdata(parent, LabZone.tlsRptName(s.domain(ZONE)).toString(), Type.TXT)).as(s.toString()).containsExactly(both);
+        }
+        assertThat(rdata(ServedZone.unsigned(zones.unsignedChildren().getFirst()), "_smtp._tls.dane-insecure.lab.example.org.",
+                Type.TXT)).as("the unsigned child zone's too").containsExactly(both);
+        assertThat(rdata(parent, "tlsrpt.lab.example.org.", Type.A)).as("the policy host's address").containsExactly("192.0.2.44");
+        var published = dev.doublelock.policy.mtasts.TlsRptRecord.select(List.of(both.substring(1, both.length() - 1)));
+        assertThat(published).isInstanceOfSatisfying(dev.doublelock.policy.mtasts.TlsRptRecord.Published.One.class, one ->
+                assertThat(one.record().rua()).extracting(java.net.URI::toString).containsExactly(
+                        "mailto:tlsrpt@good.lab.example.org", "https://tlsrpt.lab.example.org:8443/tlsrpt"));
+        assertThat(TlsRptRua.mailAndHttps(443).record(ZONE)).as("no port when it is https's")
+                .isEqualTo("v=TLSRPTv1; rua=mailto:tlsrpt@good.lab.example.org,https://tlsrpt.lab.example.org/tlsrpt");
+        assertThat(TlsRptRua.mailOnly().record(ZONE)).isEqualTo(LabZone.tlsRptRecord(ZONE));
+    }
+
     private static List<String> rdata(ServedZone zone, String name, int type) {
         return zone.lookup(Name.fromConstantString(name), type).answer().stream()
                 .flatMap(set -> set.rrs(false).stream()).map(Record::rdataToString).toList();

@@ -84,7 +84,9 @@ class MtaStsScenariosTest {
             Lookup<List<String>> txt = dns.txt("_mta-sts." + domain);
             assertThat(txt).isEqualTo(new Lookup.Found<>(List.of(s.record(ZONE)), false));
             ids.add(s.record(ZONE));
-            assertThat(dns.txt("_smtp._tls." + domain)).isEqualTo(new Lookup.Found<>(List.of(LabZone.tlsRptRecord(ZONE)), false));
+            assertThat(dns.txt("_smtp._tls." + domain)).as("mail and HTTPS to the lab").isEqualTo(new Lookup.Found<>(List.of(
+                    "v=TLSRPTv1; rua=mailto:tlsrpt@good.lab.test,https://tlsrpt.lab.test:"
+                            + lab.mtaStsPolicyHost().orElseThrow().address().getPort() + "/tlsrpt"), false));
 
             FetchResult fetched = fetcher.fetch(domain);
             if (!s.policyHostCertificateValid()) {

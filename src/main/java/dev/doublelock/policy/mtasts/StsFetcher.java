@@ -167,8 +167,11 @@ public final class StsFetcher {
         }
         if (found.isEmpty()) return new FetchResult.FetchError("cannot fetch " + uri + ": no address for " + host);
         try {
-            PolicyHostGet.Response r = PolicyHostGet.get(sslContext, host, port, found, POLICY_PATH, timeout, maxBytes);
+            dev.doublelock.io.ResolvedHttps.Response r = dev.doublelock.io.ResolvedHttps.get(sslContext, host, port, found,
+                    POLICY_PATH, timeout, maxBytes);
             return judge(uri, r.status(), r.header("Location"), r.header("Content-Type"), r.body());
+        } catch (dev.doublelock.io.ResolvedHttps.BodyTooLarge e) {
+            return new FetchResult.FetchError(uri + ": " + new CappedBody.TooLarge(maxBytes).getMessage());
         } catch (java.net.SocketTimeoutException e) {
             return new FetchResult.FetchError("no complete answer from " + uri + " within " + timeout.toMillis() + " ms");
         } catch (IOException e) {

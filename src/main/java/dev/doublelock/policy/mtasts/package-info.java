@@ -8,7 +8,7 @@
  *
  * <p>Parsers ({@link dev.doublelock.policy.mtasts.StsRecord}, {@link dev.doublelock.policy.mtasts.StsPolicy},
  * {@link dev.doublelock.policy.mtasts.TlsRptRecord}) are pure; {@link dev.doublelock.policy.mtasts.StsFetcher}
- * does the bounded HTTPS GET (through the JDK's client, or — for the relay — by itself, {@code PolicyHostGet}, to
+ * does the bounded HTTPS GET (through the JDK's client, or — for the relay — by itself, {@code io.ResolvedHttps}, to
  * an address from the caller's resolver); {@link dev.doublelock.policy.mtasts.StsLookup} ties DNS, cache and fetch together.
  */
 package dev.doublelock.policy.mtasts;

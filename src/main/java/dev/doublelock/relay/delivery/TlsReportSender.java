@@ -13,10 +13,11 @@ import dev.doublelock.tlsrpt.ResultCount;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.doublelock.io.ResolvedHttps;
+
+import javax.net.ssl.SSLContext;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,10 @@ import java.util.Objects;
  * publishes {@code _smtp._tls} with {@code v=TLSRPTv1}, one report, claimed in the queue database so that one node
  * sends it, to every {@code rua}: {@code mailto:} as a DKIM-signed {@code multipart/report; report-type=tlsrpt}
  * with the gzip JSON attached, through the relay's own queue (its retries; the null reverse-path, so a failing
- * report makes no bounce), and {@code https:} as a POST of {@code application/tlsrpt+gzip}. Sessions that deliver
+ * report makes no bounce), and {@code https:} as a POST of {@code application/tlsrpt+gzip} to the rua host's
+ * addresses from the relay's own resolver (never the operating system's: the same DNS as its MX, TLSA and MTA-STS
+ * lookups), with SNI and Web PKI host name verification against the trust it is given ({@link ResolvedHttps}),
+ * one deadline of {@value #POST_TIMEOUT_SECONDS} s for the whole exchange. Sessions that deliver
  * reports are not counted themselves (their Message-IDs start with {@value #MESSAGE_ID_PREFIX}): never a report
  * about a report.
  */
@@ -40,6 +44,9 @@ public final class TlsReportSender {
     public static final String MESSAGE_ID_PREFIX = "<tlsrpt.";
     private static final Logger LOG = LoggerFactory.getLogger(TlsReportSender.class);
     private static final int MAX_RUA = 10;
+    static final int POST_TIMEOUT_SECONDS = 30;
+    /** The collector's answer is read up to this (a line of text is expected). */
+    private static final int MAX_ANSWER_BYTES = 16 * 1024;
 
     /** What sending one day's reports did, per domain. */
     public record Sent(String domain, List<String> destinations, String note) {
@@ -48,16 +55,20 @@ public final class TlsReportSender {
     private final QueueStore store;
     private final MailResolver resolver;
     private final TlsReportSettings settings;
-    private final HttpClient http;
+    private final SSLContext httpsTrust;
     private final Clock clock;
     private final String nodeId;
 
-    public TlsReportSender(QueueStore store, MailResolver resolver, TlsReportSettings settings, HttpClient http,
+    /**
+     * @param httpsTrust whose trust decides whether an https collector's certificate is valid (the JDK's CA store
+     *                   plus the relay's configured extra trust, {@link #httpsTrust})
+     */
+    public TlsReportSender(QueueStore store, MailResolver resolver, TlsReportSettings settings, SSLContext httpsTrust,
                            Clock clock, String nodeId) {
         this.store = Objects.requireNonNull(store, "store");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.http = Objects.requireNonNull(http, "http");
+        this.httpsTrust = Objects.requireNonNull(httpsTrust, "httpsTrust");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     }
@@ -141,21 +152,38 @@ public final class TlsReportSender {
     }
 
     private String post(AggregateReport report, URI to) {
-        HttpRequest req = HttpRequest.newBuilder(to).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/tlsrpt+gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(report.gzip())).build();
+        String host = to.getHost();
+        if (host == null || to.getRawUserInfo() != null) throw new IllegalStateException(to + " names no host (or has user info)");
+        int port = to.getPort() < 0 ? 443 : to.getPort();
+        String path = (to.getRawPath() == null || to.getRawPath().isEmpty() ? "/" : to.getRawPath())
+                + (to.getRawQuery() == null ? "" : "?" + to.getRawQuery());
+        String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         try {
-            HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
-            if (r.statusCode() / 100 != 2) {
-                throw new IllegalStateException(to + " answered HTTP " + r.statusCode());
+            ResolvedHttps.Response r = ResolvedHttps.post(httpsTrust, name, port, addresses(name), path,
+                    "application/tlsrpt+gzip", report.gzip(), Duration.ofSeconds(POST_TIMEOUT_SECONDS), MAX_ANSWER_BYTES);
+            if (r.status() / 100 != 2) {
+                throw new IllegalStateException(to + " answered HTTP " + r.status());
             }
             return to.toString();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("POST to " + to + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** An address literal as it is; a name's A/AAAA records from the relay's resolver. */
+    private List<InetAddress> addresses(String host) throws java.net.UnknownHostException {
+        if (host.indexOf(':') >= 0 || host.matches("[0-9.]+")) return List.of(InetAddress.getByName(host)); // a literal: no lookup
+        Lookup<List<InetAddress>> found = resolver.addresses(host);
+        if (found instanceof Lookup.Found<List<InetAddress>> f && !f.value().isEmpty()) return f.value();
+        throw new java.net.UnknownHostException("no address for " + host + " (A/AAAA: " + found + ")");
+    }
+
+    /** Trust for https collectors: {@code extraAnchors}, and the JDK's CA store when {@code jdkAnchors}. */
+    public static SSLContext httpsTrust(java.util.Collection<java.security.cert.X509Certificate> extraAnchors,
+                                        boolean jdkAnchors) {
+        List<java.security.cert.X509Certificate> all = new ArrayList<>(extraAnchors);
+        if (jdkAnchors) all.addAll(dev.doublelock.tls.ChainInspector.jdkDefaultAnchors());
+        return dev.doublelock.tls.PkixTrust.clientContext(all);
     }
 
     /**

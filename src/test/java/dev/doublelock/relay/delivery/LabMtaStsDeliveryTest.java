@@ -123,13 +123,15 @@ class LabMtaStsDeliveryTest {
             assertThat(report.at("/policies/0/summary/total-failure-session-count").asLong()).isEqualTo(1);
             assertThat(report.at("/policies/0/failure-details/0/result-type").asText()).isEqualTo("validation-failure");
 
-            // ...and sent, as the domain's _smtp._tls record asks: by mail to tlsrpt@good.lab.test, the lab's inbox
+            // ...and sent, as the domain's _smtp._tls record asks: by mail to tlsrpt@good.lab.test, the lab's inbox, and
+            // by HTTPS to tlsrpt.lab.test on the lab's policy host (its address from the lab's DNS, its leaf the lab CA's)
             var settings = new TlsReportSender.TlsReportSettings(ORGANIZATION, "mailto:postmaster@relay.test",
                     "relay.test", "tlsrpt-noreply@relay.test", Optional.empty());
             List<TlsReportSender.Sent> sent = new TlsReportSender(store, resolver, settings,
-                    java.net.http.HttpClient.newHttpClient(), clock, "node-1").send(day);
+                    trusting(labCa), clock, "node-1").send(day);
             assertThat(sent).filteredOn(x -> x.domain().equals(testing)).singleElement()
-                    .satisfies(x -> assertThat(x.destinations()).hasSize(1));
+                    .satisfies(x -> assertThat(x.destinations()).hasSize(2).first().isEqualTo("mailto:tlsrpt@good.lab.test"))
+                    .satisfies(x -> assertThat(x.destinations().get(1)).startsWith("https://tlsrpt.lab.test:").endsWith("/tlsrpt"));
             DeliveryOptions toGood = DeliveryOptions.defaults(EHLO).withTrust(List.of(labCa), false)
                     .withPolicies(OPPORTUNISTIC).withMxPort(lab.port("good")).withStsFetcher(fetcher);
             try (DeliveryWorker w = new DeliveryWorker(store, new Router(Optional.of(resolver), Map.of()), toGood,
@@ -149,6 +151,11 @@ class LabMtaStsDeliveryTest {
             }
             // the relay never connects to an MX the enforced policy does not list
             assertThat(rows.get(0).cell(MtaStsScenario.ENFORCE_MX_NOT_LISTED).verdict()).isEmpty();
+            // one report per scenario domain, each by HTTPS first (the mail, later, is the same report: a duplicate,
+            // not stored again)
+            assertThat(records.tlsReports()).filteredOn(r -> r.report().organization().equals(ORGANIZATION))
+                    .hasSize(MtaStsScenario.values().length)
+                    .extracting(dev.doublelock.lab.TlsReportRecord::via).containsOnly(dev.doublelock.lab.TlsReportRecord.Via.POST);
             // the lab has the relay's report about the testing-mode failure, beside its results
             assertThat(MtaStsResults.reports(records.tlsReports(), ZONE))
                     .filteredOn(r -> r.scenario() == MtaStsScenario.TESTING_BAD_MX).singleElement()

@@ -1,6 +1,4 @@
-package dev.doublelock.policy.mtasts;
-
-import dev.doublelock.io.DeadlineInputStream;
+package dev.doublelock.io;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -26,27 +24,54 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One HTTP/1.1 GET over TLS to a policy host at addresses the caller resolved (through its own resolver, not the
- * operating system's): SNI and Web PKI host name verification ({@code HTTPS} endpoint identification) for the host
- * name, {@code Connection: close}, one deadline for connecting, the handshake, the request and the whole answer,
- * headers capped at {@value #MAX_HEADER_BYTES} bytes, the body read (by Content-Length, chunked, or to the end)
- * only for status 200 and only up to the cap.
+ * One HTTP/1.1 request over TLS to a host at addresses the caller resolved (through its own resolver, not the
+ * operating system's): the MTA-STS policy GET (RFC 8461 §3.3) and the TLS report POST (RFC 8460 §5.4). SNI and Web
+ * PKI host name verification ({@code HTTPS} endpoint identification) for the host name, with the trust of the
+ * {@link SSLContext} given; {@code Connection: close}; one deadline for connecting, the handshake, the request and
+ * the whole answer; headers capped at {@value #MAX_HEADER_BYTES} bytes, the body read (by Content-Length, chunked,
+ * or to the end) only up to the cap ({@link BodyTooLarge} past it). No redirect is followed: a 3xx is an answer.
  */
-final class PolicyHostGet {
-    static final int MAX_HEADER_BYTES = 16 * 1024;
+public final class ResolvedHttps {
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
 
-    /** Status, header fields (lower-case names, first value) and the body (empty unless status 200). */
-    record Response(int status, Map<String, String> headers, byte[] body) {
-        Optional<String> header(String name) {
+    /** Status, header fields (lower-case names, first value) and the body. */
+    public record Response(int status, Map<String, String> headers, byte[] body) {
+        public Optional<String> header(String name) {
             return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
         }
     }
 
-    private PolicyHostGet() {
+    /** The answer's body went past the cap; nothing beyond the cap was kept. */
+    public static final class BodyTooLarge extends IOException {
+        public BodyTooLarge(int cap) {
+            super("the answer is larger than " + cap + " bytes");
+        }
     }
 
-    static Response get(SSLContext context, String host, int port, List<InetAddress> addresses, String path,
-                        Duration timeout, int maxBytes) throws IOException {
+    private ResolvedHttps() {
+    }
+
+    /** GET {@code path}; the body is read only for status 200 (empty otherwise). */
+    public static Response get(SSLContext context, String host, int port, List<InetAddress> addresses, String path,
+                               Duration timeout, int maxBytes) throws IOException {
+        return exchange(context, host, port, addresses, "GET " + path, "Accept: text/plain\r\n", new byte[0],
+                timeout, maxBytes, true);
+    }
+
+    /** POST {@code body} as {@code contentType} to {@code path}; the answer's body is read whatever the status. */
+    public static Response post(SSLContext context, String host, int port, List<InetAddress> addresses, String path,
+                                String contentType, byte[] body, Duration timeout, int maxBytes) throws IOException {
+        return exchange(context, host, port, addresses, "POST " + path, "Content-Type: " + contentType
+                + "\r\nContent-Length: " + body.length + "\r\n", body, timeout, maxBytes, false);
+    }
+
+    private static Response exchange(SSLContext context, String host, int port, List<InetAddress> addresses,
+                                     String requestLine, String fields, byte[] body, Duration timeout, int maxBytes,
+                                     boolean bodyOnlyFor200) throws IOException {
+        if (requestLine.indexOf('\r') >= 0 || requestLine.indexOf('\n') >= 0 || fields.chars().filter(c -> c == '\n')
+                .count() != fields.chars().filter(c -> c == '\r').count()) {
+            throw new IllegalArgumentException("no line breaks in a request line or header field");
+        }
         Instant deadline = Instant.now().plus(timeout);
         Socket plain = connect(addresses, port, deadline);
         try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true)) {
@@ -59,14 +84,15 @@ final class PolicyHostGet {
             tls.startHandshake();
             OutputStream out = tls.getOutputStream();
             String authority = port == 443 ? host : host + ":" + port;
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: doublelock\r\n"
-                    + "Accept: text/plain\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write((requestLine + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: doublelock\r\n"
+                    + fields + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
             out.flush();
             DeadlineInputStream timed = new DeadlineInputStream(tls.getInputStream(), tls::setSoTimeout, Clock.systemUTC());
             Duration left = Duration.ofMillis(remaining(deadline));
             timed.beginUnit(left, left, true);
             InputStream in = new BufferedInputStream(timed);
-            return read(in, maxBytes);
+            return read(in, maxBytes, bodyOnlyFor200);
         }
     }
 
@@ -85,7 +111,7 @@ final class PolicyHostGet {
         throw last;
     }
 
-    private static Response read(InputStream in, int maxBytes) throws IOException {
+    private static Response read(InputStream in, int maxBytes, boolean bodyOnlyFor200) throws IOException {
         String statusLine = line(in, new int[] {MAX_HEADER_BYTES});
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) throw new IOException("not an HTTP/1.x answer: " + cut(statusLine));
@@ -102,7 +128,7 @@ final class PolicyHostGet {
             if (colon <= 0) throw new IOException("malformed header field: " + cut(h));
             headers.putIfAbsent(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
         }
-        if (status != 200) return new Response(status, Map.copyOf(headers), new byte[0]);
+        if (status != 200 && bodyOnlyFor200) return new Response(status, Map.copyOf(headers), new byte[0]);
         String encoding = headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT);
         byte[] body;
         if (encoding.contains("chunked")) {
@@ -114,12 +140,12 @@ final class PolicyHostGet {
             } catch (NumberFormatException e) {
                 throw new IOException("malformed Content-Length: " + cut(headers.get("content-length")));
             }
-            if (length > maxBytes) throw new CappedBody.TooLarge(maxBytes);
+            if (length > maxBytes) throw new BodyTooLarge(maxBytes);
             body = in.readNBytes((int) length);
             if (body.length < length) throw new IOException("the answer ended after " + body.length + " of " + length + " bytes");
         } else {
             body = in.readNBytes(maxBytes + 1);
-            if (body.length > maxBytes) throw new CappedBody.TooLarge(maxBytes);
+            if (body.length > maxBytes) throw new BodyTooLarge(maxBytes);
         }
         return new Response(status, Map.copyOf(headers), body);
     }
@@ -137,7 +163,7 @@ final class PolicyHostGet {
                 throw new IOException("malformed chunk size: " + cut(sizeLine));
             }
             if (size == 0) return body.toByteArray(); // trailers are not read: the connection closes
-            if (size < 0 || body.size() + size > maxBytes) throw new CappedBody.TooLarge(maxBytes);
+            if (size < 0 || body.size() + size > maxBytes) throw new BodyTooLarge(maxBytes);
             byte[] chunk = in.readNBytes((int) size);
             if (chunk.length < size) throw new IOException("the answer ended inside a chunk");
             body.write(chunk);
