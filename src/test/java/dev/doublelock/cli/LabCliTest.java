@@ -125,6 +125,17 @@ class LabCliTest {
         java.util.function.Function<String, String> ds = text -> text.lines().filter(l -> l.contains(" IN DS ")).findFirst().orElseThrow();
         assertThat(ds.apply(again)).isEqualTo(ds.apply(out));
         assertThat(Main.run("lab", "zone", "--data", data, "--domain", "x.org", "--ip", "192.0.2.1,192.0.2.2")).isEqualTo(2);
+        // TLS reports by mail and by HTTPS to tlsrpt.ZONE on the policy host (first --ip here, port 8443 by default)
+        assertThat(out).containsPattern("(?m)^_smtp\\._tls\\.shame\\.lab\\.example\\.org\\. +\\d+ IN TXT +\"v=TLSRPTv1; "
+                        + "rua=mailto:tlsrpt@good\\.lab\\.example\\.org,https://tlsrpt\\.lab\\.example\\.org:8443/tlsrpt\"$")
+                .containsPattern("(?m)^tlsrpt\\.lab\\.example\\.org\\. +\\d+ IN A +192\\.0\\.2\\.1$");
+        String published = capture(() -> assertThat(Main.run("lab", "zone", "--data", data, "--domain", "lab.example.org",
+                "--ip", "192.0.2.1", "--mta-sts-ip", "192.0.2.44", "--mta-sts-port", "443")).isZero());
+        assertThat(published).as("port 443: none in the URI")
+                .containsPattern("(?m)^_smtp\\._tls\\.dane-ee\\.lab\\.example\\.org\\. +\\d+ IN TXT +\"v=TLSRPTv1; "
+                        + "rua=mailto:tlsrpt@good\\.lab\\.example\\.org,https://tlsrpt\\.lab\\.example\\.org/tlsrpt\"$")
+                .containsPattern("(?m)^tlsrpt\\.lab\\.example\\.org\\. +\\d+ IN A +192\\.0\\.2\\.44$");
+        assertThat(Main.run("lab", "zone", "--data", data, "--mta-sts-port", "0")).isEqualTo(2);
     }
 
     @Test

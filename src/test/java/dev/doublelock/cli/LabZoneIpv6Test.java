@@ -26,7 +26,9 @@ class LabZoneIpv6Test {
         String v6only = LabCliTest.capture(() -> assertThat(Main.run("lab", "zone", "--data", tmp.toString(), "--zone",
                 "lab.example.org", "--ipv6-prefix", "2001:db8:1:2::/64")).isZero());
         assertThat(v6only).doesNotContainPattern("(?m)^good\\.lab\\.example\\.org\\. +\\d+ IN A ")
-                .containsPattern("(?m)^good\\.lab\\.example\\.org\\. +\\d+ IN AAAA ");
+                .containsPattern("(?m)^good\\.lab\\.example\\.org\\. +\\d+ IN AAAA ")
+                .as("no policy host: TLS reports by mail only").contains("rua=mailto:tlsrpt@good.lab.example.org\"")
+                .doesNotContain("https://tlsrpt");
         assertThat(Main.run("lab", "zone", "--data", tmp.toString(), "--ipv6-prefix", "2001:db8::/48")).isEqualTo(2);
     }
 }
