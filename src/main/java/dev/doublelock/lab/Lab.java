@@ -372,7 +372,7 @@ public final class Lab implements AutoCloseable {
         return store;
     }
 
-    /** Where TLS reports sent to the lab go (mail to tlsrpt@, POSTs to the web's /tlsrpt). */
+    /** Where TLS reports sent to the lab go (mail to tlsrpt@, POSTs to tlsrpt.<zone> on the policy host and to the web's /tlsrpt). */
     public TlsReportInbox tlsReports() {
         return reports;
     }

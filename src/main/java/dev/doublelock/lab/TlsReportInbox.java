@@ -7,8 +7,8 @@ import java.time.Clock;
 import java.util.Locale;
 
 /**
- * Where the lab takes TLS reports (RFC 8460) in: mail to {@value #MAILBOX}@ any lab name (§5.3), and POSTs to the lab
- * web's {@code /tlsrpt} (§5.4). A report is read, checked against RFC 8460's schema and stored once per
+ * Where the lab takes TLS reports (RFC 8460) in: mail to {@value #MAILBOX}@ any lab name (§5.3), and POSTs (§5.4) to
+ * {@code https://tlsrpt.<zone>/tlsrpt} on the policy host and to the lab web's {@code /tlsrpt} ({@link TlsReportPost}). A report is read, checked against RFC 8460's schema and stored once per
  * organization and report-id; what is not a report is refused with a reply that says why:
  * <ul>
  *   <li>mail: 250 2.0.0 stored (or a duplicate); 550 5.6.0 not a valid report (RFC 3463: media error); 552 5.3.4

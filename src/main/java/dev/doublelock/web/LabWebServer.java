@@ -88,7 +88,7 @@ public final class LabWebServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath();
-            if (path.equals("/tlsrpt")) {
+            if (path.equals(dev.doublelock.lab.TlsRptRua.PATH)) {
                 dev.doublelock.lab.TlsReportPost.answer(ex, lab.tlsReports());
                 return;
             }
