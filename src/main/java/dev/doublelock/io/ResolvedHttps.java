@@ -140,6 +140,7 @@ public final class ResolvedHttps {
             } catch (NumberFormatException e) {
                 throw new IOException("malformed Content-Length: " + cut(headers.get("content-length")));
             }
+            if (length < 0) throw new IOException("malformed Content-Length: " + length);
             if (length > maxBytes) throw new BodyTooLarge(maxBytes);
             body = in.readNBytes((int) length);
             if (body.length < length) throw new IOException("the answer ended after " + body.length + " of " + length + " bytes");
