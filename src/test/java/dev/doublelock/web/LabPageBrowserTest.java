@@ -135,6 +135,12 @@ class LabPageBrowserTest {
                             "DANE: no TLSA record matches"));
             WebElement dane = driver.findElement(By.cssSelector("#senders li.sender details.dane summary"));
             assertThat(dane.getText()).isEqualTo("DANE (RFC 7672): 0 passed, 1 failed, 8 no session");
+            // a reader who opens it keeps it open: the 2 s refresh leaves an unchanged list alone
+            dane.click();
+            WebElement opened = driver.findElement(By.cssSelector("#senders li.sender details.dane"));
+            assertThat(opened.getAttribute("open")).isNotNull();
+            Thread.sleep(2500); // past one refresh of the page
+            assertThat(opened.getAttribute("open")).as("still the same, open element after a refresh").isNotNull();
             String page = driver.findElement(By.tagName("body")).getText();
             assertThat(page).doesNotContain("doublelock-check").contains("checker probe", "port check", "not shown");
 
