@@ -69,7 +69,8 @@ await_line() { # FILE TEXT: wait up to 60 s for TEXT in FILE
 [ -f target/doublelock.jar ] || mvn -q -B -DskipTests package
 
 # --- the receiver: the lab's good profile
-./doublelock lab --base-port $LAB_BASE --web-port -1 --data "$work/lab" > "$work/lab.out" 2>&1 &
+# the receiver only: no lab DNS (nor, with it, the MTA-STS scenario MXs on base + 100, which would take DL_PORT)
+./doublelock lab --base-port $LAB_BASE --web-port -1 --dns-port -1 --data "$work/lab" > "$work/lab.out" 2>&1 &
 lab_pid=$!
 await_line "$work/lab.out" "recording sessions"
 ./doublelock lab certs --data "$work/lab" --out "$work/certs" >/dev/null
