@@ -30,14 +30,12 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     }
 
     private String choose(String keyType, SSLSession handshake) {
-        if (keyType == null || !(handshake instanceof ExtendedSSLSession session)) return null;
+        if (!(handshake instanceof ExtendedSSLSession session)) return null;
         for (SNIServerName name : session.getRequestedServerNames()) {
             if (!(name instanceof SNIHostName host)) continue;
             String alias = host.getAsciiName().toLowerCase(Locale.ROOT);
             CertifiedKey key = byHost.get(alias);
-            if (key == null) return null;
-            String type = keyType.contains("_") ? keyType.substring(0, keyType.indexOf('_')) : keyType;
-            return type.equalsIgnoreCase(key.leaf().getPublicKey().getAlgorithm()) ? alias : null;
+            return key != null && key.servesKeyType(keyType) ? alias : null;
         }
         return null;
     }

@@ -38,6 +38,16 @@ public record CertifiedKey(PrivateKey privateKey, List<X509Certificate> chain) {
     }
 
     /**
+     * Whether this key serves a key manager's {@code keyType}: SunJSSE asks "EC", "RSA", "RSASSA-PSS"; some providers
+     * append the signer, e.g. "EC_EC".
+     */
+    public boolean servesKeyType(String keyType) {
+        if (keyType == null) return false;
+        String type = keyType.contains("_") ? keyType.substring(0, keyType.indexOf('_')) : keyType;
+        return type.equalsIgnoreCase(leaf().getPublicKey().getAlgorithm());
+    }
+
+    /**
      * A key manager that serves exactly this key and chain under the alias {@value #ALIAS}, for
      * any client, and only for key types that match the key (so an EC key is not offered for an
      * RSA-only cipher suite). Works for both {@code SSLSocket} and {@code SSLEngine}.

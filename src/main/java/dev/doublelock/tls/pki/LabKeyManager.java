@@ -14,18 +14,13 @@ import java.security.cert.X509Certificate;
  */
 final class LabKeyManager extends X509ExtendedKeyManager {
     private final CertifiedKey key;
-    private final String keyAlgorithm;
 
     LabKeyManager(CertifiedKey key) {
         this.key = key;
-        this.keyAlgorithm = key.leaf().getPublicKey().getAlgorithm();
     }
 
     private boolean serves(String keyType) {
-        if (keyType == null) return false;
-        // SunJSSE asks "EC", "RSA", "RSASSA-PSS"; some providers append the signer, e.g. "EC_EC".
-        String type = keyType.contains("_") ? keyType.substring(0, keyType.indexOf('_')) : keyType;
-        return type.equalsIgnoreCase(keyAlgorithm);
+        return key.servesKeyType(keyType);
     }
 
     @Override
