@@ -7,9 +7,6 @@ import dev.doublelock.tls.pki.Pem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,15 +14,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LabCliTest {
     static String capture(Runnable r) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            r.run();
-        } finally {
-            System.setOut(old);
+            return dev.doublelock.testing.StdOut.of(r::run);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // a Runnable throws no checked exception
         }
-        return buf.toString(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -23,8 +23,6 @@ import org.xbill.DNS.Name;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -109,17 +107,8 @@ class LabHttpsTlsReportsTest {
         assertThat(again.status()).isEqualTo(200);
         assertThat(text(again)).contains("duplicate");
 
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        int rc;
-        try {
-            rc = Main.run("lab", "results", "--data", data.toString(), "--tls-reports", "--json");
-        } finally {
-            System.setOut(old);
-        }
-        assertThat(rc).isZero();
-        JsonNode orgs = new ObjectMapper().readTree(buf.toString(StandardCharsets.UTF_8));
+        JsonNode orgs = new ObjectMapper().readTree(dev.doublelock.testing.StdOut.of(() -> assertThat(
+                Main.run("lab", "results", "--data", data.toString(), "--tls-reports", "--json")).isZero()));
         assertThat(orgs).hasSize(1);
         assertThat(orgs.get(0).get("organization").asText()).isEqualTo("Company-X");
         assertThat(orgs.get(0).get("reports").asInt()).isEqualTo(1);

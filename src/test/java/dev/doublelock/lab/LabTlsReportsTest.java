@@ -19,7 +19,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -197,17 +196,8 @@ class LabTlsReportsTest {
     @Test
     @Order(4)
     void labResultsPrintsTheReportsPerOrganization() throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        int rc;
-        try {
-            rc = Main.run("lab", "results", "--data", data.toString(), "--tls-reports", "--json");
-        } finally {
-            System.setOut(old);
-        }
-        assertThat(rc).isZero();
-        JsonNode orgs = JSON.readTree(buf.toString(StandardCharsets.UTF_8));
+        JsonNode orgs = JSON.readTree(dev.doublelock.testing.StdOut.of(() -> assertThat(
+                Main.run("lab", "results", "--data", data.toString(), "--tls-reports", "--json")).isZero()));
         assertThat(orgs).hasSize(2);
         JsonNode z = orgs.get(0);
         assertThat(z.get("organization").asText()).as("newest first").isEqualTo("Company-Z");
