@@ -31,23 +31,19 @@ final class ChainCapture {
     }
 
     /**
-     * The chain (leaf first), or empty with the reason in {@code untested}. JSSE first; when its handshake ends
-     * before the certificate (a server whose only TLS 1.3 suites are the CCM ones JSSE lacks, or a group JSSE does
-     * not offer), once more through BouncyCastle's JSSE with every TLS 1.3 suite it has.
-     */
-    List<X509Certificate> capture(List<String> untested) {
-        return captureWithStaple(untested).chain();
-    }
-
-    /**
-     * The chain, and what the server stapled in the TLS 1.3 Certificate message's status_request entry (RFC 8446
-     * §4.4.2.1): {@code stapleAsked} is true when the ClientHello asked for one (JSSE's client does by default), so
-     * an empty staple then means the server staples nothing.
+     * What a TLS 1.3 handshake showed: the chain (leaf first), or empty with the reason in {@code untested}, and what
+     * the server stapled in the Certificate message's status_request entry (RFC 8446 §4.4.2.1); {@code stapleAsked}
+     * is true when the ClientHello asked for one (JSSE's client does by default), so an empty staple then means the
+     * server staples nothing.
      */
     record Captured(List<X509Certificate> chain, Optional<byte[]> staple, boolean stapleAsked) {
     }
 
-    Captured captureWithStaple(List<String> untested) {
+    /**
+     * JSSE first; when its handshake ends before the certificate (a server whose only TLS 1.3 suites are the CCM ones
+     * JSSE lacks, or a group JSSE does not offer), once more through BouncyCastle's JSSE with every TLS 1.3 suite it has.
+     */
+    Captured capture(List<String> untested) {
         List<String> jdkWhy = new java.util.ArrayList<>();
         Captured c = capture(Engine.JDK, jdkWhy);
         if (!c.chain().isEmpty() || jdkWhy.stream().anyMatch(w -> w.startsWith("certificate chain: no connection"))) {

@@ -129,7 +129,7 @@ public final class TlsProber {
             if (!chainFromLegacy && tls13Accepted) {
                 second.add(pool.submit(() -> {
                     List<String> why = Collections.synchronizedList(new ArrayList<>());
-                    ChainCapture.Captured captured = new ChainCapture(exchange).captureWithStaple(why);
+                    ChainCapture.Captured captured = new ChainCapture(exchange).capture(why);
                     out.chain(captured.chain());
                     out.tls13Staple(captured.staple(), captured.stapleAsked(), captured.chain());
                     why.forEach(out::untested);
